@@ -1,0 +1,154 @@
+"""The LLM layer's data types and the one protocol each wire format implements.
+
+Products only see `LLMClient` (in `client.py`) and these result types; a backend is the
+small class per wire format (OpenAI, Anthropic) that turns one request into one `RawReply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from shared.errors import AIPMError, BadInput
+
+Role = Literal["system", "user", "assistant"]
+
+
+class Message(BaseModel):
+    """One chat turn; system prompts travel separately as `system=`."""
+
+    role: Role
+    content: str
+
+
+class ModelId(BaseModel):
+    """A parsed `provider:model` string."""
+
+    provider: str
+    model: str
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.model}"
+
+
+def parse_model_id(value: str, default_provider: str | None = None) -> ModelId:
+    """The one place `provider:model` is parsed: "anthropic:claude-x" -> (anthropic, claude-x).
+
+    A bare model name takes `default_provider`. Ollama tags keep their own colon
+    ("ollama:llama3.2:3b" -> (ollama, llama3.2:3b)).
+    """
+    provider, sep, model = value.partition(":")
+    if not sep:
+        if default_provider is None:
+            raise BadInput(f"Model '{value}' has no provider. Write it as provider:model, "
+                           "for example openai:gpt-4.1-mini or ollama:llama3.2.")
+        return ModelId(provider=default_provider, model=value)
+    if not provider or not model:
+        raise BadInput(f"Model '{value}' is not of the form provider:model.")
+    return ModelId(provider=provider, model=model)
+
+
+class RawReply(BaseModel):
+    """What a backend returns for one request, before cost, latency and tracing are added."""
+
+    text: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    structured: dict[str, Any] | None = None  # tool input or parsed JSON object
+
+
+class LLMResult(BaseModel):
+    """Every call's result: the text (and parsed object for structured calls) plus its bill."""
+
+    text: str
+    parsed: Any = None
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    cached: bool = False
+
+
+class EmbeddingResult(BaseModel):
+    """Vectors in input order, with the usage that produced them."""
+
+    vectors: list[list[float]]
+    provider: str
+    model: str
+    input_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+
+
+class BatchRequest(BaseModel):
+    """One item of a provider batch; `custom_id` ties the answer back to the caller's row."""
+
+    custom_id: str
+    messages: list[Message]
+    system: str | None = None
+    max_tokens: int = 1024
+    temperature: float = 0.0
+    json_schema: dict[str, Any] | None = None
+    schema_name: str = "result"
+
+
+class BatchJob(BaseModel):
+    """A submitted provider batch; persist it (it is plain JSON) to collect results later."""
+
+    id: str
+    provider: str
+    model: str
+    status: Literal["in_progress", "completed", "failed", "cancelled", "expired"]
+    request_count: int
+    counts: dict[str, int] = Field(default_factory=dict)
+
+
+class BatchItemResult(BaseModel):
+    """One item's outcome: a result, or an error that says why this row failed."""
+
+    custom_id: str
+    result: LLMResult | None = None
+    error: str | None = None
+
+
+class ChatBackend(Protocol):
+    """One wire format. Implementations configure the SDK's own retries and timeouts."""
+
+    provider: str
+
+    def complete(
+        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
+        temperature: float, json_schema: dict[str, Any] | None, schema_name: str,
+    ) -> RawReply: ...
+
+    async def acomplete(
+        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
+        temperature: float, json_schema: dict[str, Any] | None, schema_name: str,
+    ) -> RawReply: ...
+
+    def stream(
+        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
+        temperature: float,
+    ) -> Iterator[str | RawReply]:
+        """Yield text deltas, then exactly one final `RawReply` carrying the usage."""
+        ...
+
+    def astream(
+        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
+        temperature: float,
+    ) -> AsyncIterator[str | RawReply]: ...
+
+    def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], int]:
+        """Vectors in input order and the input tokens billed."""
+        ...
+
+    def submit_batch(self, model: str, requests: list[BatchRequest]) -> BatchJob: ...
+
+    def poll_batch(self, job: BatchJob) -> BatchJob: ...
+
+    def collect_batch(self, job: BatchJob) -> list[tuple[str, RawReply | AIPMError]]: ...

@@ -1,0 +1,152 @@
+"""A local trace store: one SQLite row per LLM call, read by `aipm ops` and the Ops page.
+
+Rows hold only metadata (never prompts or replies), so a trace file can be shared without
+leaking the customer text that the feedback analyzer or résumé assistant processes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL,
+    product TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    cache_hit INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_ts ON calls (ts);
+"""
+_COLUMNS = (
+    "ts", "product", "operation", "provider", "model", "latency_ms", "input_tokens",
+    "output_tokens", "cost_usd", "cache_hit", "status", "error",
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class TraceRow(BaseModel):
+    """One call as the Ops page sees it."""
+
+    ts: str = Field(default_factory=_now)
+    product: str = "kit"
+    operation: str = "complete"
+    provider: str
+    model: str
+    latency_ms: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    cache_hit: bool = False
+    status: str = "ok"
+    error: str | None = None
+
+
+class UsageSummary(BaseModel):
+    """Calls, errors, tokens, cost and latency percentiles for one product and model."""
+
+    product: str
+    provider: str
+    model: str
+    calls: int
+    errors: int
+    cache_hits: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    p50_latency_ms: float
+    p95_latency_ms: float
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The pct-th percentile by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return float(values[0])
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return float(cuts[int(pct) - 1]) if 1 <= pct <= 99 else float(max(values))
+
+
+class TraceStore:
+    """Append-only call log in `<data_dir>/traces.sqlite`; safe to share across threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=10)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+
+    def record(self, row: TraceRow) -> None:
+        """Append one call; a failure to trace never breaks the call it describes."""
+        values = tuple(getattr(row, name) for name in _COLUMNS)
+        placeholders = ",".join("?" * len(_COLUMNS))
+        sql = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({placeholders})"
+        with self._lock, self._connect() as conn:
+            conn.execute(sql, values)
+
+    def recent(self, limit: int = 100, *, errors_only: bool = False) -> list[TraceRow]:
+        """The newest rows first."""
+        where = "WHERE status != 'ok'" if errors_only else ""
+        sql = f"SELECT {','.join(_COLUMNS)} FROM calls {where} ORDER BY id DESC LIMIT ?"
+        with self._connect() as conn:
+            rows = conn.execute(sql, (limit,)).fetchall()
+        return [TraceRow(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+
+    def summary(self) -> list[UsageSummary]:
+        """Per product and model: calls, errors, tokens, cost, p50/p95 latency."""
+        groups: dict[tuple[str, str, str], list[TraceRow]] = {}
+        for row in self.recent(limit=1_000_000):
+            groups.setdefault((row.product, row.provider, row.model), []).append(row)
+        return [_summarise(key, rows) for key, rows in sorted(groups.items())]
+
+
+def _summarise(key: tuple[str, str, str], rows: list[TraceRow]) -> UsageSummary:
+    latencies = [row.latency_ms for row in rows if not row.cache_hit]
+    return UsageSummary(
+        product=key[0],
+        provider=key[1],
+        model=key[2],
+        calls=len(rows),
+        errors=sum(row.status != "ok" for row in rows),
+        cache_hits=sum(row.cache_hit for row in rows),
+        input_tokens=sum(row.input_tokens for row in rows),
+        output_tokens=sum(row.output_tokens for row in rows),
+        cost_usd=round(sum(row.cost_usd for row in rows), 6),
+        p50_latency_ms=round(percentile(latencies, 50), 1),
+        p95_latency_ms=round(percentile(latencies, 95), 1),
+    )
+
+
+__all__ = ["TraceRow", "TraceStore", "UsageSummary", "percentile"]

@@ -1,0 +1,75 @@
+"""Test-wide guards: no provider keys, a private data dir, and no connection off this machine."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROVIDER_ENV = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
+    "AIPM_PROVIDER", "AIPM_MODEL", "OLLAMA_HOST", "AIPM_EMBEDDER", "CHROMA_HOST",
+    "CHROMA_PORT", "AIPM_API_TOKEN", "AIPM_DATA_DIR",
+)
+
+# Set before any test module imports chromadb or streamlit, so neither phones home.
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def _is_loopback(address: object) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # AF_UNIX paths and the like never leave the machine
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class NetworkBlocked(RuntimeError):
+    """Raised when a test tries to reach anything but loopback."""
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"test tried a non-loopback connection to {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"test tried a non-loopback connection to {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _offline_and_isolated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """Every test: no keys, data dir in tmp, `.env` of the working tree ignored, loopback only."""
+    for name in PROVIDER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    data_dir = tmp_path / "aipm-data"
+    monkeypatch.setenv("AIPM_DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)  # a developer's own .env must not leak into tests
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    yield data_dir
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The checkout's top folder, for tests that read shipped files."""
+    return Path(__file__).resolve().parents[1]
