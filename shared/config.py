@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.errors import BadInput
 
 ProviderName = Literal["auto", "openai", "anthropic", "ollama", "openai-compatible", "none"]
 
@@ -87,5 +89,19 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment and `.env`; keyword overrides win (tests, CLI flags)."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Read settings from the environment and `.env`; keyword overrides win (tests, CLI flags).
+
+    A bad value becomes one `BadInput` naming the variable, instead of a pydantic traceback.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        problems = "; ".join(_describe(error) for error in err.errors())
+        raise BadInput(f"Invalid setting: {problems}. Fix it in .env or the environment "
+                       "(every setting is documented in .env.example).") from None
+
+
+def _describe(error: object) -> str:
+    details = dict(error)  # type: ignore[call-overload]
+    name = ".".join(str(part) for part in details.get("loc", ())) or "settings"
+    return f"{name}={details.get('input')!r}: {details.get('msg')}"

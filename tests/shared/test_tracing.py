@@ -1,0 +1,59 @@
+"""The trace store: rows round-trip, summaries group with percentiles, no prompt text kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.tracing import TraceRow, TraceStore, percentile
+
+
+def test_rows_round_trip_newest_first(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "t.sqlite")
+    store.record(TraceRow(provider="openai", model="a", operation="first"))
+    store.record(TraceRow(provider="openai", model="a", operation="second", status="error",
+                          error="rate_limited: slow down"))
+    rows = store.recent()
+    assert [row.operation for row in rows] == ["second", "first"]
+    assert [row.operation for row in store.recent(errors_only=True)] == ["second"]
+
+
+def test_summary_groups_by_product_and_model(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "t.sqlite")
+    for latency in range(1, 101):
+        store.record(TraceRow(product="rag", provider="openai", model="m", latency_ms=latency,
+                              input_tokens=10, output_tokens=2, cost_usd=0.001))
+    store.record(TraceRow(product="feedback", provider="anthropic", model="c", status="error"))
+    store.record(TraceRow(product="rag", provider="openai", model="m", cache_hit=True))
+    by_product = {row.product: row for row in store.summary()}
+    rag = by_product["rag"]
+    assert rag.calls == 101
+    assert rag.cache_hits == 1
+    assert rag.input_tokens == 1000
+    assert abs(rag.cost_usd - 0.1) < 1e-9
+    assert rag.p50_latency_ms == 50.5  # the cache hit's 0 ms is left out of latency
+    assert 94 <= rag.p95_latency_ms <= 96
+    assert by_product["feedback"].errors == 1
+
+
+def test_percentile_edges() -> None:
+    assert percentile([], 95) == 0.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+
+
+def test_store_keeps_no_text_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    TraceStore(tmp_path / "t.sqlite")
+    columns = {row[1] for row in sqlite3.connect(tmp_path / "t.sqlite").execute(
+        "PRAGMA table_info(calls)")}
+    assert not columns & {"prompt", "messages", "text", "response", "reply"}
+
+
+def test_record_many_writes_every_row_in_order(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "t.sqlite")
+    store.record_many([TraceRow(provider="openai", model="m", operation=f"op{i}")
+                       for i in range(500)])
+    rows = store.recent(limit=1000)
+    assert len(rows) == 500
+    assert rows[0].operation == "op499"
