@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.testing.fake_provider import FakeProvider
+
 PROVIDER_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
     "AIPM_PROVIDER", "AIPM_MODEL", "OLLAMA_HOST", "AIPM_EMBEDDER", "CHROMA_HOST",
@@ -73,3 +75,14 @@ def _offline_and_isolated(
 def repo_root() -> Path:
     """The checkout's top folder, for tests that read shipped files."""
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[FakeProvider]:
+    """A started fake OpenAI + Anthropic server on loopback (default responder), stopped after.
+
+    Point SDKs or Settings at `fake_provider.openai_base_url` / `.anthropic_base_url`; queue
+    faults with `fake_provider.queue_faults("429", ...)`. See CONTRIBUTING.md, "The fake provider".
+    """
+    with FakeProvider() as fake:
+        yield fake
