@@ -1,0 +1,132 @@
+"""The `aipm` command: platform commands plus one sub-command group per available product.
+
+`aipm --help` must stay fast, so this module imports only typer and the light registry at
+the top; streamlit, uvicorn, fastapi, chromadb and the LLM SDKs are imported inside the
+command that needs them. Exit codes: 0 success, 1 a kit error or a failed doctor check,
+2 a usage error (click's convention).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from products import PRODUCTS_DIR, ProductSpec, available_products, kit_version, load_object
+from products.cli_support import emit_json, fail
+from shared.errors import AIPMError
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+
+
+class KitGroup(TyperGroup):
+    """Turns any `AIPMError` from any command (products' too) into one line on stderr + exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AIPMError as err:
+            fail(err)
+
+
+def doctor(json_output: JsonFlag = False) -> None:
+    """Check settings, keys, data dir, vector store and a real one-token LLM call.
+
+    Exits 0 when every check passes, 1 when any fails; --json always prints the report.
+    """
+    from products.doctor import run_doctor
+
+    report = run_doctor()
+    if json_output:
+        emit_json(report.model_dump(mode="json"))
+    else:
+        from products.cli_render import render_doctor
+
+        render_doctor(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def ops(
+    json_output: JsonFlag = False,
+    recent: Annotated[int, typer.Option(min=0, help="How many recent calls to list.")] = 10,
+) -> None:
+    """Calls, errors, tokens, cost and latency per product and model, from the trace store."""
+    from products.ops import build_ops_report
+    from shared.config import load_settings
+
+    try:
+        report = build_ops_report(load_settings(), recent=recent)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json(report.model_dump(mode="json"))
+        return
+    from products.cli_render import render_ops
+
+    render_ops(report)
+
+
+def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] = 8501) -> None:
+    """Open the Streamlit hub (home, one page per product, Ops) on 127.0.0.1."""
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PRODUCTS_DIR / "hub.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+    ]
+    try:
+        code = subprocess.call(command)
+    except KeyboardInterrupt:
+        code = 130
+    raise typer.Exit(code)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the API.")] = 8000,
+) -> None:
+    """Run the FastAPI app (docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from products.server import create_app
+    from shared.config import load_settings
+
+    uvicorn.run(create_app(load_settings()), host=host, port=port)
+
+
+def version(json_output: JsonFlag = False) -> None:
+    """Print the kit's version."""
+    if json_output:
+        emit_json({"version": kit_version()})
+    else:
+        typer.echo(f"aipm {kit_version()}")
+
+
+def build_app(products: Iterable[ProductSpec]) -> typer.Typer:
+    """The `aipm` app with the platform commands and one group per given product."""
+    app = typer.Typer(
+        cls=KitGroup,
+        name="aipm",
+        help="AI PM Starter Kit: three AI demo products and the platform under them.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
+    for command in (doctor, hub, serve, ops, version):
+        app.command()(command)
+    for spec in products:
+        app.add_typer(load_object(spec.cli_app), name=spec.cli_name, help=spec.pitch)
+    return app
+
+
+app = build_app(available_products())
+
+
+def main() -> None:
+    """Console-script entry point (`aipm`)."""
+    app()
+
+
+__all__ = ["KitGroup", "app", "build_app", "main"]

@@ -1,0 +1,73 @@
+"""Human-readable (rich) output for `aipm doctor` and `aipm ops`; `--json` bypasses this module."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from products.doctor import DoctorReport
+from products.ops import OpsReport
+
+
+def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
+    """The doctor's verdict: configuration, one line per check, then what to do next."""
+    console = console or Console()
+    engine = "baseline (no LLM)" if report.engine == "baseline" else f"LLM: {report.model}"
+    console.print(f"[bold]aipm {report.version}[/bold]  engine: {engine}")
+    console.print(f"provider: {report.provider}   data dir: {report.data_dir}")
+    store = report.vector_store
+    console.print(f"vector store: {store.get('mode')} ({store.get('location')})   "
+                  f"embedder: {report.embedder}")
+    table = Table(show_header=False, box=None)
+    table.add_column("ok")
+    table.add_column("check", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for check in report.checks:
+        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
+        table.add_row(mark, check.name, check.detail)
+    console.print(table)
+    for product in report.products:
+        console.print(f"  {product['title']} (aipm {product['cli']}): {product['status']}")
+    console.print("[bold]Next steps[/bold]")
+    for step in report.next_steps:
+        console.print(f"  • {step}")
+
+
+def render_ops(report: OpsReport, console: Console | None = None) -> None:
+    """Totals, a per-product/model table and the recent calls."""
+    console = console or Console()
+    totals = report.totals
+    if totals.calls == 0:
+        console.print("No LLM calls recorded yet. Run a product in LLM mode, then look again.")
+        return
+    console.print(f"calls {totals.calls}  errors {totals.errors}  tokens {totals.tokens}  "
+                  f"cost ${totals.cost_usd:.4f}")
+    table = _table("product", "model", "calls", "errors", "tokens", "cost $", "p50 ms", "p95 ms")
+    for row in report.by_model:
+        table.add_row(row.product, f"{row.provider}:{row.model}", str(row.calls),
+                      str(row.errors), str(row.input_tokens + row.output_tokens),
+                      f"{row.cost_usd:.4f}", f"{row.p50_latency_ms:.0f}",
+                      f"{row.p95_latency_ms:.0f}")
+    console.print(table)
+    _render_recent(report, console)
+
+
+def _table(*headers: str, title: str | None = None) -> Table:
+    """A table that folds long cells (model ids, timestamps) instead of cutting them off."""
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
+def _render_recent(report: OpsReport, console: Console) -> None:
+    if not report.recent:
+        return
+    table = _table("time", "product", "operation", "model", "ms", "status", title="Recent calls")
+    for row in report.recent:
+        table.add_row(row.ts, row.product, row.operation, f"{row.provider}:{row.model}",
+                      f"{row.latency_ms:.0f}", row.status)
+    console.print(table)
+
+
+__all__ = ["render_doctor", "render_ops"]

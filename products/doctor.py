@@ -1,0 +1,178 @@
+"""`aipm doctor`: what is configured, what works, and what to do next.
+
+Shared by the CLI (`aipm doctor`), the API (`GET /v1/doctor`) so both return the same object.
+The LLM check makes a REAL one-token call, because a key that is set is not a key that works:
+the point of the doctor is to find a bad key before a demo does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+
+from pydantic import BaseModel
+
+from products import PRODUCTS, kit_version
+from shared.config import Settings, load_settings
+from shared.errors import AIPMError
+
+KEY_ENV_BY_PROVIDER = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+BASELINE_DETAIL = (
+    "No LLM configured: every product runs its baseline engine (BM25, VADER, heuristics), "
+    "labelled as such. To switch to LLM mode add OPENAI_API_KEY or ANTHROPIC_API_KEY to .env, "
+    "or start Ollama (`ollama serve`) and set AIPM_PROVIDER=ollama."
+)
+
+
+class Check(BaseModel):
+    """One line of the doctor's verdict."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+class DoctorReport(BaseModel):
+    """Everything `aipm doctor --json` and `GET /v1/doctor` print."""
+
+    version: str
+    ok: bool
+    provider: str
+    model: str | None
+    engine: str
+    data_dir: str
+    vector_store: dict[str, str]
+    embedder: str
+    products: list[dict[str, str | bool]]
+    checks: list[Check]
+    next_steps: list[str]
+
+
+def run_doctor(settings: Settings | None = None) -> DoctorReport:
+    """Load settings (unless given), run every check, and say what to do next."""
+    if settings is None:
+        try:
+            settings = load_settings()
+        except AIPMError as err:
+            return _settings_failed_report(err)
+    checks = [Check(name="settings", ok=True, detail="Loaded from the environment and .env.")]
+    checks += run_checks(settings)
+    return _report(settings, checks)
+
+
+def _report(settings: Settings, checks: list[Check]) -> DoctorReport:
+    return DoctorReport(
+        version=kit_version(),
+        ok=all(check.ok for check in checks),
+        provider=settings.resolved_provider,
+        model=settings.model_id,
+        engine=settings.engine,
+        data_dir=str(settings.data_dir.resolve()),
+        vector_store=_vector_store_info(settings),
+        embedder=settings.embedder,
+        products=[{"name": p.name, "title": p.title, "cli": p.cli_name,
+                   "available": p.available, "status": p.status} for p in PRODUCTS],
+        checks=checks,
+        next_steps=_next_steps(settings, checks),
+    )
+
+
+def _settings_failed_report(err: AIPMError) -> DoctorReport:
+    return DoctorReport(
+        version=kit_version(), ok=False, provider="unknown", model=None, engine="unknown",
+        data_dir="unknown", vector_store={}, embedder="unknown", products=[],
+        checks=[Check(name="settings", ok=False, detail=err.message)],
+        next_steps=["Fix the setting named above in .env, then run `aipm doctor` again."],
+    )
+
+
+def _vector_store_info(settings: Settings) -> dict[str, str]:
+    if settings.vector_store_mode == "server":
+        return {"mode": "server", "location": f"{settings.chroma_host}:{settings.chroma_port}"}
+    return {"mode": "embedded", "location": str((settings.data_dir / "chroma").resolve())}
+
+
+def check_data_dir(settings: Settings) -> Check:
+    """The data dir holds the vector store, traces and cache, so it must be writable."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir, prefix=".doctor-"):
+            pass
+    except OSError as err:
+        return Check(name="data dir writable", ok=False,
+                     detail=f"Cannot write to {settings.data_dir}: {err.strerror}. "
+                            "Set AIPM_DATA_DIR to a folder you can write to.")
+    return Check(name="data dir writable", ok=True, detail=str(settings.data_dir.resolve()))
+
+
+def check_provider_keys(settings: Settings) -> list[Check]:
+    """One line per key: missing is only a failure when the chosen provider needs it."""
+    provider = settings.resolved_provider
+    keys = {"openai": settings.openai_api_key, "anthropic": settings.anthropic_api_key}
+    checks = []
+    for name, env in KEY_ENV_BY_PROVIDER.items():
+        present = keys[name] is not None and bool(keys[name].get_secret_value())
+        needed = provider == name
+        detail = "set" if present else f"not set (add {env}=... to .env to use {name})"
+        checks.append(Check(name=env, ok=present or not needed, detail=detail))
+    return checks
+
+
+def check_vector_store(settings: Settings) -> Check:
+    """Open the store the products will use (embedded Chroma, or a heartbeat to CHROMA_HOST)."""
+    from shared.vectorstore import open_vector_store
+
+    info = _vector_store_info(settings)
+    name = f"vector store ({info['mode']})"
+    try:
+        collections = open_vector_store(settings).list_collections()
+    except AIPMError as err:
+        return Check(name=name, ok=False, detail=err.message)
+    return Check(name=name, ok=True, detail=f"Chroma at {info['location']} answered "
+                                            f"({len(collections)} collections)")
+
+
+def check_llm(settings: Settings) -> Check:
+    """A real one-token call: the only way to know the key, model and host all work."""
+    if settings.engine == "baseline":
+        return Check(name="engine", ok=True, detail=BASELINE_DETAIL)
+    from shared.llm import get_llm
+
+    started = time.perf_counter()
+    try:
+        get_llm(settings, product="kit").complete(
+            "Reply with OK.", max_tokens=1, operation="doctor")
+    except AIPMError as err:
+        return Check(name=f"LLM call ({settings.model_id})", ok=False, detail=err.message)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return Check(name=f"LLM call ({settings.model_id})", ok=True,
+                 detail=f"{settings.model_id} answered a one-token call in {elapsed_ms:.0f} ms")
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """All checks after settings load, in the order a person would fix them."""
+    return [check_data_dir(settings), *check_provider_keys(settings),
+            check_vector_store(settings), check_llm(settings)]
+
+
+def _next_steps(settings: Settings, checks: list[Check]) -> list[str]:
+    failed = [check for check in checks if not check.ok]
+    steps = [f"Fix '{check.name}': {check.detail}" for check in failed]
+    if settings.engine == "baseline":
+        steps.append("Add OPENAI_API_KEY or ANTHROPIC_API_KEY to .env (or start Ollama and set "
+                     "AIPM_PROVIDER=ollama) to switch the products to LLM mode.")
+    if not failed:
+        steps.append("Run `aipm hub` to open the demo hub, or `aipm serve` for the API.")
+    return steps
+
+
+__all__ = [
+    "Check",
+    "DoctorReport",
+    "check_data_dir",
+    "check_llm",
+    "check_provider_keys",
+    "check_vector_store",
+    "run_checks",
+    "run_doctor",
+]

@@ -1,0 +1,47 @@
+"""The Streamlit hub: Home, one page per available product, and Ops.
+
+Run it with `aipm hub` (or `streamlit run products/hub.py`). Settings are read once per run
+here; a kit error anywhere on a page is shown with `st.error(message)`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from products import PRODUCTS_DIR, available_products
+from products.hub_support import remember_settings
+from shared.config import load_settings
+from shared.errors import AIPMError
+
+PAGES_DIR = PRODUCTS_DIR / "hub_pages"
+
+
+def build_pages() -> dict[str, list[st.Page]]:
+    """Sidebar sections: the kit's own pages, then every product whose package exists."""
+    kit = [
+        st.Page(PAGES_DIR / "home.py", title="Home", icon=":material/home:", default=True),
+        st.Page(PAGES_DIR / "ops.py", title="Ops", icon=":material/monitoring:", url_path="ops"),
+    ]
+    products = [
+        st.Page(spec.page, title=spec.title, url_path=spec.name) for spec in available_products()
+    ]
+    return {"Kit": kit, "Products": products} if products else {"Kit": kit}
+
+
+def main() -> None:
+    """One script run: settings, navigation, then the selected page."""
+    st.set_page_config(page_title="AI PM Starter Kit", page_icon=":material/explore:",
+                       layout="wide")
+    try:
+        remember_settings(load_settings())
+    except AIPMError as err:
+        st.error(err.message)
+        st.stop()
+    page = st.navigation(build_pages())
+    try:
+        page.run()
+    except AIPMError as err:
+        st.error(err.message)
+
+
+main()

@@ -1,0 +1,84 @@
+"""The ops report: calls, errors, tokens, cost and latency from the local trace store.
+
+One function feeds `aipm ops --json`, `GET /v1/ops` and the hub's Ops page, so the three
+can never disagree about what was spent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pydantic import BaseModel
+
+from shared.config import Settings
+from shared.errors import BadInput
+from shared.tracing import TraceRow, TraceStore, UsageSummary
+
+TRACE_FILE = "traces.sqlite"
+
+
+class OpsTotals(BaseModel):
+    """Totals over every recorded call."""
+
+    calls: int
+    errors: int
+    cache_hits: int
+    input_tokens: int
+    output_tokens: int
+    tokens: int
+    cost_usd: float
+
+
+class OpsReport(BaseModel):
+    """What the Ops page, `aipm ops --json` and `GET /v1/ops` show."""
+
+    trace_file: str
+    totals: OpsTotals
+    by_model: list[UsageSummary]
+    recent: list[TraceRow]
+    recent_errors: list[TraceRow]
+
+
+def open_trace_store(settings: Settings) -> TraceStore:
+    """The trace store every LLM call writes to (`<data_dir>/traces.sqlite`)."""
+    return TraceStore(settings.data_path(TRACE_FILE))
+
+
+def totals_of(summaries: list[UsageSummary]) -> OpsTotals:
+    """Add the per-model summaries up into one line."""
+    input_tokens = sum(s.input_tokens for s in summaries)
+    output_tokens = sum(s.output_tokens for s in summaries)
+    return OpsTotals(
+        calls=sum(s.calls for s in summaries),
+        errors=sum(s.errors for s in summaries),
+        cache_hits=sum(s.cache_hits for s in summaries),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        tokens=input_tokens + output_tokens,
+        cost_usd=round(sum(s.cost_usd for s in summaries), 6),
+    )
+
+
+def build_ops_report(settings: Settings, recent: int = 20) -> OpsReport:
+    """Read the trace store once and summarise it; `recent` caps the row lists."""
+    try:
+        return _read_report(settings, recent)
+    except sqlite3.DatabaseError as err:
+        path = settings.data_path(TRACE_FILE)
+        raise BadInput(f"The trace file {path} cannot be read ({err}). Move it aside; a new one "
+                       "is created on the next LLM call.") from err
+
+
+def _read_report(settings: Settings, recent: int) -> OpsReport:
+    store = open_trace_store(settings)
+    summaries = store.summary()
+    return OpsReport(
+        trace_file=str(store.path.resolve()),
+        totals=totals_of(summaries),
+        by_model=summaries,
+        recent=store.recent(limit=recent),
+        recent_errors=store.recent(limit=recent, errors_only=True),
+    )
+
+
+__all__ = ["OpsReport", "OpsTotals", "build_ops_report", "open_trace_store", "totals_of"]

@@ -1,0 +1,100 @@
+"""The real hub in a real headless Chromium: it starts, renders the badge, and never shows a
+Streamlit exception, on Home and on Ops. Screenshots land in the test's tmp dir."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from shared.tracing import TraceRow, TraceStore
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+BADGE = "Baseline mode — no LLM key found"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"hub did not answer within 90 s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def hub_url(repo_root: Path, tmp_path: Path) -> Iterator[str]:
+    """`streamlit run products/hub.py` on a free loopback port, with traces to show on Ops."""
+    store = TraceStore(Path(os.environ["AIPM_DATA_DIR"]) / "traces.sqlite")  # conftest's tmp dir
+    for latency, status in ((180.0, "ok"), (420.0, "ok"), (900.0, "error")):
+        store.record(TraceRow(product="rag_search", provider="openai", model="gpt-4.1-mini",
+                              latency_ms=latency, input_tokens=300, output_tokens=40,
+                              cost_usd=0.0002, status=status,
+                              error="rate_limited" if status == "error" else None))
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", str(repo_root / "products" / "hub.py"),
+               "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as sink:
+        # cwd is the test's tmp dir, so a developer's own .env (with real keys) is never read.
+        process = subprocess.Popen(command, cwd=tmp_path, env=dict(os.environ),
+                                   stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def assert_no_streamlit_exception(page: Page, page_errors: list[str]) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page_errors == []
+
+
+def test_hub_home_and_ops_render_in_chromium(hub_url: str, tmp_path: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page_errors: list[str] = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(hub_url)
+        page.get_by_text(BADGE).first.wait_for(timeout=60_000)
+        page.get_by_text("RAG knowledge search").first.wait_for()
+        assert_no_streamlit_exception(page, page_errors)
+        page.screenshot(path=str(tmp_path / "hub-home.png"), full_page=True)
+
+        page.goto(f"{hub_url}/ops")
+        page.get_by_text("Recent errors").wait_for(timeout=60_000)
+        page.locator('[data-testid="stMetricValue"]').first.wait_for()
+        page.wait_for_timeout(1500)  # let the charts draw before the screenshot
+        assert_no_streamlit_exception(page, page_errors)
+        assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "3"
+        page.screenshot(path=str(tmp_path / "hub-ops.png"), full_page=True)
+        browser.close()
