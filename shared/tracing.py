@@ -94,17 +94,23 @@ class TraceStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+        # One long-lived writer: opening a connection per row made SQLite checkpoint and delete
+        # the WAL on every close, ~2 ms a row (measured in benchmarks/llm_client.py).
+        self._writer = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        self._writer.execute("PRAGMA journal_mode=WAL")
+        self._writer.execute("PRAGMA synchronous=NORMAL")
+        self._writer.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the writer; later reads still work, a later write raises `sqlite3.Error`."""
+        with self._lock:
+            self._writer.close()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=10)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            with conn:
-                yield conn
+            yield conn
         finally:
             conn.close()
 
@@ -117,8 +123,8 @@ class TraceStore:
         values = [tuple(getattr(row, name) for name in _COLUMNS) for row in rows]
         placeholders = ",".join("?" * len(_COLUMNS))
         sql = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({placeholders})"
-        with self._lock, self._connect() as conn:
-            conn.executemany(sql, values)
+        with self._lock, self._writer:
+            self._writer.executemany(sql, values)
 
     def recent(self, limit: int = 100, *, errors_only: bool = False) -> list[TraceRow]:
         """The newest rows first."""

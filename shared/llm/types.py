@@ -106,6 +106,7 @@ class BatchJob(BaseModel):
     status: Literal["in_progress", "completed", "failed", "cancelled", "expired"]
     request_count: int
     counts: dict[str, int] = Field(default_factory=dict)
+    custom_ids: list[str] = Field(default_factory=list)  # every submitted id, so none is lost
 
 
 class BatchItemResult(BaseModel):
