@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 pytest: setup browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint pytest
 

@@ -1,0 +1,82 @@
+"""Building the Chroma client and turning Chroma's failures into errors a person can act on.
+
+Kept apart from `vectorstore.py` so that module reads as the store's behaviour, and so chromadb
+(slow to import) is only imported when a store is actually opened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from shared.config import Settings
+from shared.errors import BadInput, ProviderUnreachable
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
+
+
+def build_client(settings: Settings) -> ClientAPI:
+    """A Chroma server client when CHROMA_HOST is set, else an embedded store in the data dir.
+
+    Telemetry is off in both: the kit never phones home.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.vector_store_mode == "server":
+        with chroma_errors(settings):
+            try:
+                return chromadb.HttpClient(host=str(settings.chroma_host),
+                                           port=settings.chroma_port, settings=chroma_settings)
+            except ValueError as exc:  # what HttpClient raises when its heartbeat fails
+                raise unreachable(settings) from exc
+    path = settings.data_path("chroma")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def unreachable(settings: Settings) -> ProviderUnreachable:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    return ProviderUnreachable(
+        f"Cannot reach the Chroma server at {where}. Start it with "
+        f"`chroma run --path {settings.data_dir / 'chroma'} --port {settings.chroma_port}` "
+        "or unset CHROMA_HOST to use the embedded store."
+    )
+
+
+@contextmanager
+def chroma_errors(settings: Settings) -> Iterator[None]:
+    """Connection failures become ProviderUnreachable; Chroma's argument checks become BadInput."""
+    import httpx
+    from chromadb.errors import InvalidArgumentError
+
+    try:
+        yield
+    except (httpx.TransportError, ConnectionError) as exc:
+        raise unreachable(settings) from exc
+    except (InvalidArgumentError, ValueError) as exc:  # Chroma validates filters with ValueError
+        raise BadInput(f"Chroma rejected the request: {exc}") from exc
+
+
+def where_clause(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """`{"a": 1, "b": "x"}` -> Chroma's `$and` form; operator dicts pass through unchanged."""
+    if not where:
+        return None
+    if len(where) == 1 or any(key.startswith("$") for key in where):
+        return dict(where)
+    return {"$and": [{key: value} for key, value in where.items()]}
+
+
+def check_collection_name(name: str) -> None:
+    if not COLLECTION_NAME.match(name) or ".." in name:
+        raise BadInput(f"Collection name '{name}' is not valid: use 3-512 letters, digits, "
+                       "dots, dashes or underscores, starting and ending with a letter or digit.")
+
+
+__all__ = ["build_client", "check_collection_name", "chroma_errors", "unreachable", "where_clause"]

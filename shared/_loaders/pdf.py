@@ -1,0 +1,84 @@
+"""PDF with pypdf: one section per page, keeping the page number for citations."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING
+
+from shared._loaders.model import (
+    CorruptFile,
+    Document,
+    EncryptedFile,
+    NoTextLayer,
+    Section,
+    stem,
+)
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# What pypdf raises on damaged files besides its own errors: it parses untrusted structure.
+DAMAGED_PDF_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, KeyError, TypeError, IndexError, AttributeError, OSError, RecursionError,
+)
+
+
+def load_pdf(name: str, data: bytes) -> Document:
+    reader = _open(name, data)
+    try:
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else ""
+    except _errors() as exc:
+        raise _corrupt(name, exc) from exc
+    sections = [Section(page=number, text=text.strip())
+                for number, text in enumerate(pages, start=1) if text.strip()]
+    if not sections:
+        raise NoTextLayer(f"{name} is an image-only PDF: no text layer. Run OCR on it first "
+                          "or export it as text.")
+    return Document(source=name, title=title.strip() or stem(name), format="pdf",
+                    sections=sections)
+
+
+def _open(name: str, data: bytes) -> PdfReader:
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files warn on every object
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            _decrypt_with_empty_password(name, reader)
+        if len(reader.pages) == 0:
+            raise CorruptFile(f"{name} is a PDF with no pages. Re-export it from the app that "
+                              "made it.")
+    except _errors() as exc:
+        raise _corrupt(name, exc) from exc
+    return reader
+
+
+def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:
+    """Many "protected" PDFs only restrict printing and open with an empty password."""
+    from pypdf import PasswordType
+    from pypdf.errors import DependencyError
+
+    try:
+        opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except DependencyError:
+        opened = False  # AES without the `cryptography` package: cannot open it here
+    if not opened:
+        raise EncryptedFile(f"{name} is a password-protected PDF. Remove the password (open it "
+                            "and print or save it as a new PDF) and try again.")
+
+
+def _errors() -> tuple[type[Exception], ...]:
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, *DAMAGED_PDF_ERRORS)
+
+
+def _corrupt(name: str, exc: Exception) -> CorruptFile:
+    return CorruptFile(f"{name} is not a readable PDF (it looks damaged or truncated: {exc}). "
+                       "Re-download or re-export it and try again.")
+
+
+__all__ = ["load_pdf"]

@@ -1,0 +1,270 @@
+"""The vector store: Chroma, embedded on disk by default, a Chroma server when CHROMA_HOST is set.
+
+Chunks go in and hits come out as pydantic models; nothing outside this module touches Chroma.
+Each collection records the embedder (name and dimension) that built it, and opening it with
+another embedder is an `IndexMismatch` that says how to re-index, never a silent bad ranking.
+
+Chunk ids are content hashes: sha256 of the chunk's `source` metadata, a NUL, and its text.
+Ingesting the same file twice stores each chunk once; the same paragraph in two files is stored
+twice, so deleting one file's chunks never removes the other's and every hit cites its own file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from shared._chroma import build_client, check_collection_name, chroma_errors, where_clause
+from shared._vector_types import (
+    AddReport,
+    Chunk,
+    CollectionInfo,
+    Hit,
+    MetadataValue,
+    StoredChunk,
+    Vector,
+    chunk_id,
+)
+from shared.config import Settings
+from shared.embeddings import Embedder, embedder_key_for, get_embedder
+from shared.errors import BadInput, IndexMismatch
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+class VectorStore:
+    """One Chroma client (built once) and the collections opened through it.
+
+    `batch_size` caps chunks per Chroma call (and so embedding memory); None uses Chroma's max.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *,
+                 batch_size: int | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder if embedder is not None else get_embedder(settings)
+        self._client: ClientAPI = build_client(settings)
+        with chroma_errors(settings):
+            max_batch = self._client.get_max_batch_size()
+        self.batch_size = min(batch_size, max_batch) if batch_size else max_batch
+        self._collections: dict[str, ChunkCollection] = {}
+
+    @property
+    def location(self) -> str:
+        """Where the vectors live, for `aipm doctor` and the Ops page."""
+        if self.settings.vector_store_mode == "server":
+            return f"Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return f"embedded Chroma at {self.settings.data_dir / 'chroma'}"
+
+    def collection(self, name: str) -> ChunkCollection:
+        """Get or create a collection; raises IndexMismatch if another embedder built it."""
+        if name not in self._collections:
+            self._collections[name] = ChunkCollection(self, name, self._open(name))
+        return self._collections[name]
+
+    def list_collections(self) -> list[CollectionInfo]:
+        with chroma_errors(self.settings):
+            return [_info(c) for c in self._client.list_collections()]
+
+    def delete_collection(self, name: str) -> bool:
+        """Drop a collection (the first step of a re-index); False if there was none."""
+        from chromadb.errors import NotFoundError
+
+        self._collections.pop(name, None)
+        with chroma_errors(self.settings):
+            try:
+                self._client.delete_collection(name)
+            except NotFoundError:
+                return False
+        return True
+
+    def _open(self, name: str) -> Collection:
+        from chromadb.errors import NotFoundError
+
+        check_collection_name(name)
+        with chroma_errors(self.settings):
+            try:
+                collection = self._client.get_collection(name, embedding_function=None)
+            except NotFoundError:
+                collection = self._create(name)
+        self._check_embedder(name, collection.metadata or {})
+        return collection
+
+    def _create(self, name: str) -> Collection:
+        """get_or_create, not create: another process may have created it a moment ago."""
+        metadata = {"hnsw:space": "cosine", "embedder": self.embedder.name,
+                    "dimension": self.embedder.dimension}
+        return self._client.get_or_create_collection(
+            name, metadata=metadata, embedding_function=None
+        )
+
+    def _check_embedder(self, name: str, metadata: Mapping[str, Any]) -> None:
+        built_with, dimension = metadata.get("embedder"), metadata.get("dimension")
+        if built_with == self.embedder.name and dimension == self.embedder.dimension:
+            return
+        what = f"{built_with} ({dimension} dimensions)" if built_with else "no recorded embedder"
+        key = embedder_key_for(str(built_with)) if built_with else None
+        switch_back = f" or set AIPM_EMBEDDER={key}" if key else ""
+        raise IndexMismatch(
+            f"Collection '{name}' was built with {what}; AIPM_EMBEDDER is "
+            f"{self.settings.embedder} ({self.embedder.name}, {self.embedder.dimension} "
+            f"dimensions). Re-index with `aipm rag ingest PATH --collection {name} --reindex`"
+            f"{switch_back}."
+        )
+
+
+class ChunkCollection:
+    """One collection: add, query, get and delete chunks, in the store's embedder space."""
+
+    def __init__(self, store: VectorStore, name: str, collection: Collection) -> None:
+        self.name = name
+        self._store = store
+        self._collection = collection
+        self._batch_size = store.batch_size
+
+    def count(self) -> int:
+        with chroma_errors(self._store.settings):
+            return self._collection.count()
+
+    def add(self, chunks: Sequence[Chunk], embeddings: Sequence[Vector] | None = None) -> AddReport:
+        """Store chunks not already present; only those are embedded (or taken from `embeddings`).
+
+        Batched to `batch_size`; existing ids are found with one id lookup per batch. Batches are
+        stored as they go, so if a later one fails, running the same add again finishes the job.
+        """
+        if embeddings is not None and len(embeddings) != len(chunks):
+            raise BadInput(f"Got {len(chunks)} chunks but {len(embeddings)} embeddings; "
+                           "pass one embedding per chunk.")
+        ids = [chunk.id for chunk in chunks]
+        unique = _first_occurrences(ids)
+        added = 0
+        for start in range(0, len(unique), self._batch_size):
+            added += self._add_batch(unique[start : start + self._batch_size], ids, chunks,
+                                     embeddings)
+        return AddReport(added=added, already_present=len(ids) - added, ids=ids)
+
+    def _add_batch(self, positions: list[int], ids: list[str], chunks: Sequence[Chunk],
+                   embeddings: Sequence[Vector] | None) -> int:
+        with chroma_errors(self._store.settings):
+            present = set(self._collection.get(ids=[ids[i] for i in positions], include=[])["ids"])
+            new = [i for i in positions if ids[i] not in present]
+            if not new:
+                return 0
+            vectors = self._vectors_for(new, chunks, embeddings)
+            self._collection.add(
+                ids=[ids[i] for i in new], embeddings=vectors,
+                documents=[chunks[i].text for i in new],
+                metadatas=[chunks[i].metadata or None for i in new],  # type: ignore[misc]
+            )
+        return len(new)
+
+    def _vectors_for(self, new: list[int], chunks: Sequence[Chunk],
+                     embeddings: Sequence[Vector] | None) -> Any:
+        if embeddings is None:
+            return self._store.embedder.embed_documents([chunks[i].text for i in new])
+        vectors = [embeddings[i] for i in new]
+        self._check_dimension(len(vectors[0]))
+        return vectors
+
+    def query(self, query: str | Vector, k: int = 5,
+              where: Mapping[str, Any] | None = None) -> list[Hit]:
+        """The `k` nearest chunks to a text (embedded here) or a vector, best first.
+
+        A text with nothing the embedder can use ("?" for the hashing embedder) embeds to the
+        zero vector, which is equally far from everything: it matches nothing, so no hits.
+        """
+        vector = self._store.embedder.embed_query(query) if isinstance(query, str) else query
+        self._check_dimension(len(vector))
+        if isinstance(query, str) and not any(vector):
+            return []
+        with chroma_errors(self._store.settings):
+            result = self._collection.query(
+                query_embeddings=[list(vector)], n_results=max(1, k),
+                where=where_clause(where), include=["documents", "metadatas", "distances"],
+            )
+        return _hits(result)
+
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The stored chunks for these ids, in the order given; unknown ids are skipped."""
+        if not ids:
+            return []
+        with chroma_errors(self._store.settings):
+            result = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {
+            id_: StoredChunk(id=id_, text=text or "", metadata=dict(meta or {}))
+            for id_, text, meta in zip(result["ids"], result["documents"] or [],
+                                       result["metadatas"] or [], strict=True)
+        }
+        return [found[id_] for id_ in ids if id_ in found]
+
+    def ids_where(self, where: Mapping[str, Any]) -> list[str]:
+        with chroma_errors(self._store.settings):
+            return self._collection.get(where=where_clause(where), include=[])["ids"]
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return self.ids_where({"source": source})
+
+    def delete_where(self, where: Mapping[str, Any] | None = None, *,
+                     source: str | None = None) -> int:
+        """Delete the chunks matching a metadata filter (or one source file); returns how many."""
+        clause = {**(where or {}), **({"source": source} if source is not None else {})}
+        if not clause:
+            raise BadInput("delete_where needs a filter; use delete_collection to drop everything.")
+        ids = self.ids_where(clause)
+        for start in range(0, len(ids), self._batch_size):
+            with chroma_errors(self._store.settings):
+                self._collection.delete(ids=ids[start : start + self._batch_size])
+        return len(ids)
+
+    def _check_dimension(self, dimension: int) -> None:
+        if dimension != self._store.embedder.dimension:
+            raise BadInput(f"Vector has {dimension} dimensions but collection '{self.name}' uses "
+                           f"{self._store.embedder.dimension} ({self._store.embedder.name}).")
+
+
+def open_vector_store(settings: Settings, embedder: Embedder | None = None) -> VectorStore:
+    """The store `settings` describe, with `AIPM_EMBEDDER`'s embedder unless one is given."""
+    return VectorStore(settings, embedder)
+
+
+def _first_occurrences(ids: list[str]) -> list[int]:
+    """Positions of each id's first appearance: Chroma rejects repeated ids inside one add."""
+    seen: dict[str, int] = {}
+    for position, id_ in enumerate(ids):
+        seen.setdefault(id_, position)
+    return list(seen.values())
+
+
+def _hits(result: Mapping[str, Any]) -> list[Hit]:
+    rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+               result["distances"][0], strict=True)
+    return [
+        Hit(id=id_, text=text or "", metadata=dict(meta or {}), score=1.0 - distance,
+            distance=distance)
+        for id_, text, meta, distance in rows
+    ]
+
+
+def _info(collection: Collection) -> CollectionInfo:
+    metadata = collection.metadata or {}
+    dimension = metadata.get("dimension")
+    return CollectionInfo(
+        name=collection.name, count=collection.count(),
+        embedder=str(metadata["embedder"]) if "embedder" in metadata else None,
+        dimension=int(dimension) if isinstance(dimension, int) else None,
+    )
+
+
+__all__ = [
+    "AddReport",
+    "Chunk",
+    "ChunkCollection",
+    "CollectionInfo",
+    "Hit",
+    "MetadataValue",
+    "StoredChunk",
+    "Vector",
+    "VectorStore",
+    "chunk_id",
+    "open_vector_store",
+]

@@ -1,0 +1,281 @@
+"""The vector store against real Chroma: embedded on disk, and a real `chroma run` server.
+
+Every store test runs in both modes. The server is started once per module on a free loopback
+port (`make test` runs pytest with `--dist loadfile`, so one worker runs this whole file); each
+test uses its own collection name, so nothing depends on test order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.config import Settings, load_settings
+from shared.embeddings import HashingEmbedder
+from shared.errors import BadInput, IndexMismatch, ProviderUnreachable
+from shared.vectorstore import Chunk, VectorStore, chunk_id, open_vector_store
+
+SERVER_START_TIMEOUT_S = 30.0
+HELP_CHUNKS = [
+    Chunk(text="To reset your password, open the login page and click 'Forgot password'.",
+          metadata={"source": "help/account.md", "page": 1, "public": True}),
+    Chunk(text="Invoices are emailed on the first day of each month.",
+          metadata={"source": "help/billing.md", "page": 1, "public": True}),
+    Chunk(text="Refunds are paid back to the original card within 14 days.",
+          metadata={"source": "help/billing.md", "page": 2, "public": False, "weight": 0.5}),
+    Chunk(text="Invite teammates from Settings, then Members.",
+          metadata={"source": "help/team.md", "page": 1, "public": True}),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_chroma_server(path: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """`chroma run` from this interpreter's venv, returned once its heartbeat answers."""
+    chroma = Path(sys.executable).parent / "chroma"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1.0).raise_for_status()
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    stop(process)
+    raise RuntimeError(f"chroma run did not start: {log_path.read_text(errors='replace')[-2000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    process = start_chroma_server(root / "data", port, root / "server.log")
+    yield "127.0.0.1", port
+    stop(process)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    if request.param == "server":
+        host, port = request.getfixturevalue("chroma_server")
+        return load_settings(chroma_host=host, chroma_port=port)
+    return load_settings()
+
+
+@pytest.fixture
+def name() -> str:
+    """A fresh collection name: the server outlives single tests."""
+    return f"kb-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def store(settings: Settings) -> VectorStore:
+    return open_vector_store(settings)
+
+
+def test_mode_follows_chroma_host(settings: Settings, store: VectorStore, name: str) -> None:
+    """Embedded mode writes under the data dir; server mode leaves it untouched."""
+    store.collection(name).add(HELP_CHUNKS[:1])
+    on_disk = (settings.data_dir / "chroma" / "chroma.sqlite3").exists()
+    assert on_disk is (settings.vector_store_mode == "embedded")
+    assert settings.vector_store_mode == ("server" if settings.chroma_host else "embedded")
+    expected = f":{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
+    assert expected in store.location
+
+
+def test_add_then_query_returns_the_closest_chunk_first(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    report = collection.add(HELP_CHUNKS)
+    assert (report.added, report.already_present) == (4, 0)
+    assert collection.count() == 4
+    hits = collection.query("how do I reset my password", k=3)
+    assert hits[0].text == HELP_CHUNKS[0].text
+    assert hits[0].metadata == {"source": "help/account.md", "page": 1, "public": True}
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert all(abs(hit.score + hit.distance - 1.0) < 1e-6 for hit in hits)
+    assert hits[0].id == chunk_id(HELP_CHUNKS[0].text, "help/account.md")
+
+
+def test_query_k_larger_than_the_collection_and_empty_collection(
+    store: VectorStore, name: str
+) -> None:
+    collection = store.collection(name)
+    assert collection.query("anything", k=5) == []
+    assert collection.add([]).added == 0
+    assert collection.get([]) == []
+    collection.add(HELP_CHUNKS[:2])
+    assert len(collection.query("anything", k=50)) == 2
+    assert collection.query("?") == []  # no words: the zero vector is near nothing
+
+
+def test_same_chunk_twice_is_stored_once(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    collection.add(HELP_CHUNKS)
+    again = collection.add([*HELP_CHUNKS, HELP_CHUNKS[0]])
+    assert (again.added, again.already_present) == (0, 5)
+    same_text_other_file = Chunk(text=HELP_CHUNKS[0].text, metadata={"source": "faq.md"})
+    assert collection.add([same_text_other_file]).added == 1
+    assert collection.count() == 5
+
+
+def test_batches_split_and_dedupe_across_batches(settings: Settings, name: str) -> None:
+    collection = VectorStore(settings, batch_size=3).collection(name)
+    chunks = [Chunk(text=f"note number {i}", metadata={"source": "notes.txt"}) for i in range(10)]
+    assert collection.add(chunks[:4]).added == 4
+    report = collection.add([*chunks, chunks[9]])
+    assert (report.added, report.already_present) == (6, 5)
+    assert collection.count() == 10
+    assert collection.delete_where(source="notes.txt") == 10
+    assert collection.count() == 0
+
+
+def test_metadata_filters(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    collection.add(HELP_CHUNKS)
+    billing = collection.query("password", k=4, where={"source": "help/billing.md"})
+    assert {hit.metadata["source"] for hit in billing} == {"help/billing.md"}
+    assert len(billing) == 2
+    both = collection.query("money", k=4, where={"source": "help/billing.md", "public": False})
+    assert [hit.metadata["page"] for hit in both] == [2]
+    operator = collection.query("money", k=4, where={"page": {"$gte": 2}})
+    assert [hit.text for hit in operator] == [HELP_CHUNKS[2].text]
+    assert collection.query("money", k=4, where={"source": "nowhere.md"}) == []
+    with pytest.raises(BadInput, match=r"Chroma rejected the request: .*\$bogus"):
+        collection.query("money", where={"page": {"$bogus": 1}})
+
+
+def test_get_by_ids_keeps_order_and_skips_unknown(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    ids = collection.add(HELP_CHUNKS).ids
+    got = collection.get([ids[2], "not-an-id", ids[0]])
+    assert [chunk.id for chunk in got] == [ids[2], ids[0]]
+    assert got[0].text == HELP_CHUNKS[2].text
+    assert got[0].metadata["weight"] == 0.5
+
+
+def test_ids_for_source_and_delete_by_source(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    ids = collection.add(HELP_CHUNKS).ids
+    assert sorted(collection.ids_for_source("help/billing.md")) == sorted(ids[1:3])
+    assert collection.delete_where(source="help/billing.md") == 2
+    assert collection.delete_where(source="help/billing.md") == 0
+    assert collection.count() == 2
+    assert collection.delete_where({"page": 1, "source": "help/team.md"}) == 1
+    with pytest.raises(BadInput, match="needs a filter"):
+        collection.delete_where()
+
+
+def test_list_and_delete_collections(store: VectorStore, name: str) -> None:
+    store.collection(name).add(HELP_CHUNKS[:3])
+    info = {c.name: c for c in store.list_collections()}[name]
+    assert (info.count, info.embedder, info.dimension) == (3, "hashing-v1-1024", 1024)
+    assert store.delete_collection(name) is True
+    assert name not in {c.name for c in store.list_collections()}
+    assert store.delete_collection(name) is False
+    assert store.collection(name).count() == 0  # re-created empty: the re-index path
+
+
+def test_other_embedder_is_an_index_mismatch_that_says_how_to_reindex(
+    settings: Settings, name: str
+) -> None:
+    open_vector_store(settings).collection(name).add(HELP_CHUNKS[:1])
+    with pytest.raises(IndexMismatch) as caught:
+        VectorStore(settings, HashingEmbedder(dimension=256)).collection(name)
+    assert "built with hashing-v1-1024" in caught.value.message
+    openai_settings = settings.model_copy(update={"embedder": "openai"})
+    with pytest.raises(IndexMismatch) as caught:
+        open_vector_store(openai_settings).collection(name)
+    assert caught.value.message == (
+        f"Collection '{name}' was built with hashing-v1-1024 (1024 dimensions); AIPM_EMBEDDER is "
+        "openai (openai-text-embedding-3-small, 1536 dimensions). Re-index with "
+        f"`aipm rag ingest PATH --collection {name} --reindex` or set AIPM_EMBEDDER=hashing."
+    )
+
+
+def test_precomputed_embeddings_and_vector_queries(store: VectorStore, name: str) -> None:
+    collection = store.collection(name)
+    embedder = HashingEmbedder()
+    vectors = embedder.embed_documents([chunk.text for chunk in HELP_CHUNKS])
+    assert collection.add(HELP_CHUNKS, embeddings=vectors).added == 4
+    hits = collection.query(embedder.embed_query("refund to my card"), k=1)
+    assert hits[0].text == HELP_CHUNKS[2].text
+    with pytest.raises(BadInput, match="one embedding per chunk"):
+        collection.add(HELP_CHUNKS, embeddings=vectors[:2])
+    with pytest.raises(BadInput, match="has 3 dimensions"):
+        collection.add([Chunk(text="new")], embeddings=[[0.1, 0.2, 0.3]])
+    with pytest.raises(BadInput, match="has 2 dimensions"):
+        collection.query([1.0, 0.0])
+
+
+def test_data_survives_a_new_client_in_another_process(settings: Settings, name: str) -> None:
+    open_vector_store(settings).collection(name).add(HELP_CHUNKS)
+    script = (
+        "import json, sys\n"
+        "from shared.config import load_settings\n"
+        "from shared.vectorstore import open_vector_store\n"
+        "collection = open_vector_store(load_settings()).collection(sys.argv[1])\n"
+        "hit = collection.query('send invoices', k=1)[0]\n"
+        "print(json.dumps({'count': collection.count(), 'top': hit.text}))\n"
+    )
+    env = {**os.environ, "AIPM_DATA_DIR": str(settings.data_dir),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    if settings.chroma_host:
+        env |= {"CHROMA_HOST": settings.chroma_host, "CHROMA_PORT": str(settings.chroma_port)}
+    done = subprocess.run([sys.executable, "-c", script, name], env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == {"count": 4, "top": HELP_CHUNKS[1].text}
+
+
+def test_invalid_collection_name_is_bad_input(store: VectorStore) -> None:
+    with pytest.raises(BadInput, match="Collection name 'a b' is not valid"):
+        store.collection("a b")
+
+
+def test_unreachable_server_says_how_to_start_it() -> None:
+    port = free_port()
+    with pytest.raises(ProviderUnreachable) as caught:
+        open_vector_store(load_settings(chroma_host="127.0.0.1", chroma_port=port))
+    message = caught.value.message
+    assert f"Cannot reach the Chroma server at 127.0.0.1:{port}" in message
+    assert "chroma run --path" in message and "unset CHROMA_HOST" in message
+
+
+def test_server_stopping_mid_session_is_provider_unreachable(tmp_path: Path, name: str) -> None:
+    port = free_port()
+    process = start_chroma_server(tmp_path / "data", port, tmp_path / "server.log")
+    try:
+        collection = open_vector_store(
+            load_settings(chroma_host="127.0.0.1", chroma_port=port)).collection(name)
+        collection.add(HELP_CHUNKS[:1])
+    finally:
+        stop(process)
+    with pytest.raises(ProviderUnreachable, match=f"127.0.0.1:{port}"):
+        collection.query("password")
