@@ -14,12 +14,16 @@ BASELINE_HINT = (
     "`ANTHROPIC_API_KEY` to `.env`, or start Ollama and set `AIPM_PROVIDER=ollama`, then "
     "reload this page to switch to LLM mode."
 )
-NEXT_STEPS = """
-**What to do next**
-1. Run `aipm doctor` in a terminal: it checks your keys with a real one-token call.
-2. Open a product from the sidebar and try it on the bundled sample data.
-3. Open **Ops** to see every LLM call's tokens, cost and latency.
-"""
+DOCTOR_STEP = "Run `aipm doctor` in a terminal: it checks your keys with a real one-token call."
+PRODUCT_STEP = "Open a product from the sidebar and try it on the bundled sample data."
+OPS_STEP = "Open **Ops** to see every LLM call's tokens, cost and latency."
+
+
+def next_steps(any_product_built: bool) -> str:
+    """The numbered to-do list; it only points at products once one exists."""
+    steps = [DOCTOR_STEP, *([PRODUCT_STEP] if any_product_built else []), OPS_STEP]
+    lines = [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
+    return "**What to do next**\n" + "\n".join(lines)
 
 
 def render_product_card(spec: ProductSpec) -> None:
@@ -45,7 +49,7 @@ def render_home(settings: Settings) -> None:
     for column, spec in zip(st.columns(len(PRODUCTS)), PRODUCTS, strict=True):
         with column:
             render_product_card(spec)
-    st.markdown(NEXT_STEPS)
+    st.markdown(next_steps(any(spec.available for spec in PRODUCTS)))
 
 
 render_home(current_settings())

@@ -45,6 +45,8 @@ def test_home_keyless_shows_the_baseline_badge_and_cards() -> None:
     unbuilt = [spec for spec in PRODUCTS if not spec.available]
     assert [c.value for c in app.caption].count("Not built yet") == len(unbuilt)
     assert any("aipm doctor" in text for text in markdown_of(app))
+    if not any(spec.available for spec in PRODUCTS):  # never point at a product that is not there
+        assert not any("Open a product" in text for text in markdown_of(app))
 
 
 def test_home_with_an_openai_key_names_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,6 +70,7 @@ def test_available_product_gets_a_page(
     monkeypatch.setattr(products, "PRODUCTS", (*PRODUCTS, sample_spec))
     app = run_hub()
     assert "Sample product" in [h.value for h in app.subheader]
+    assert any("Open a product from the sidebar" in text for text in markdown_of(app))
     page = os.path.relpath(sample_spec.page, Path(HUB).parent)
     app.switch_page(page).run()
     assert not app.exception
