@@ -1,7 +1,8 @@
 """A local trace store: one SQLite row per LLM call, read by `aipm ops` and the Ops page.
 
-Rows hold only metadata (never prompts or replies), so a trace file can be shared without
-leaking the customer text that the feedback analyzer or résumé assistant processes.
+Rows hold only metadata (never prompts or replies), and error text passes through `redact_pii`,
+so a trace file can be shared without leaking the customer text that the feedback analyzer or
+résumé assistant processes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+
+from shared.privacy import redact_pii
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -120,7 +123,7 @@ class TraceStore:
 
     def record_many(self, rows: list[TraceRow]) -> None:
         """Append many calls in one transaction: a 10k-row batch collect writes once."""
-        values = [tuple(getattr(row, name) for name in _COLUMNS) for row in rows]
+        values = [_row_values(row) for row in rows]
         placeholders = ",".join("?" * len(_COLUMNS))
         sql = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({placeholders})"
         with self._lock, self._writer:
@@ -140,6 +143,12 @@ class TraceStore:
         for row in self.recent(limit=1_000_000):
             groups.setdefault((row.product, row.provider, row.model), []).append(row)
         return [_summarise(key, rows) for key, rows in sorted(groups.items())]
+
+
+def _row_values(row: TraceRow) -> tuple[object, ...]:
+    """The row as SQL values, with personal data and secrets masked out of the error text."""
+    error = redact_pii(row.error) if row.error else row.error
+    return tuple(error if name == "error" else getattr(row, name) for name in _COLUMNS)
 
 
 def _summarise(key: tuple[str, str, str], rows: list[TraceRow]) -> UsageSummary:

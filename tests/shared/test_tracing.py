@@ -57,3 +57,14 @@ def test_record_many_writes_every_row_in_order(tmp_path: Path) -> None:
     rows = store.recent(limit=1000)
     assert len(rows) == 500
     assert rows[0].operation == "op499"
+
+
+def test_error_text_is_redacted_before_it_is_stored(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "t.sqlite")
+    store.record(TraceRow(provider="openai", model="m", status="error",
+                          error="bad_key: Incorrect API key provided: sk-proj-abcdef123456 "
+                                "for jane@example.com"))
+    raw = (tmp_path / "t.sqlite").read_bytes() + (tmp_path / "t.sqlite-wal").read_bytes()
+    assert b"sk-proj-abcdef123456" not in raw
+    assert b"jane@example.com" not in raw
+    assert store.recent()[0].error == "bad_key: Incorrect API key provided: [API_KEY] for [EMAIL]"
