@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from products import PRODUCTS_DIR, ProductSpec, available_products, kit_version, load_object
-from products.cli_support import emit_json, fail
+from products.cli_support import emit_json, fail, require_free_port
 from shared.errors import AIPMError
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
@@ -72,6 +72,7 @@ def ops(
 
 def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] = 8501) -> None:
     """Open the Streamlit hub (home, one page per product, Ops) on 127.0.0.1."""
+    require_free_port("127.0.0.1", port)
     command = [
         sys.executable, "-m", "streamlit", "run", str(PRODUCTS_DIR / "hub.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -94,6 +95,7 @@ def serve(
     from products.server import create_app
     from shared.config import load_settings
 
+    require_free_port(host, port)
     uvicorn.run(create_app(load_settings()), host=host, port=port)
 
 

@@ -6,18 +6,18 @@ from rich.console import Console
 from rich.table import Table
 
 from products.doctor import DoctorReport
-from products.ops import OpsReport
+from products.ops import OpsReport, format_usd
 
 
 def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
     """The doctor's verdict: configuration, one line per check, then what to do next."""
     console = console or Console()
-    engine = "baseline (no LLM)" if report.engine == "baseline" else f"LLM: {report.model}"
-    console.print(f"[bold]aipm {report.version}[/bold]  engine: {engine}")
+    console.print(f"[bold]aipm {report.version}[/bold]  engine: {_engine_label(report)}")
     console.print(f"provider: {report.provider}   data dir: {report.data_dir}")
     store = report.vector_store
-    console.print(f"vector store: {store.get('mode')} ({store.get('location')})   "
-                  f"embedder: {report.embedder}")
+    if store:  # empty when the settings themselves failed to load
+        console.print(f"vector store: {store.get('mode')} ({store.get('location')})   "
+                      f"embedder: {report.embedder}")
     table = Table(show_header=False, box=None)
     table.add_column("ok")
     table.add_column("check", no_wrap=True)
@@ -33,6 +33,12 @@ def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
         console.print(f"  • {step}")
 
 
+def _engine_label(report: DoctorReport) -> str:
+    if report.engine == "baseline":
+        return "baseline (no LLM)"
+    return f"LLM: {report.model}" if report.model else report.engine
+
+
 def render_ops(report: OpsReport, console: Console | None = None) -> None:
     """Totals, a per-product/model table and the recent calls."""
     console = console or Console()
@@ -41,12 +47,12 @@ def render_ops(report: OpsReport, console: Console | None = None) -> None:
         console.print("No LLM calls recorded yet. Run a product in LLM mode, then look again.")
         return
     console.print(f"calls {totals.calls}  errors {totals.errors}  tokens {totals.tokens}  "
-                  f"cost ${totals.cost_usd:.4f}")
-    table = _table("product", "model", "calls", "errors", "tokens", "cost $", "p50 ms", "p95 ms")
+                  f"cost {format_usd(totals.cost_usd)}")
+    table = _table("product", "model", "calls", "errors", "tokens", "cost", "p50 ms", "p95 ms")
     for row in report.by_model:
         table.add_row(row.product, f"{row.provider}:{row.model}", str(row.calls),
                       str(row.errors), str(row.input_tokens + row.output_tokens),
-                      f"{row.cost_usd:.4f}", f"{row.p50_latency_ms:.0f}",
+                      format_usd(row.cost_usd), f"{row.p50_latency_ms:.0f}",
                       f"{row.p95_latency_ms:.0f}")
     console.print(table)
     _render_recent(report, console)

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from shared.errors import AIPMError
+from shared.errors import AIPMError, BadInput
 
 ERROR_EXIT_CODE = 1
 
@@ -29,8 +29,29 @@ def fail(err: AIPMError, *, as_json: bool = False) -> NoReturn:
     raise typer.Exit(ERROR_EXIT_CODE)
 
 
+def require_free_port(host: str, port: int) -> None:
+    """Refuse a busy port in one line, before uvicorn or streamlit log their own multi-line exit.
+
+    SO_REUSEADDR matches what both servers set, so a port in TIME_WAIT is not refused here.
+    """
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as err:
+        raise BadInput(f"Cannot listen on {host}:{port}: {err.strerror}. Pass --host with an "
+                       "address of this machine, such as 127.0.0.1.") from err
+    try:
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as err:
+        raise BadInput(f"Cannot listen on {host}:{port} ({err.strerror or err}). Stop what is "
+                       "using that port, or pass --port with another number.") from err
+
+
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-__all__ = ["ERROR_EXIT_CODE", "emit_json", "fail"]
+__all__ = ["ERROR_EXIT_CODE", "emit_json", "fail", "require_free_port"]

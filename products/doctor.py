@@ -16,6 +16,7 @@ from products import PRODUCTS, kit_version
 from shared.config import Settings, load_settings
 from shared.errors import AIPMError
 
+DOCTOR_TIMEOUT_S = 20.0  # room for Ollama to load a model on its first call
 KEY_ENV_BY_PROVIDER = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 BASELINE_DETAIL = (
     "No LLM configured: every product runs its baseline engine (BM25, VADER, heuristics), "
@@ -132,6 +133,18 @@ def check_vector_store(settings: Settings) -> Check:
                                             f"({len(collections)} collections)")
 
 
+def fail_fast(settings: Settings) -> Settings:
+    """The doctor's settings: no retries, and a 20 s timeout unless AIPM_LLM_TIMEOUT is set.
+
+    With the defaults (60 s, 2 retries) a host that accepts and never answers kept the doctor
+    silent for three minutes; a diagnosis should come back in seconds and say "try again".
+    """
+    updates: dict[str, float | int] = {"llm_max_retries": 0}
+    if "llm_timeout_s" not in settings.model_fields_set:
+        updates["llm_timeout_s"] = min(settings.llm_timeout_s, DOCTOR_TIMEOUT_S)
+    return settings.model_copy(update=updates)
+
+
 def check_llm(settings: Settings) -> Check:
     """A real one-token call: the only way to know the key, model and host all work."""
     if settings.engine == "baseline":
@@ -140,7 +153,7 @@ def check_llm(settings: Settings) -> Check:
 
     started = time.perf_counter()
     try:
-        get_llm(settings, product="kit").complete(
+        get_llm(fail_fast(settings), product="kit").complete(
             "Reply with OK.", max_tokens=1, operation="doctor")
     except AIPMError as err:
         return Check(name=f"LLM call ({settings.model_id})", ok=False, detail=err.message)
@@ -173,6 +186,7 @@ __all__ = [
     "check_llm",
     "check_provider_keys",
     "check_vector_store",
+    "fail_fast",
     "run_checks",
     "run_doctor",
 ]

@@ -59,14 +59,25 @@ def totals_of(summaries: list[UsageSummary]) -> OpsTotals:
     )
 
 
+def format_usd(value: float) -> str:
+    """Dollars for people: sub-cent costs keep six decimals (a one-token call is ~$0.00002)."""
+    if value == 0 or abs(value) >= 0.01:
+        return f"${value:,.4f}"
+    digits = f"{value:.6f}".rstrip("0")
+    return "$" + digits.ljust(len("0.0000"), "0")
+
+
 def build_ops_report(settings: Settings, recent: int = 20) -> OpsReport:
     """Read the trace store once and summarise it; `recent` caps the row lists."""
     try:
         return _read_report(settings, recent)
     except sqlite3.DatabaseError as err:
-        path = settings.data_path(TRACE_FILE)
+        path = settings.data_dir / TRACE_FILE
         raise BadInput(f"The trace file {path} cannot be read ({err}). Move it aside; a new one "
                        "is created on the next LLM call.") from err
+    except OSError as err:  # the data dir itself cannot be created or opened
+        raise BadInput(f"Cannot open the data dir {settings.data_dir} ({err.strerror}). Set "
+                       "AIPM_DATA_DIR to a folder you can write to.") from err
 
 
 def _read_report(settings: Settings, recent: int) -> OpsReport:
@@ -81,4 +92,11 @@ def _read_report(settings: Settings, recent: int) -> OpsReport:
     )
 
 
-__all__ = ["OpsReport", "OpsTotals", "build_ops_report", "open_trace_store", "totals_of"]
+__all__ = [
+    "OpsReport",
+    "OpsTotals",
+    "build_ops_report",
+    "format_usd",
+    "open_trace_store",
+    "totals_of",
+]

@@ -58,11 +58,19 @@ async def _kit_error(request: Request, err: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, err: Exception) -> JSONResponse:
     assert isinstance(err, HTTPException)
-    message = str(err.detail)
-    if err.status_code == 404 and message == "Not Found":
-        message = f"No route {request.method} {request.url.path}. The routes are listed at /docs."
-    body = error_body(code_for_status(err.status_code), message)
+    body = error_body(code_for_status(err.status_code), _routing_message(request, err))
     return JSONResponse(body, err.status_code, headers=err.headers)
+
+
+def _routing_message(request: Request, err: HTTPException) -> str:
+    """Starlette's bare "Not Found" / "Method Not Allowed" rewritten to say what to do."""
+    route = f"{request.method} {request.url.path}"
+    if err.status_code == 404 and err.detail == "Not Found":
+        return f"No route {route}. The routes are listed at /docs."
+    if err.status_code == 405 and err.detail == "Method Not Allowed":
+        allowed = (err.headers or {}).get("Allow", "another method")
+        return f"{route} is not allowed: this route takes {allowed}. See /docs."
+    return str(err.detail)
 
 
 async def _validation_error(request: Request, err: Exception) -> JSONResponse:

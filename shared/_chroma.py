@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared.config import Settings
@@ -17,6 +18,7 @@ from shared.errors import BadInput, ProviderUnreachable
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
+SERVER_CHECK_TIMEOUT_S = 5.0  # a healthy server answers a heartbeat in milliseconds
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
 
 
@@ -30,21 +32,56 @@ def build_client(settings: Settings) -> ClientAPI:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.vector_store_mode == "server":
+        check_server_answers(settings)
         with chroma_errors(settings):
             try:
                 return chromadb.HttpClient(host=str(settings.chroma_host),
                                            port=settings.chroma_port, settings=chroma_settings)
             except ValueError as exc:  # what HttpClient raises when its heartbeat fails
                 raise unreachable(settings) from exc
-    path = settings.data_path("chroma")
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(embedded_path(settings)), settings=chroma_settings)
 
 
-def unreachable(settings: Settings) -> ProviderUnreachable:
+def embedded_path(settings: Settings) -> Path:
+    """`<data_dir>/chroma`, created; a data dir that cannot be made is BadInput, not a trace."""
+    path = settings.data_dir / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"Cannot create the vector store folder {path}: {exc.strerror}. Set "
+                       "AIPM_DATA_DIR to a folder you can write to.") from exc
+    return path
+
+
+def check_server_answers(settings: Settings) -> None:
+    """One heartbeat with a deadline before chromadb's client, whose HTTP calls have none.
+
+    chromadb builds its httpx session with `timeout=None`, so a port that accepts connections
+    and never answers (a stuck server, the wrong service) would hang `aipm doctor` forever.
+    """
+    import httpx
+    from chromadb.api.base_http_client import BaseHTTPClient
+
+    url = BaseHTTPClient.resolve_url(str(settings.chroma_host), False, "/api/v2",
+                                     settings.chroma_port) + "/heartbeat"
+    try:
+        httpx.get(url, timeout=SERVER_CHECK_TIMEOUT_S).raise_for_status()
+    except httpx.TimeoutException as exc:
+        raise unreachable(settings, f"did not answer within {SERVER_CHECK_TIMEOUT_S:g} s") \
+            from exc
+    except httpx.HTTPStatusError as exc:
+        raise unreachable(settings, f"answered HTTP {exc.response.status_code} to a Chroma "
+                                    "heartbeat, so it is not a Chroma server") from exc
+    except httpx.HTTPError as exc:
+        raise unreachable(settings) from exc
+
+
+def unreachable(settings: Settings, why: str = "") -> ProviderUnreachable:
+    """The error for a Chroma server that is down, stuck or not Chroma, saying how to start it."""
     where = f"{settings.chroma_host}:{settings.chroma_port}"
+    because = f" (it {why})" if why else ""
     return ProviderUnreachable(
-        f"Cannot reach the Chroma server at {where}. Start it with "
+        f"Cannot reach the Chroma server at {where}{because}. Start it with "
         f"`chroma run --path {settings.data_dir / 'chroma'} --port {settings.chroma_port}` "
         "or unset CHROMA_HOST to use the embedded store."
     )
@@ -79,4 +116,12 @@ def check_collection_name(name: str) -> None:
                        "dots, dashes or underscores, starting and ending with a letter or digit.")
 
 
-__all__ = ["build_client", "check_collection_name", "chroma_errors", "unreachable", "where_clause"]
+__all__ = [
+    "build_client",
+    "check_collection_name",
+    "check_server_answers",
+    "chroma_errors",
+    "embedded_path",
+    "unreachable",
+    "where_clause",
+]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from products.hub_support import current_settings, show_engine_badge
-from products.ops import OpsReport, build_ops_report
+from products.ops import OpsReport, build_ops_report, format_usd
 from shared.config import Settings
 
 RECENT_ROWS = 500
@@ -26,7 +26,7 @@ def render_totals(report: OpsReport) -> None:
     calls.metric("Calls", f"{totals.calls:,}")
     errors.metric("Errors", f"{totals.errors:,}")
     tokens.metric("Tokens", f"{totals.tokens:,}")
-    cost.metric("Cost (USD)", f"${totals.cost_usd:,.4f}")
+    cost.metric("Cost (USD)", format_usd(totals.cost_usd))
 
 
 def calls_frame(report: OpsReport) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from shared.errors import (
     ProviderUnreachable,
     RateLimited,
 )
+from shared.llm._retry_hint import retry_after_seconds
 from shared.llm.types import BatchJob, BatchRequest, Message, RawReply
 
 if TYPE_CHECKING:
@@ -88,19 +89,6 @@ def reply_from_message(message: Any) -> RawReply:
         return RawReply(text=json.dumps(tool_input), structured=tool_input, **common)
     text = "".join(block.text for block in message.content if block.type == "text")
     return RawReply(text=text, **common)
-
-
-def retry_after_seconds(headers: Any) -> float | None:
-    """The provider's wait hint (`retry-after-ms` first, as the SDK reads it), when numeric."""
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(float(value) / divisor, 0.0)
-        except ValueError:
-            continue  # an HTTP date: the SDK already waited for it; we keep numbers only
-    return None
 
 
 def map_status_error(err: anthropic.APIStatusError, model: str) -> AIPMError:

@@ -19,6 +19,7 @@ from shared.errors import (
     ProviderUnreachable,
     RateLimited,
 )
+from shared.llm._retry_hint import retry_after_seconds
 
 # What a person should check per provider: the env var that configures it.
 _KEY_HINT = {
@@ -73,7 +74,7 @@ def _status_error(err: openai.APIStatusError, provider: str, model: str) -> AIPM
         return RateLimited(
             f"{where} is rate limiting us (429) even after retries: {detail}. Wait a minute, "
             "lower AIPM_LLM_CONCURRENCY, or use a batch job for large runs.",
-            retry_after_s=retry_after_seconds(err))
+            retry_after_s=retry_after_seconds(err.response.headers))
     if err.status_code >= 500:
         return ProviderUnreachable(
             f"{where} had a server error ({err.status_code}) even after retries: {detail}. "
@@ -90,20 +91,6 @@ def _not_found_message(provider: str, model: str, detail: str) -> str:
             "your account can use (for example openai:gpt-4.1-mini), or run `aipm doctor`.")
 
 
-def retry_after_seconds(err: openai.APIStatusError) -> float | None:
-    """The provider's own `Retry-After` (or `retry-after-ms`) hint, when it sent one."""
-    headers = err.response.headers
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return float(value) / divisor
-        except ValueError:
-            continue  # an HTTP date: the SDK honoured it already; we only keep numbers
-    return None
-
-
 def _provider_message(err: openai.APIStatusError) -> str:
     """The provider's own explanation (`error.message` in the body), without the SDK prefix."""
     body = err.body
@@ -115,8 +102,9 @@ def _provider_message(err: openai.APIStatusError) -> str:
 
 
 def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
+    """One line, capped, without end punctuation: the kit's sentence adds its own full stop."""
+    text = " ".join(str(text).split()).rstrip(" .!")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["SDK_ERRORS", "openai_error_to_kit", "retry_after_seconds"]
+__all__ = ["SDK_ERRORS", "openai_error_to_kit"]

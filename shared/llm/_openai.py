@@ -11,16 +11,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import openai
 
 from shared.config import Settings
-from shared.errors import AIPMError, MissingKey
+from shared.errors import AIPMError, BadInput, MissingKey
 from shared.llm._errors import SDK_ERRORS, openai_error_to_kit
 from shared.llm._schema import openai_response_format
 from shared.llm.types import BatchJob, BatchRequest, Message, RawReply
 
 _EMBED_CHUNK = 2048  # OpenAI's per-request input limit for embeddings
+OLLAMA_PORT = 11434  # what Ollama listens on when OLLAMA_HOST names no port
 
 
 class OpenAIBackend:
@@ -224,13 +226,32 @@ def openai_compatible_backend(settings: Settings) -> OpenAIBackend:
 
 def ollama_backend(settings: Settings) -> OpenAIBackend:
     """Ollama's OpenAI-compatible endpoint at OLLAMA_HOST/v1; Ollama ignores the key."""
-    return _backend(settings, "ollama", "ollama", f"{settings.ollama_host.rstrip('/')}/v1")
+    return _backend(settings, "ollama", "ollama", ollama_base_url(settings.ollama_host))
+
+
+def ollama_base_url(host: str) -> str:
+    """OLLAMA_HOST read the way Ollama reads it, as the OpenAI SDK's `base_url`.
+
+    Ollama's own docs set `OLLAMA_HOST=127.0.0.1:11434` (no scheme; a bare host means port
+    11434), and people paste the `/v1` URL too; both used to fail as a connection error or a
+    `/v1/v1` "model not found".
+    """
+    text = host.strip().rstrip("/")
+    try:
+        port = urlsplit(text if "://" in text else f"http://{text}").port
+    except ValueError as err:
+        raise BadInput(f"OLLAMA_HOST={host!r} is not a host[:port] or URL ({err}). Set it to "
+                       f"e.g. http://127.0.0.1:{OLLAMA_PORT} in .env.") from err
+    if "://" not in text:
+        text = f"http://{text}" if port else f"http://{text}:{OLLAMA_PORT}"
+    return f"{text.removesuffix('/v1').rstrip('/')}/v1"
 
 
 __all__ = [
     "OpenAIBackend",
     "chat_params",
     "ollama_backend",
+    "ollama_base_url",
     "openai_backend",
     "openai_compatible_backend",
     "raw_reply",

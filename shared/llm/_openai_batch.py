@@ -86,9 +86,7 @@ def error_for_status(status: int | None, detail: str) -> AIPMError:
 
 def batch_line(model: str, request: BatchRequest) -> dict[str, Any]:
     """One JSONL line: exactly the chat-completions body the synchronous path sends."""
-    body = chat_params("openai", model, request.messages, system=request.system,
-                       max_tokens=request.max_tokens, temperature=request.temperature,
-                       json_schema=request.json_schema, schema_name=request.schema_name)
+    body = chat_params("openai", model, request.messages, **request.options())
     return {"custom_id": request.custom_id, "method": "POST", "url": ENDPOINT, "body": body}
 
 

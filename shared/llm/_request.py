@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import BadInput
 from shared.llm._schema import schema_of
 from shared.llm._structured import InvalidReply, repair_messages
-from shared.llm.types import LLMResult, Message
+from shared.llm.types import ChatParams, LLMResult, Message
 
 Prompt = str | Message | Sequence[Message | dict[str, str]]
 
@@ -38,15 +37,8 @@ def to_messages(prompt: Prompt) -> list[Message]:
     return messages
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(ChatParams):
     """One chat request in the shape every backend takes; also what the cache key covers."""
-
-    messages: list[Message]
-    system: str | None = None
-    max_tokens: int = 1024
-    temperature: float = 0.0
-    json_schema: dict[str, Any] | None = None
-    schema_name: str = "result"
 
     @classmethod
     def build(cls, prompt: Prompt, *, system: str | None, max_tokens: int, temperature: float,
@@ -55,12 +47,6 @@ class ChatRequest(BaseModel):
         json_schema, name = schema_of(schema) if schema is not None else (None, "result")
         return cls(messages=to_messages(prompt), system=system, max_tokens=max_tokens,
                    temperature=temperature, json_schema=json_schema, schema_name=name)
-
-    def options(self) -> dict[str, Any]:
-        """Keyword arguments of `ChatBackend.complete` after model and messages."""
-        return {"system": self.system, "max_tokens": self.max_tokens,
-                "temperature": self.temperature, "json_schema": self.json_schema,
-                "schema_name": self.schema_name}
 
     def repaired(self, bad: InvalidReply) -> ChatRequest:
         """The same request plus the bad reply and a request for corrected JSON."""

@@ -85,16 +85,30 @@ class EmbeddingResult(BaseModel):
     latency_ms: float = 0.0
 
 
-class BatchRequest(BaseModel):
-    """One item of a provider batch; `custom_id` ties the answer back to the caller's row."""
+class ChatParams(BaseModel):
+    """What one chat call sends, declared once for a single call (`ChatRequest`) and a batch item.
 
-    custom_id: str
+    `options()` is the keyword form `ChatBackend.complete` takes after model and messages.
+    """
+
     messages: list[Message]
     system: str | None = None
     max_tokens: int = 1024
     temperature: float = 0.0
     json_schema: dict[str, Any] | None = None
     schema_name: str = "result"
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of `ChatBackend.complete` after model and messages."""
+        return {"system": self.system, "max_tokens": self.max_tokens,
+                "temperature": self.temperature, "json_schema": self.json_schema,
+                "schema_name": self.schema_name}
+
+
+class BatchRequest(ChatParams):
+    """One item of a provider batch; `custom_id` ties the answer back to the caller's row."""
+
+    custom_id: str
 
 
 class BatchJob(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import tomllib
@@ -14,6 +15,8 @@ from typer.testing import CliRunner, Result
 
 from products import ProductSpec
 from products.cli import app, build_app
+from products.doctor import DOCTOR_TIMEOUT_S, fail_fast
+from products.ops import format_usd
 from shared.config import load_settings
 from shared.errors import BadKey
 from shared.llm import get_llm
@@ -201,3 +204,62 @@ def test_ops_human_output_lists_models_and_recent_calls(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "ollama:llama3.2" in result.stdout and "Recent calls" in result.stdout
     assert "calls 1  errors 0  tokens 15" in result.stdout
+
+
+def test_data_dir_that_cannot_be_created_fails_checks_without_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("AIPM_DATA_DIR below points inside a file")
+    env = {"AIPM_DATA_DIR": str(blocker / "data")}
+    code, report = doctor_json(env)
+    assert code == 1
+    assert not check_named(report, "data dir")["ok"]
+    assert "AIPM_DATA_DIR" in check_named(report, "vector store")["detail"]
+    result = invoke("ops", env=env)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "AIPM_DATA_DIR" in result.stderr
+
+
+def test_doctor_human_output_with_a_bad_setting_prints_no_placeholders() -> None:
+    result = invoke("doctor", env={"AIPM_PROVIDER": "bogus"})
+    assert result.exit_code == 1
+    assert "engine: unknown" in result.stdout
+    assert "None" not in result.stdout and "AIPM_PROVIDER='bogus'" in result.stdout
+
+
+def test_ops_human_output_shows_sub_cent_costs(tmp_path: Path) -> None:
+    # A one-token doctor call costs ~$0.00002; four decimals printed it as $0.0000.
+    TraceStore(tmp_path / "aipm-data" / "traces.sqlite").record(
+        TraceRow(product="kit", provider="openai", model="gpt-4.1-mini", operation="doctor",
+                 latency_ms=40, input_tokens=4, output_tokens=10, cost_usd=0.000018))
+    result = invoke("ops", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "cost $0.000018" in result.stdout
+    assert format_usd(0.0005) == "$0.0005" and format_usd(2.5) == "$2.5000"
+
+
+def test_doctor_call_does_not_retry(fake_provider: FakeProvider) -> None:
+    # With the SDK's retries a stuck host kept `aipm doctor` silent for three minutes.
+    fake_provider.queue_faults("500")
+    env = {"AIPM_PROVIDER": "ollama", "OLLAMA_HOST": fake_provider.url}
+    code, report = doctor_json(env)
+    assert code == 1 and "server error (500)" in check_named(report, "LLM call")["detail"]
+    assert len(fake_provider.requests) == 1
+
+
+def test_doctor_caps_the_default_timeout_but_keeps_an_explicit_one() -> None:
+    assert fail_fast(load_settings()).llm_timeout_s == DOCTOR_TIMEOUT_S
+    assert fail_fast(load_settings(llm_timeout_s=90.0)).llm_timeout_s == 90.0
+    assert fail_fast(load_settings(llm_max_retries=5)).llm_max_retries == 0
+
+
+@pytest.mark.parametrize("command", ["serve", "hub"])
+def test_busy_port_is_one_line_not_a_server_log(command: str) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = invoke(command, "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: Cannot listen on 127.0.0.1:{port} (Address already in "
+                             "use). Stop what is using that port, or pass --port with another "
+                             "number.\n")

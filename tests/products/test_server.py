@@ -134,7 +134,10 @@ def test_validation_error_is_json(client: TestClient) -> None:
 
 
 def test_method_not_allowed_is_json(client: TestClient) -> None:
-    assert_error(client.get("/v1/sample_product/echo"), 405, "method_not_allowed")
+    response = client.get("/v1/sample_product/echo")
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET /v1/sample_product/echo is not allowed: this route takes POST" in \
+        response.json()["error"]["message"]
 
 
 @pytest.fixture

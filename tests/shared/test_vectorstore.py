@@ -23,6 +23,7 @@ import pytest
 from shared.config import Settings, load_settings
 from shared.embeddings import HashingEmbedder
 from shared.errors import BadInput, IndexMismatch, ProviderUnreachable
+from shared.testing.fake_provider import FakeProvider
 from shared.vectorstore import Chunk, VectorStore, chunk_id, open_vector_store
 
 SERVER_START_TIMEOUT_S = 30.0
@@ -279,3 +280,34 @@ def test_server_stopping_mid_session_is_provider_unreachable(tmp_path: Path, nam
         stop(process)
     with pytest.raises(ProviderUnreachable, match=f"127.0.0.1:{port}"):
         collection.query("password")
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a stuck server)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield int(listener.getsockname()[1])
+
+
+def test_server_that_never_answers_fails_instead_of_hanging(
+    silent_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chromadb's own HTTP client has no timeout: without the kit's heartbeat this hangs forever.
+    monkeypatch.setattr("shared._chroma.SERVER_CHECK_TIMEOUT_S", 0.2)
+    with pytest.raises(ProviderUnreachable, match=r"did not answer within 0\.2 s"):
+        open_vector_store(load_settings(chroma_host="127.0.0.1", chroma_port=silent_port))
+
+
+def test_http_server_that_is_not_chroma_is_named_as_such(fake_provider: FakeProvider) -> None:
+    settings = load_settings(chroma_host="127.0.0.1", chroma_port=fake_provider.port)
+    with pytest.raises(ProviderUnreachable, match=r"answered HTTP 404 .* not a Chroma server"):
+        open_vector_store(settings)
+
+
+def test_data_dir_that_cannot_be_created_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(BadInput, match="AIPM_DATA_DIR"):
+        open_vector_store(load_settings(data_dir=blocker / "data"))

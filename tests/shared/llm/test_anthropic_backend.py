@@ -21,7 +21,8 @@ from shared.errors import (
     RateLimited,
 )
 from shared.llm import LLMClient, get_llm
-from shared.llm._anthropic import AnthropicBackend, message_params, retry_after_seconds
+from shared.llm._anthropic import AnthropicBackend, message_params
+from shared.llm._retry_hint import retry_after_seconds
 from shared.llm.types import Message, RawReply
 from shared.testing.fake_provider import FakeProvider
 
@@ -185,6 +186,7 @@ def test_a_hang_past_the_timeout_is_provider_unreachable() -> None:
 @pytest.mark.parametrize(("headers", "seconds"), [
     ({"retry-after": "7"}, 7.0), ({"retry-after-ms": "250", "retry-after": "1"}, 0.25),
     ({"retry-after": "Wed, 25 Nov 2026 10:00:00 GMT"}, None), ({}, None),
+    ({"retry-after": "-3"}, 0.0),
 ])
 def test_retry_after_hints_are_read_as_seconds(headers: dict[str, str],
                                                seconds: float | None) -> None:

@@ -37,6 +37,7 @@ def test_a_persistent_429_is_rate_limited_with_the_retry_hint(
         llm.complete("hello")
     assert caught.value.retry_after_s == pytest.approx(0.02)  # the fake's retry-after-ms: 20
     assert trace_rows(settings)[-1].error.startswith("rate_limited: ")
+    assert ".." not in caught.value.message  # the provider's own full stop is not doubled
 
 
 def test_a_500_once_is_retried_by_the_sdk(llm: LLMClient, fake_provider: FakeProvider) -> None:

@@ -8,7 +8,7 @@ from shared.config import load_settings
 from shared.errors import BadInput, MissingKey
 from shared.llm import PROVIDERS, LLMClient, get_llm, parse_model_id
 from shared.llm._anthropic import AnthropicBackend
-from shared.llm._openai import OpenAIBackend
+from shared.llm._openai import OpenAIBackend, ollama_base_url
 from shared.llm.registry import build_backend
 from shared.testing.fake_provider import FakeProvider
 from tests.shared.llm.helpers import chat_requests, fake_settings
@@ -52,6 +52,25 @@ def test_ollama_is_the_openai_wire_format_at_ollama_host_v1(fake_provider: FakeP
     (request,) = chat_requests(fake_provider)
     assert request["path"] == "/v1/chat/completions" and request["model"] == "llama3.2"
     assert llm.embed(["x"]).model == "nomic-embed-text"
+
+
+@pytest.mark.parametrize(("ollama_host", "base_url"), [
+    ("http://127.0.0.1:11434", "http://127.0.0.1:11434/v1"),
+    ("127.0.0.1:11434", "http://127.0.0.1:11434/v1"),  # the form Ollama's own docs use
+    ("localhost", "http://localhost:11434/v1"),  # a bare host means Ollama's port
+    ("http://gpu-box:11434/v1/", "http://gpu-box:11434/v1"),  # no /v1/v1
+    ("https://ollama.example.com", "https://ollama.example.com/v1"),
+])
+def test_ollama_host_is_read_the_way_ollama_reads_it(ollama_host: str, base_url: str) -> None:
+    assert ollama_base_url(ollama_host) == base_url
+
+
+def test_ollama_host_without_scheme_reaches_the_server(fake_provider: FakeProvider) -> None:
+    host = fake_provider.url.removeprefix("http://")
+    llm = get_llm(load_settings(provider="ollama", ollama_host=host, llm_timeout_s=1.0))
+    assert llm.complete("hello").text
+    with pytest.raises(BadInput, match=r"OLLAMA_HOST='127\.0\.0\.1:abc'"):
+        get_llm(load_settings(provider="ollama", ollama_host="127.0.0.1:abc"))
 
 
 def test_openai_compatible_needs_a_base_url_but_no_key(fake_provider: FakeProvider) -> None:
