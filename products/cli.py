@@ -16,10 +16,18 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from products import PRODUCTS_DIR, ProductSpec, available_products, kit_version, load_object
+from products import (
+    PRODUCTS,
+    PRODUCTS_DIR,
+    ProductSpec,
+    available_products,
+    kit_version,
+    load_object,
+)
 from products.cli_support import emit_json, fail, require_free_port
-from shared.errors import AIPMError
+from shared.errors import AIPMError, BadInput
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
@@ -31,6 +39,15 @@ class KitGroup(TyperGroup):
             return super().invoke(ctx)
         except AIPMError as err:
             fail(err)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """A product that is not built yet says so, instead of click's "No such command"."""
+        unbuilt = {spec.cli_name: spec for spec in PRODUCTS if not spec.available}
+        if args and args[0] in unbuilt and args[0] not in self.commands:
+            spec = unbuilt[args[0]]
+            fail(BadInput(f"`aipm {spec.cli_name}` belongs to {spec.title}, which is not built "
+                          "in this checkout yet. `aipm doctor` lists what is available."))
+        return super().resolve_command(ctx, args)
 
 
 def doctor(json_output: JsonFlag = False) -> None:
@@ -95,8 +112,18 @@ def serve(
     from products.server import create_app
     from shared.config import load_settings
 
+    settings = load_settings()
     require_free_port(host, port)
-    uvicorn.run(create_app(load_settings()), host=host, port=port)
+    warn_if_exposed(host, settings)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def warn_if_exposed(host: str, settings: Any) -> None:
+    """Binding beyond loopback with no AIPM_API_TOKEN lets anyone on the network spend your key."""
+    if host in LOOPBACK_HOSTS or settings.api_token is not None:
+        return
+    typer.echo(f"Warning: the API listens on {host} with no AIPM_API_TOKEN: anyone who can reach "
+               "this machine can call it (and spend your LLM key). Set AIPM_API_TOKEN.", err=True)
 
 
 def version(json_output: JsonFlag = False) -> None:

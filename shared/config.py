@@ -84,7 +84,11 @@ class Settings(BaseSettings):
     def data_path(self, *parts: str) -> Path:
         """A path inside the data dir, creating the parent folders on first use."""
         path = self.data_dir.joinpath(*parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise BadInput(f"Cannot create the data folder {path.parent} ({err.strerror or err}). "
+                           "Set AIPM_DATA_DIR to a folder you can write to.") from err
         return path
 
 

@@ -263,3 +263,34 @@ def test_busy_port_is_one_line_not_a_server_log(command: str) -> None:
     assert result.stderr == (f"Error: Cannot listen on 127.0.0.1:{port} (Address already in "
                              "use). Stop what is using that port, or pass --port with another "
                              "number.\n")
+
+
+def test_unbuilt_product_command_says_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    import products.cli as cli
+    from products import product
+
+    imaginary = product("imaginary_product", "Imaginary product", "Does nothing.", "imaginary")
+    monkeypatch.setattr(cli, "PRODUCTS", (*cli.PRODUCTS, imaginary))
+    result = invoke("imaginary", "ingest", "docs/")
+    assert result.exit_code == 1
+    assert "Imaginary product, which is not built in this checkout yet" in result.stderr
+    assert "No such command" not in result.stderr
+
+
+def test_unknown_command_is_still_a_usage_error() -> None:
+    result = invoke("no-such-command")
+    assert result.exit_code == 2
+    assert "No such command" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "token", "warned"),
+    [("127.0.0.1", None, False), ("0.0.0.0", None, True), ("0.0.0.0", "secret", False)],
+)
+def test_serve_warns_when_exposed_without_a_token(
+    capsys: pytest.CaptureFixture[str], host: str, token: str | None, warned: bool
+) -> None:
+    from products.cli import warn_if_exposed
+
+    warn_if_exposed(host, load_settings(api_token=token))
+    assert ("no AIPM_API_TOKEN" in capsys.readouterr().err) is warned

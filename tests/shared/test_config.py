@@ -75,3 +75,11 @@ def test_env_example_lists_every_setting(repo_root: Path) -> None:
         alias = field.validation_alias
         names = alias.choices if alias is not None else []  # type: ignore[union-attr]
         assert any(f"{name}=" in example for name in names), names
+
+
+def test_data_path_that_cannot_be_created_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings(data_dir=blocker / "data")
+    with pytest.raises(BadInput, match="Set AIPM_DATA_DIR to a folder you can write to"):
+        settings.data_path("traces.sqlite")
