@@ -8,7 +8,7 @@ processes that lands on one block. Tracing is on, as in real use, with the data 
 folder.
 Goal: kit / raw <= 1.10x.
 
-    .venv/bin/python benchmarks/llm_client.py [--calls 200] [--block 20]
+    .venv/bin/python benchmarks/llm_client.py [--calls 200] [--block 20] [--latency-ms 0]
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def timed_block(call: object, client: object, start: int, count: int) -> tuple[f
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run(calls: int, block: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as data_dir, fake_provider_process() as url:
+def run(calls: int, block: int, latency_ms: int) -> dict[str, float]:
+    fake_args = ("--latency-ms", str(latency_ms))
+    with tempfile.TemporaryDirectory() as data_dir, fake_provider_process(*fake_args) as url:
         settings = load_settings(provider="openai", openai_api_key="bench-key",
                                  openai_base_url=f"{url}/v1", data_dir=data_dir,
                                  llm_max_retries=0, llm_timeout_s=10.0)
@@ -84,8 +85,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--block", type=int, default=20)
+    parser.add_argument("--latency-ms", type=int, default=0,
+                        help="Delay the fake adds per call (0 = the strict, overhead-only case).")
     args = parser.parse_args()
-    result = run(args.calls, args.block)
+    result = run(args.calls, args.block, args.latency_ms)
+    print(f"fake provider latency: {args.latency_ms} ms per call")
     ratio = result["kit"] / result["raw"]
     print(f"{'client':<8}{'calls':>8}{'total s':>10}{'per call ms':>14}")
     for name in ("kit", "raw"):

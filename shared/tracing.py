@@ -35,12 +35,12 @@ CREATE TABLE IF NOT EXISTS calls (
     status TEXT NOT NULL,
     error TEXT
 );
-CREATE INDEX IF NOT EXISTS calls_ts ON calls (ts);
 """
 _COLUMNS = (
     "ts", "product", "operation", "provider", "model", "latency_ms", "input_tokens",
     "output_tokens", "cost_usd", "cache_hit", "status", "error",
 )
+_INSERT_SQL = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({','.join('?' * len(_COLUMNS))})"
 
 
 def _now() -> str:
@@ -124,10 +124,11 @@ class TraceStore:
     def record_many(self, rows: list[TraceRow]) -> None:
         """Append many calls in one transaction: a 10k-row batch collect writes once."""
         values = [_row_values(row) for row in rows]
-        placeholders = ",".join("?" * len(_COLUMNS))
-        sql = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({placeholders})"
         with self._lock, self._writer:
-            self._writer.executemany(sql, values)
+            if len(values) == 1:  # the per-call path: a plain execute is cheaper
+                self._writer.execute(_INSERT_SQL, values[0])
+            else:
+                self._writer.executemany(_INSERT_SQL, values)
 
     def recent(self, limit: int = 100, *, errors_only: bool = False) -> list[TraceRow]:
         """The newest rows first."""

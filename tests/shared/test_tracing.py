@@ -68,3 +68,38 @@ def test_error_text_is_redacted_before_it_is_stored(tmp_path: Path) -> None:
     assert b"sk-proj-abcdef123456" not in raw
     assert b"jane@example.com" not in raw
     assert store.recent()[0].error == "bad_key: Incorrect API key provided: [API_KEY] for [EMAIL]"
+
+
+def test_two_stores_of_one_file_see_each_others_rows(tmp_path: Path) -> None:
+    writer_side = TraceStore(tmp_path / "t.sqlite")
+    reader_side = TraceStore(tmp_path / "t.sqlite")
+    writer_side.record_many([TraceRow(provider="openai", model="m") for _ in range(50)])
+    assert len(reader_side.recent(limit=100)) == 50
+
+
+def test_rows_from_many_threads_all_land(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = TraceStore(tmp_path / "t.sqlite")
+
+    def record_hundred(thread: int) -> None:
+        for index in range(100):
+            store.record(TraceRow(provider="openai", model="m", operation=f"{thread}-{index}"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(record_hundred, range(8)))
+    assert len({row.operation for row in store.recent(limit=2000)}) == 800
+
+
+def test_rows_recorded_just_before_exit_are_not_lost(tmp_path: Path, repo_root: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path\n"
+        "from shared.tracing import TraceRow, TraceStore\n"
+        f"store = TraceStore(Path({str(tmp_path / 't.sqlite')!r}))\n"
+        "store.record_many([TraceRow(provider='openai', model='m') for _ in range(3000)])\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=repo_root, timeout=60)
+    assert len(TraceStore(tmp_path / "t.sqlite").recent(limit=5000)) == 3000
