@@ -30,7 +30,7 @@ from shared.errors import (
     RateLimited,
 )
 from shared.llm._retry_hint import retry_after_seconds
-from shared.llm.types import BatchJob, BatchRequest, Message, RawReply
+from shared.llm.types import BatchJob, BatchRequest, Message, RawReply, stop_reason_of
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -83,7 +83,8 @@ def reply_from_message(message: Any) -> RawReply:
     """A tool call becomes `structured` (and its JSON the text); plain text is left for repair."""
     usage = message.usage
     common = {"model": message.model, "input_tokens": usage.input_tokens or 0,
-              "output_tokens": usage.output_tokens or 0}
+              "output_tokens": usage.output_tokens or 0,
+              "stop_reason": stop_reason_of(message.stop_reason)}
     tool_input = next((b.input for b in message.content if b.type == "tool_use"), None)
     if isinstance(tool_input, dict):
         return RawReply(text=json.dumps(tool_input), structured=tool_input, **common)

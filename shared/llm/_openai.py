@@ -19,7 +19,7 @@ from shared.config import Settings
 from shared.errors import AIPMError, BadInput, MissingKey
 from shared.llm._errors import SDK_ERRORS, openai_error_to_kit
 from shared.llm._schema import openai_response_format
-from shared.llm.types import BatchJob, BatchRequest, Message, RawReply
+from shared.llm.types import BatchJob, BatchRequest, Message, RawReply, stop_reason_of
 
 _EMBED_CHUNK = 2048  # OpenAI's per-request input limit for embeddings
 OLLAMA_PORT = 11434  # what Ollama listens on when OLLAMA_HOST names no port
@@ -152,6 +152,7 @@ class _StreamUsage:
         self.parts: list[str] = []
         self.input_tokens = 0
         self.output_tokens = 0
+        self.finish_reason: str | None = None
 
     def add(self, chunk: Any) -> str:
         """Record one chunk; return its text delta ("" when it carries none)."""
@@ -159,6 +160,8 @@ class _StreamUsage:
         if chunk.usage is not None:
             self.input_tokens = chunk.usage.prompt_tokens or 0
             self.output_tokens = chunk.usage.completion_tokens or 0
+        if chunk.choices and chunk.choices[0].finish_reason:
+            self.finish_reason = chunk.choices[0].finish_reason
         delta = chunk.choices[0].delta.content if chunk.choices else None
         if delta:
             self.parts.append(delta)
@@ -166,7 +169,8 @@ class _StreamUsage:
 
     def reply(self) -> RawReply:
         return RawReply(text="".join(self.parts), model=self.model,
-                        input_tokens=self.input_tokens, output_tokens=self.output_tokens)
+                        input_tokens=self.input_tokens, output_tokens=self.output_tokens,
+                        stop_reason=stop_reason_of(self.finish_reason))
 
 
 def chat_params(
@@ -186,11 +190,13 @@ def chat_params(
 
 def raw_reply(reply: Any, model: str) -> RawReply:
     """A ChatCompletion (SDK object) as the kit's RawReply; a refusal comes back as the text."""
-    message = reply.choices[0].message if reply.choices else None
+    choice = reply.choices[0] if reply.choices else None
+    message = choice.message if choice else None
     text = (message.content or message.refusal or "") if message else ""
     usage = reply.usage
     return RawReply(
         text=text, model=reply.model or model,
+        stop_reason=stop_reason_of(choice.finish_reason if choice else None),
         input_tokens=(usage.prompt_tokens or 0) if usage else 0,
         output_tokens=(usage.completion_tokens or 0) if usage else 0,
     )

@@ -29,7 +29,7 @@ from shared.errors import (
 )
 from shared.llm._errors import openai_error_to_kit
 from shared.llm._openai import chat_params
-from shared.llm.types import BatchJob, BatchRequest, RawReply
+from shared.llm.types import BatchJob, BatchRequest, RawReply, stop_reason_of
 
 Outcome = RawReply | AIPMError
 log = logging.getLogger(__name__)
@@ -203,7 +203,8 @@ def reply_from_chat_body(body: dict[str, Any]) -> Outcome:
     return RawReply(text=message["content"], model=body.get("model", ""),
                     input_tokens=usage.get("prompt_tokens") or 0,
                     output_tokens=usage.get("completion_tokens") or 0,
-                    structured=json_object(message["content"]))
+                    structured=json_object(message["content"]),
+                    stop_reason=stop_reason_of(choices[0].get("finish_reason")))
 
 
 def json_object(text: str) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ import sqlite3
 import time
 
 from shared.config import Settings
-from shared.errors import AIPMError
+from shared.errors import AIPMError, BadInput
 from shared.llm.pricing import cost_usd
 from shared.llm.types import LLMResult, RawReply
 from shared.tracing import TraceRow, TraceStore
@@ -48,7 +48,7 @@ class CallRecorder:
             input_tokens=raw.input_tokens, output_tokens=raw.output_tokens,
             cost_usd=cost_usd(self.provider, raw.model or self.model, raw.input_tokens,
                               raw.output_tokens, batch=batch),
-            latency_ms=elapsed_ms(started),
+            latency_ms=elapsed_ms(started), truncated=raw.stop_reason == "max_tokens",
         )
 
     def ok(self, operation: str, result: LLMResult) -> None:
@@ -85,7 +85,7 @@ class CallRecorder:
 def _open_store(settings: Settings) -> TraceStore | None:
     try:
         return TraceStore(settings.data_path("traces.sqlite"))
-    except (sqlite3.Error, OSError) as err:
+    except (sqlite3.Error, OSError, BadInput) as err:  # BadInput: data dir cannot be created
         log.warning("Tracing is off: cannot open the trace store in %s (%s). Calls still work.",
                     settings.data_dir, err)
         return None

@@ -1,8 +1,10 @@
 """Validating a structured reply against its pydantic model, and the one repair turn.
 
-Providers' JSON modes make bad output rare, not impossible (a local model in non-strict mode,
-a reply cut by max_tokens). One repair turn, showing the model its reply and the validation
-error, fixes most of those; a second failure is reported with the raw text so a person can see it.
+Providers' JSON modes make bad output rare, not impossible (a local model in non-strict mode).
+One repair turn, showing the model its reply and the validation error, fixes most of those; a
+second failure is reported with the raw text so a person can see it. A reply cut off at
+max_tokens is not repaired: the repair would be cut at the same limit, so the caller is told at
+once to raise it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,27 @@ class InvalidReply(BadModelOutput):
         super().__init__(message, raw_text=reply.text)
         self.reply = reply
         self.spent: LLMResult | None = None  # the priced reply, set by the client
+
+
+class ReplyCutOff(BadModelOutput):
+    """A structured reply stopped by max_tokens: unusable, and not worth a repair turn."""
+
+    def __init__(self, reply: RawReply, max_tokens: int | None) -> None:
+        limit = (f"max_tokens={max_tokens}" if max_tokens
+                 else f"max_tokens ({reply.output_tokens} output tokens)")
+        super().__init__(f"The model's reply was cut off at {limit} before the JSON was "
+                         "complete. Raise max_tokens (or ask for less), then retry.",
+                         raw_text=reply.text)
+        self.reply = reply
+        self.spent: LLMResult | None = None  # the priced reply, set by the client
+
+
+def parse_complete_reply(reply: RawReply, schema: type[T], max_tokens: int | None) -> T:
+    """`parse_reply` for a reply that ran to its end; a cut-off one raises ReplyCutOff, even
+    when its prefix happens to validate (optional fields would silently go missing)."""
+    if reply.stop_reason == "max_tokens":
+        raise ReplyCutOff(reply, max_tokens)
+    return parse_reply(reply, schema)
 
 
 def parse_reply(reply: RawReply, schema: type[T]) -> T:
@@ -73,4 +96,5 @@ def _describe(err: ValidationError, schema: type[BaseModel]) -> str:
     return f"not valid {schema.__name__} JSON: " + "; ".join(problems)
 
 
-__all__ = ["InvalidReply", "final_failure", "parse_reply", "repair_messages"]
+__all__ = ["InvalidReply", "ReplyCutOff", "final_failure", "parse_complete_reply",
+           "parse_reply", "repair_messages"]

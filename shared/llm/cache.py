@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.config import Settings
-from shared.llm._recording import elapsed_ms
+from shared.llm._recording import CallRecorder, elapsed_ms
 from shared.llm._request import ChatRequest
 from shared.llm._structured import InvalidReply, parse_reply
 from shared.llm.types import LLMResult, RawReply
@@ -81,11 +81,27 @@ class ClientCache:
     """One client's view of the cache: lazily opened, keyed by its provider and model, and
     never fatal (an unreadable cache means calling the provider, with a warning)."""
 
-    def __init__(self, settings: Settings, provider: str, model: str) -> None:
+    def __init__(self, settings: Settings, provider: str, model: str,
+                 recorder: CallRecorder | None = None) -> None:
         self._settings = settings
         self._provider = provider
         self._model = model
+        self._recorder = recorder  # traces cache hits, when given
         self._cache: ResponseCache | None = None
+
+    def lookup(self, key: str | None, operation: str,
+               schema: type[BaseModel] | None) -> LLMResult | None:
+        """`get` for a call that asked for caching (`key` set), tracing a hit as a cache hit."""
+        hit = self.get(key, schema) if key else None
+        if hit is not None and self._recorder is not None:
+            self._recorder.ok(operation, hit)
+        return hit
+
+    def store(self, key: str | None, result: LLMResult) -> LLMResult:
+        """`put` when the call asked for caching; returns `result` either way."""
+        if key is not None:
+            self.put(key, result)
+        return result
 
     def key(self, request: ChatRequest) -> str:
         """The cache key of a request sent through this client."""

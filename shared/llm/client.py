@@ -18,7 +18,12 @@ from shared.config import Settings
 from shared.errors import AIPMError, BadInput, BadModelOutput, MissingKey
 from shared.llm._recording import CallRecorder
 from shared.llm._request import ChatRequest, Prompt, plus_attempt, to_messages
-from shared.llm._structured import InvalidReply, final_failure, parse_reply
+from shared.llm._structured import (
+    InvalidReply,
+    ReplyCutOff,
+    final_failure,
+    parse_complete_reply,
+)
 from shared.llm.cache import ClientCache
 from shared.llm.registry import (
     NO_LLM_MESSAGE,
@@ -57,7 +62,7 @@ class LLMClient:
                                                 settings_with_key(settings, self.provider, api_key))
         self._recorder = CallRecorder(settings, product=product, provider=self.provider,
                                       model=self.model)
-        self._cache = ClientCache(settings, self.provider, self.model)
+        self._cache = ClientCache(settings, self.provider, self.model, self._recorder)
 
     def __repr__(self) -> str:
         return f"LLMClient({self.provider}:{self.model}, product={self.product!r})"
@@ -70,24 +75,24 @@ class LLMClient:
         request = ChatRequest.build(prompt, system=system, max_tokens=max_tokens,
                                     temperature=temperature)
         key = self._cache.key(request) if cache else None
-        if key and (hit := self._cache_lookup(key, operation, None)):
+        if hit := self._cache.lookup(key, operation, None):
             return hit
-        return self._cache_store(key, self._attempt(operation, request))
+        return self._cache.store(key, self._attempt(operation, request))
 
     def structured(self, prompt: Prompt, schema: type[BaseModel], *, system: str | None = None,
                    max_tokens: int = 1024, temperature: float = 0.0,
                    operation: str = "structured", cache: bool = False) -> LLMResult:
-        """A reply parsed into `schema` (in `.parsed`); one repair turn, then BadModelOutput."""
+        """`.parsed` is a `schema` instance; one repair (none if cut off), then BadModelOutput."""
         request = ChatRequest.build(prompt, system=system, max_tokens=max_tokens,
                                     temperature=temperature, schema=schema)
         key = self._cache.key(request) if cache else None
-        if key and (hit := self._cache_lookup(key, operation, schema)):
+        if hit := self._cache.lookup(key, operation, schema):
             return hit
         try:
             result = self._attempt(operation, request, schema)
         except InvalidReply as bad:
             result = self._repair(operation, request, schema, bad)
-        return self._cache_store(key, result)
+        return self._cache.store(key, result)
 
     def stream(self, prompt: Prompt, *, system: str | None = None, max_tokens: int = 1024,
                temperature: float = 0.0, operation: str = "stream") -> LLMStream:
@@ -105,9 +110,9 @@ class LLMClient:
         request = ChatRequest.build(prompt, system=system, max_tokens=max_tokens,
                                     temperature=temperature)
         key = self._cache.key(request) if cache else None
-        if key and (hit := self._cache_lookup(key, operation, None)):
+        if hit := self._cache.lookup(key, operation, None):
             return hit
-        return self._cache_store(key, await self._aattempt(operation, request))
+        return self._cache.store(key, await self._aattempt(operation, request))
 
     async def astructured(self, prompt: Prompt, schema: type[BaseModel], *,
                           system: str | None = None, max_tokens: int = 1024,
@@ -117,13 +122,13 @@ class LLMClient:
         request = ChatRequest.build(prompt, system=system, max_tokens=max_tokens,
                                     temperature=temperature, schema=schema)
         key = self._cache.key(request) if cache else None
-        if key and (hit := self._cache_lookup(key, operation, schema)):
+        if hit := self._cache.lookup(key, operation, schema):
             return hit
         try:
             result = await self._aattempt(operation, request, schema)
         except InvalidReply as bad:
             result = await self._arepair(operation, request, schema, bad)
-        return self._cache_store(key, result)
+        return self._cache.store(key, result)
 
     def astream(self, prompt: Prompt, *, system: str | None = None, max_tokens: int = 1024,
                 temperature: float = 0.0, operation: str = "stream") -> AsyncLLMStream:
@@ -211,7 +216,7 @@ class LLMClient:
         except AIPMError as err:
             self._recorder.error(operation, started, err)
             raise
-        return self._finish(operation, raw, started, schema)
+        return self._finish(operation, raw, started, schema, max_tokens=request.max_tokens)
 
     async def _aattempt(self, operation: str, request: ChatRequest,
                         schema: type[BaseModel] | None = None) -> LLMResult:
@@ -221,16 +226,18 @@ class LLMClient:
         except AIPMError as err:
             self._recorder.error(operation, started, err)
             raise
-        return self._finish(operation, raw, started, schema)
+        return self._finish(operation, raw, started, schema, max_tokens=request.max_tokens)
 
     def _finish(self, operation: str, raw: RawReply, started: float | None,
-                schema: type[BaseModel] | None, *, batch: bool = False) -> LLMResult:
-        """Price the reply, validate it against `schema` if any, and trace the outcome."""
+                schema: type[BaseModel] | None, *, batch: bool = False,
+                max_tokens: int | None = None) -> LLMResult:
+        """Price the reply, validate it against `schema` if any (ReplyCutOff when cut off at
+        max_tokens: callers skip the repair for it), and trace the outcome."""
         result = self._recorder.result(raw, started, batch=batch)
         if schema is not None:
             try:
-                result.parsed = parse_reply(raw, schema)
-            except InvalidReply as bad:
+                result.parsed = parse_complete_reply(raw, schema, max_tokens)
+            except (InvalidReply, ReplyCutOff) as bad:
                 bad.spent = result
                 self._recorder.error(operation, started, bad, spent=result)
                 raise
@@ -270,23 +277,9 @@ class LLMClient:
             return BatchItemResult(custom_id=custom_id, error=f"{outcome.code}: {outcome.message}")
         try:
             result = self._finish("batch", outcome, None, schema, batch=True)
-        except InvalidReply as bad:
+        except (InvalidReply, ReplyCutOff) as bad:
             return BatchItemResult(custom_id=custom_id, error=f"{bad.code}: {bad.message}")
         return BatchItemResult(custom_id=custom_id, result=result)
-
-    # -- cache ------------------------------------------------------------------------------
-    def _cache_lookup(self, key: str, operation: str,
-                      schema: type[BaseModel] | None) -> LLMResult | None:
-        """A stored answer (cached=True, cost 0: nothing was billed), traced as a cache hit."""
-        hit = self._cache.get(key, schema)
-        if hit is not None:
-            self._recorder.ok(operation, hit)
-        return hit
-
-    def _cache_store(self, key: str | None, result: LLMResult) -> LLMResult:
-        if key is not None:
-            self._cache.put(key, result)
-        return result
 
 
 def get_llm(settings: Settings, product: str = "kit", model: str | None = None, *,

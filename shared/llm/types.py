@@ -50,6 +50,22 @@ def parse_model_id(value: str, default_provider: str | None = None) -> ModelId:
     return ModelId(provider=provider, model=model)
 
 
+StopReason = Literal["end", "max_tokens", "tool"]
+_STOP_REASONS: dict[str, StopReason] = {
+    # OpenAI finish_reason
+    "stop": "end", "length": "max_tokens", "tool_calls": "tool", "function_call": "tool",
+    # Anthropic stop_reason (a full context window cuts the reply just like max_tokens)
+    "end_turn": "end", "stop_sequence": "end", "max_tokens": "max_tokens",
+    "model_context_window_exceeded": "max_tokens", "tool_use": "tool",
+}
+
+
+def stop_reason_of(provider_reason: str | None) -> StopReason | None:
+    """A provider's finish/stop reason in the kit's words; None when unknown or absent
+    (e.g. content_filter, refusal, pause_turn: none of them means "cut short")."""
+    return _STOP_REASONS.get(provider_reason or "")
+
+
 class RawReply(BaseModel):
     """What a backend returns for one request, before cost, latency and tracing are added."""
 
@@ -58,6 +74,7 @@ class RawReply(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     structured: dict[str, Any] | None = None  # tool input or parsed JSON object
+    stop_reason: StopReason | None = None  # "max_tokens": the reply was cut off at the limit
 
 
 class LLMResult(BaseModel):
@@ -72,6 +89,7 @@ class LLMResult(BaseModel):
     cost_usd: float = 0.0
     latency_ms: float = 0.0
     cached: bool = False
+    truncated: bool = False  # cut off at max_tokens: show "answer cut short", or raise the limit
 
 
 class EmbeddingResult(BaseModel):

@@ -11,12 +11,14 @@ from shared.testing._common import (
     HttpReply,
     answer_as_text,
     count_tokens,
+    fit_to_limit,
     flatten_content,
     json_reply,
     new_id,
     prompt_tokens,
     split_for_stream,
     sse_frame,
+    token_limit,
 )
 
 _ERRORS = {
@@ -49,7 +51,8 @@ def parse_messages(body: dict[str, Any]) -> ChatCall:
     request = {"provider": "anthropic", "model": body.get("model", ""),
                "system": flatten_content(body.get("system")) or None, "messages": messages,
                "json_schema": schema}
-    return ChatCall(request, bool(body.get("stream")), tool_name)
+    return ChatCall(request, bool(body.get("stream")), tool_name,
+                    max_tokens=token_limit(body.get("max_tokens")))
 
 
 def _forced_tool(body: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
@@ -79,23 +82,47 @@ def render_messages(call: ChatCall, answer: str | dict[str, Any]) -> HttpReply:
 
 def message_body(call: ChatCall, answer: str | dict[str, Any]) -> dict[str, Any]:
     """The `message` object; also what each batch result line carries."""
-    block = _content_block(call, answer)
-    text = answer_as_text(answer)
+    text, cut = fit_to_limit(answer_as_text(answer), call.max_tokens)
+    block = _content_block(call, answer, text, cut)
     return {**_envelope(call, output_tokens=count_tokens(text)), "content": [block],
-            "stop_reason": "tool_use" if block["type"] == "tool_use" else "end_turn"}
+            "stop_reason": _stop_reason(block, cut)}
 
 
-def _content_block(call: ChatCall, answer: str | dict[str, Any]) -> dict[str, Any]:
+def _stop_reason(block: dict[str, Any], cut: bool) -> str:
+    if cut:
+        return "max_tokens"
+    return "tool_use" if block["type"] == "tool_use" else "end_turn"
+
+
+def _content_block(call: ChatCall, answer: str | dict[str, Any], text: str,
+                   cut: bool) -> dict[str, Any]:
     """A tool_use block when a tool is forced and the answer is an object; text otherwise.
 
     A str answer to a forced tool that is not a JSON object comes back as a text block: the
-    model ignored the tool, which is what a client's repair path must handle.
+    model ignored the tool, which is what a client's repair path must handle. `text` is the
+    answer as emitted, already cut to the request's max_tokens when `cut`.
     """
     tool_input = _as_object(answer) if call.tool_name else None
     if tool_input is not None:
         return {"type": "tool_use", "id": new_id("toolu_"), "name": call.tool_name,
-                "input": tool_input}
-    return {"type": "text", "text": answer_as_text(answer), "citations": None}
+                "input": _partial_object(text) if cut else tool_input}
+    return {"type": "text", "text": text, "citations": None}
+
+
+def _partial_object(cut_json: str) -> dict[str, Any]:
+    """A tool input cut off mid-JSON, as the API hands it over: the complete part, parsed.
+
+    Anthropic still returns the `tool_use` block when max_tokens stops it; its input is what
+    had been generated. Parsing the prefix the way the SDK's own stream accumulator does (jiter
+    in partial mode, dropping an unfinished string) makes the plain and streamed replies agree.
+    """
+    from jiter import from_json  # the anthropic SDK's own dependency
+
+    try:
+        value = from_json(cut_json.encode(), partial_mode=True)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _as_object(answer: str | dict[str, Any]) -> dict[str, Any] | None:
@@ -119,8 +146,8 @@ def _envelope(call: ChatCall, output_tokens: int) -> dict[str, Any]:
 
 def _stream_frames(call: ChatCall, answer: str | dict[str, Any]) -> Iterator[bytes]:
     """message_start, one content block with its deltas, message_delta (usage), message_stop."""
-    text = answer_as_text(answer)
-    block = _content_block(call, answer)
+    text, cut = fit_to_limit(answer_as_text(answer), call.max_tokens)
+    block = _content_block(call, answer, text, cut)
     yield sse_frame({"type": "message_start", "message": _envelope(call, 1)}, "message_start")
     opening = {**block, "input": {}} if block["type"] == "tool_use" else {**block, "text": ""}
     yield _event({"type": "content_block_start", "index": 0, "content_block": opening})
@@ -130,7 +157,7 @@ def _stream_frames(call: ChatCall, answer: str | dict[str, Any]) -> Iterator[byt
                  if block["type"] == "tool_use" else {"type": "text_delta", "text": piece})
         yield _event({"type": "content_block_delta", "index": 0, "delta": delta})
     yield _event({"type": "content_block_stop", "index": 0})
-    stop = "tool_use" if block["type"] == "tool_use" else "end_turn"
+    stop = _stop_reason(block, cut)
     yield _event({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
                   "usage": {"output_tokens": count_tokens(text)}})
     yield _event({"type": "message_stop"})

@@ -32,6 +32,7 @@ class ChatCall:
     stream: bool = False
     tool_name: str | None = None  # set when the answer must come back as a forced tool call
     include_usage: bool = False
+    max_tokens: int | None = None  # the request's output limit, if it set one
 
 
 def json_reply(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpReply:
@@ -43,6 +44,22 @@ def json_reply(payload: Any, status: int = 200, headers: dict[str, str] | None =
 def count_tokens(text: str) -> int:
     """A stand-in tokenizer: about four characters a token, never zero."""
     return max(1, math.ceil(len(text) / 4))
+
+
+def fit_to_limit(text: str, max_tokens: int | None) -> tuple[str, bool]:
+    """`text` cut to `max_tokens` in `count_tokens` terms, and whether it was cut.
+
+    Real models stop generating at the limit, mid-word or mid-JSON; so does the fake, so a
+    client's "reply was cut off" path runs against the same wire signals the providers send.
+    """
+    if not max_tokens or max_tokens < 1 or count_tokens(text) <= max_tokens:
+        return text, False
+    return text[: max_tokens * 4], True
+
+
+def token_limit(value: Any) -> int | None:
+    """A request's `max_tokens`-style field as an int, or None when absent or not a number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def prompt_tokens(request: dict[str, Any]) -> int:

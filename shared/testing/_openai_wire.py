@@ -16,6 +16,7 @@ from shared.testing._common import (
     HttpReply,
     answer_as_text,
     count_tokens,
+    fit_to_limit,
     flatten_content,
     json_reply,
     new_id,
@@ -23,6 +24,7 @@ from shared.testing._common import (
     prompt_tokens,
     split_for_stream,
     sse_frame,
+    token_limit,
 )
 
 _ERRORS = {
@@ -64,7 +66,8 @@ def parse_chat(body: dict[str, Any]) -> ChatCall:
                "system": "\n".join(system_parts) or None, "messages": messages,
                "json_schema": schema}
     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    return ChatCall(request, bool(body.get("stream")), tool_name, include_usage)
+    limit = token_limit(body.get("max_completion_tokens")) or token_limit(body.get("max_tokens"))
+    return ChatCall(request, bool(body.get("stream")), tool_name, include_usage, limit)
 
 
 def _response_format_schema(response_format: Any) -> dict[str, Any] | None:
@@ -96,14 +99,25 @@ def render_chat(call: ChatCall, answer: str | dict[str, Any]) -> HttpReply:
     return json_reply(completion_body(call, text))
 
 
+def _fit(call: ChatCall, text: str) -> tuple[str, str]:
+    """The text the model gets to emit within the request's limit, and the finish_reason.
+
+    Cut at the limit, OpenAI says "length" even for a tool call, whose arguments stop short.
+    """
+    text, cut = fit_to_limit(text, call.max_tokens)
+    if cut:
+        return text, "length"
+    return text, "tool_calls" if call.tool_name else "stop"
+
+
 def completion_body(call: ChatCall, text: str) -> dict[str, Any]:
     """The `chat.completion` object; also what each batch output line carries."""
+    text, finish = _fit(call, text)
     message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None,
                                "annotations": []}
     if call.tool_name:
         message.update(content=None, tool_calls=[_tool_call(call.tool_name, text)])
-    choice = {"index": 0, "message": message, "logprobs": None,
-              "finish_reason": "tool_calls" if call.tool_name else "stop"}
+    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
     return {**_envelope(call, "chat.completion"), "choices": [choice],
             "usage": _usage(call, text)}
 
@@ -132,6 +146,7 @@ def _usage(call: ChatCall, text: str) -> dict[str, Any]:
 def _stream_frames(call: ChatCall, text: str) -> Iterator[bytes]:
     """Role chunk, content (or tool-argument) deltas, finish chunk, usage chunk, [DONE]."""
     envelope = _envelope(call, "chat.completion.chunk")
+    text, finish = _fit(call, text)
     extra = {"usage": None} if call.include_usage else {}
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
@@ -147,7 +162,7 @@ def _stream_frames(call: ChatCall, text: str) -> Iterator[bytes]:
         yield chunk({"role": "assistant", "content": "", "refusal": None})
         for piece in split_for_stream(text):
             yield chunk({"content": piece})
-    yield chunk({}, "tool_calls" if call.tool_name else "stop")
+    yield chunk({}, finish)
     if call.include_usage:
         yield sse_frame({**envelope, "choices": [], "usage": _usage(call, text)})
     yield sse_frame("[DONE]")

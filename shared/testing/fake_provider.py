@@ -3,7 +3,10 @@
 Tests and benchmarks point the real SDKs at it (`base_url`), so the kit's client is
 exercised through real HTTP, real SSE parsing and real SDK retries, with no key and no
 network. Faults (429, 500, hangs, malformed and truncated output, 401, 404) are injected
-at a seeded rate or queued deterministically. Run `python -m shared.testing.fake_provider
+at a seeded rate or queued deterministically. A reply longer than the request's max_tokens
+(about four characters a token) is cut there and flagged as the provider does: OpenAI
+finish_reason "length", Anthropic stop_reason "max_tokens" (a forced tool keeps its tool_use
+block with the complete part of its input). Run `python -m shared.testing.fake_provider
 --help` for the command line.
 """
 
