@@ -97,8 +97,7 @@ def check_data_dir(settings: Settings) -> Check:
     """The data dir holds the vector store, traces and cache, so it must be writable."""
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=settings.data_dir, prefix=".doctor-"):
-            pass
+        tempfile.NamedTemporaryFile(dir=settings.data_dir, prefix=".doctor-").close()  # deletes it
     except OSError as err:
         return Check(name="data dir writable", ok=False,
                      detail=f"Cannot write to {settings.data_dir}: {err.strerror}. "

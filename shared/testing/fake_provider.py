@@ -115,15 +115,17 @@ class FakeProvider:
 
 def require_loopback(host: str) -> None:
     """Refuse anything but loopback: a fake that answers any key must never face a network."""
-    if host == "localhost":
+    if host == "localhost" or _is_loopback_address(host):
         return
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return
-    except ValueError:
-        pass
     raise ValueError(f"The fake provider only listens on loopback (127.0.0.1, ::1, localhost); "
                      f"refusing host {host!r}.")
+
+
+def _is_loopback_address(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        return False
 
 
 def load_responder(spec: str) -> Responder:

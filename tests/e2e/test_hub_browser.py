@@ -3,6 +3,7 @@ Streamlit exception, on Home and on Ops. Screenshots land in the test's tmp dir.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -37,11 +38,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) ->
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.3)
     pytest.fail(f"hub did not answer within 90 s:\n{log.read_text()}")
 
