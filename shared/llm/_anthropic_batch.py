@@ -21,10 +21,8 @@ from shared.errors import (
     RateLimited,
 )
 from shared.llm._anthropic import message_params, reply_from_message
-from shared.llm._openai_batch import require_usable_ids
-from shared.llm.types import BatchJob, BatchRequest, RawReply
-
-Outcome = RawReply | AIPMError
+from shared.llm._batch_ids import Outcome, account_for_every_id, require_usable_ids
+from shared.llm.types import BatchJob, BatchRequest
 
 CUSTOM_ID_PATTERN = r"[a-zA-Z0-9_-]{1,64}"  # what the Message Batches API accepts
 ERROR_TYPES: dict[str, type[AIPMError]] = {  # an errored item's `error.type` -> kit error
@@ -88,19 +86,11 @@ def collect(client: anthropic.Anthropic, job: BatchJob) -> list[tuple[str, Outco
     outcomes = [(entry.custom_id, outcome_of(entry.result))
                 for entry in client.messages.batches.results(job.id)]
     if job.custom_ids:
-        return in_submission_order(outcomes, job.custom_ids)
+        return account_for_every_id(job.custom_ids, dict(outcomes))
     if len(outcomes) < job.request_count:
         raise ProviderUnreachable(f"Batch {job.id} returned {len(outcomes)} of "
                                   f"{job.request_count} results; collect it again.")
     return outcomes
-
-
-def in_submission_order(outcomes: list[tuple[str, Outcome]],
-                        custom_ids: list[str]) -> list[tuple[str, Outcome]]:
-    """Results reordered to match the submission; an id with no result line becomes its error."""
-    by_id = dict(outcomes)
-    missing = AIPMError("This item is missing from the batch results; submit it again.")
-    return [(custom_id, by_id.get(custom_id, missing)) for custom_id in custom_ids]
 
 
 def outcome_of(result: Any) -> Outcome:

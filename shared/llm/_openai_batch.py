@@ -4,14 +4,13 @@ submit -> one JSONL file of `/v1/chat/completions` bodies, uploaded with purpose
 poll -> the batch's status and counts; collect -> every submitted `custom_id` comes back,
 either as a reply or as the error that item hit. Ids come from the uploaded input file, so a
 line the provider dropped is reported ("missing from batch output"), never silently lost.
-The item helpers at the top are shared with the Anthropic batch module.
+Id checks and ordering live in `_batch_ids`, shared with the Anthropic batch module.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,11 +26,11 @@ from shared.errors import (
     ProviderUnreachable,
     RateLimited,
 )
+from shared.llm._batch_ids import Outcome, account_for_every_id, require_usable_ids
 from shared.llm._errors import openai_error_to_kit
 from shared.llm._openai import chat_params
 from shared.llm.types import BatchJob, BatchRequest, RawReply, stop_reason_of
 
-Outcome = RawReply | AIPMError
 log = logging.getLogger(__name__)
 
 ENDPOINT = "/v1/chat/completions"
@@ -40,34 +39,6 @@ STATUS = {  # OpenAI batch status -> BatchJob.status
     "cancelling": "in_progress", "completed": "completed", "failed": "failed",
     "expired": "expired", "cancelled": "cancelled",
 }
-
-
-def require_usable_ids(requests: list[BatchRequest], pattern: str | None = None) -> None:
-    """Ids tie answers back to rows, so an empty batch, a duplicate or a bad id fails up front."""
-    if not requests:
-        raise BadInput("A batch needs at least one request.")
-    seen: set[str] = set()
-    for position, request in enumerate(requests, start=1):
-        if request.custom_id in seen:
-            raise BadInput(f"Batch request {position} repeats custom_id '{request.custom_id}'; "
-                           "give every row its own id.")
-        if pattern and not re.fullmatch(pattern, request.custom_id):
-            raise BadInput(f"Batch request {position} has custom_id '{request.custom_id}'; use "
-                           f"ids matching {pattern} (letters, digits, _ and -).")
-        seen.add(request.custom_id)
-
-
-def missing_item(custom_id: str) -> AIPMError:
-    """The error for an id the provider never answered: resubmitting it is safe."""
-    return AIPMError(f"Item '{custom_id}' is missing from batch output; submit it again.")
-
-
-def account_for_every_id(expected: list[str],
-                         outcomes: dict[str, Outcome]) -> list[tuple[str, Outcome]]:
-    """Every submitted id in submission order; unexpected extra ids are kept at the end."""
-    ordered = [(cid, outcomes.pop(cid) if cid in outcomes else missing_item(cid))
-               for cid in expected]
-    return ordered + list(outcomes.items())
 
 
 def error_for_status(status: int | None, detail: str) -> AIPMError:
@@ -234,5 +205,5 @@ def openai_errors(model: str) -> Iterator[None]:
         raise openai_error_to_kit(err, "openai", model) from err
 
 
-__all__ = ["account_for_every_id", "batch_line", "collect", "missing_item",
-           "outcomes_from_lines", "parse_output_line", "poll", "require_usable_ids", "submit"]
+__all__ = ["batch_line", "collect", "outcomes_from_lines", "parse_output_line", "poll",
+           "submit"]

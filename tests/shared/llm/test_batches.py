@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from shared.config import load_settings
 from shared.errors import AIPMError, BadInput, BadModelOutput, ProviderUnreachable, RateLimited
-from shared.llm import _anthropic_batch, _openai_batch, get_llm
+from shared.llm import _anthropic_batch, _batch_ids, _openai_batch, get_llm
 from shared.llm._anthropic import AnthropicBackend
 from shared.llm._openai import openai_backend
 from shared.llm.types import BatchJob, BatchRequest, ChatBackend, Message, RawReply
@@ -202,7 +202,7 @@ def test_openai_error_file_lines_become_typed_errors() -> None:
 
 def test_ids_missing_from_the_output_are_errors_in_submission_order() -> None:
     reply = RawReply(text="ok", model="m")
-    ordered = _openai_batch.account_for_every_id(["a", "b", "c"], {"c": reply, "a": reply})
+    ordered = _batch_ids.account_for_every_id(["a", "b", "c"], {"c": reply, "a": reply})
     assert [cid for cid, _ in ordered] == ["a", "b", "c"]
     assert "missing from batch output" in str(ordered[1][1])
 
@@ -213,7 +213,7 @@ def test_corrupt_output_lines_cost_only_their_own_rows() -> None:
                                                              "body": {"choices": "nope"}}})
     outcomes = _openai_batch.outcomes_from_lines(
         [openai_success("a", "fine"), unreadable, wrong_shape])
-    ordered = dict(_openai_batch.account_for_every_id(["a", "b", "c"], outcomes))
+    ordered = dict(_batch_ids.account_for_every_id(["a", "b", "c"], outcomes))
     assert isinstance(ordered["a"], RawReply) and ordered["a"].text == "fine"
     assert "missing from batch output" in str(ordered["b"])
     assert isinstance(ordered["c"], BadModelOutput)
@@ -298,11 +298,12 @@ def test_get_llm_runs_a_structured_batch_with_one_failed_row(fake: FakeProvider,
     assert items["row-1"].result is None and "cannot process this row" in items["row-1"].error
 
 
-def test_anthropic_results_come_back_in_submission_order_and_missing_ids_are_named() -> None:
-    from shared.llm._anthropic_batch import in_submission_order
+def test_anthropic_batches_do_not_load_the_openai_sdk(repo_root: Any) -> None:
+    import subprocess
+    import sys
 
-    reply = RawReply(text="ok", model="m")
-    outcomes = in_submission_order([("b", reply), ("a", reply)], ["a", "b", "c"])
-    assert [custom_id for custom_id, _ in outcomes] == ["a", "b", "c"]
-    assert isinstance(outcomes[2][1], AIPMError)
-    assert "missing" in str(outcomes[2][1])
+    script = ("import sys; import shared.llm._anthropic_batch; "
+              "print('openai' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=repo_root, capture_output=True,
+                         text=True, check=True, timeout=60).stdout.strip()
+    assert out == "False"
