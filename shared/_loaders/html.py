@@ -13,6 +13,8 @@ BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
     "footer", "blockquote", "pre", "hr", "dd", "dt", "main", "nav", "aside", "form",
 })
+CELL_TAGS = frozenset({"td", "th"})  # cells of one row share a line, joined like DOCX tables
+CELL_SEPARATOR = " | "
 HEADINGS = {f"h{level}": level for level in range(1, 7)}
 SPACES = re.compile(r"[ \t\r\f\v]+")
 
@@ -40,6 +42,8 @@ class VisibleTextParser(HTMLParser):
             self._heading_level, self._heading_text = HEADINGS[tag], []
         elif tag in BLOCK_TAGS:
             self._end_line()
+        elif tag in CELL_TAGS and "".join(self._line).strip():
+            self._line.append(CELL_SEPARATOR)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":

@@ -253,3 +253,11 @@ def test_iter_documents_on_a_missing_folder_is_bad_input(tmp_path: Path) -> None
 def test_supported_suffixes_cover_every_format() -> None:
     assert set(SUPPORTED_SUFFIXES) == {".pdf", ".docx", ".md", ".markdown", ".html", ".htm",
                                        ".txt"}
+
+
+def test_html_table_cells_stay_apart_on_one_line_per_row() -> None:
+    """Minified tables ("<td>Team</td><td>EUR 12</td>") must not glue cells into "TeamEUR 12"."""
+    html = (b"<h1>Plans</h1><table><tr><th>Plan</th><th>Price</th></tr>"
+            b"<tr><td>Team</td><td>EUR 12</td></tr></table>")
+    document = load_bytes("plans.html", html)
+    assert document.sections[0].text.splitlines() == ["Plan | Price", "Team | EUR 12"]
