@@ -7,11 +7,16 @@ another embedder is an `IndexMismatch` that says how to re-index, never a silent
 Chunk ids are content hashes: sha256 of the chunk's `source` metadata, a NUL, and its text.
 Ingesting the same file twice stores each chunk once; the same paragraph in two files is stored
 twice, so deleting one file's chunks never removes the other's and every hit cites its own file.
+
+Each collection also carries a `revision` that changes whenever an add or delete changes its
+chunks, so anything built over a collection (a product's BM25 index, a cache) can tell it is
+stale with one cheap read, even when another process or machine made the change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from shared._chroma import build_client, check_collection_name, chroma_errors, where_clause
@@ -32,6 +37,9 @@ from shared.errors import BadInput, IndexMismatch
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+REVISION_KEY = "revision"
+SCAN_PAGE = 5000  # chunks per page when reading a whole collection
 
 class VectorStore:
     """One Chroma client (built once) and the collections opened through it.
@@ -77,6 +85,10 @@ class VectorStore:
             except NotFoundError:
                 return False
         return True
+
+    def read_metadata(self, name: str) -> dict[str, Any]:
+        """A collection's metadata as stored now (not as cached when it was opened)."""
+        return dict(self._client.get_collection(name, embedding_function=None).metadata or {})
 
     def _open(self, name: str) -> Collection:
         from chromadb.errors import NotFoundError
@@ -138,9 +150,13 @@ class ChunkCollection:
         ids = [chunk.id for chunk in chunks]
         unique = _first_occurrences(ids)
         added = 0
-        for start in range(0, len(unique), self._batch_size):
-            added += self._add_batch(unique[start : start + self._batch_size], ids, chunks,
-                                     embeddings)
+        try:
+            for start in range(0, len(unique), self._batch_size):
+                added += self._add_batch(unique[start : start + self._batch_size], ids, chunks,
+                                         embeddings)
+        finally:
+            if added:
+                self._bump_revision()
         return AddReport(added=added, already_present=len(ids) - added, ids=ids)
 
     def _add_batch(self, positions: list[int], ids: list[str], chunks: Sequence[Chunk],
@@ -211,10 +227,51 @@ class ChunkCollection:
         if not clause:
             raise BadInput("delete_where needs a filter; use delete_collection to drop everything.")
         ids = self.ids_where(clause)
-        for start in range(0, len(ids), self._batch_size):
-            with chroma_errors(self._store.settings):
-                self._collection.delete(ids=ids[start : start + self._batch_size])
+        try:
+            for start in range(0, len(ids), self._batch_size):
+                with chroma_errors(self._store.settings):
+                    self._collection.delete(ids=ids[start : start + self._batch_size])
+        finally:
+            if ids:
+                self._bump_revision()
         return len(ids)
+
+    def scan(self, where: Mapping[str, Any] | None = None, *,
+             with_text: bool = True) -> Iterator[StoredChunk]:
+        """Every chunk (matching `where`), page by page, in Chroma's storage order.
+
+        For rebuilding something derived from the whole collection (a BM25 index) or listing
+        its files; `with_text=False` reads metadata only, which is much lighter.
+        """
+        include = ["documents", "metadatas"] if with_text else ["metadatas"]
+        offset = 0
+        while True:
+            with chroma_errors(self._store.settings):
+                page = self._collection.get(where=where_clause(where), limit=SCAN_PAGE,
+                                            offset=offset, include=include)  # type: ignore[arg-type]
+            texts = page.get("documents") or [""] * len(page["ids"])
+            for id_, text, meta in zip(page["ids"], texts, page["metadatas"] or [], strict=True):
+                yield StoredChunk(id=id_, text=text or "", metadata=dict(meta or {}))
+            if len(page["ids"]) < SCAN_PAGE:
+                return
+            offset += SCAN_PAGE
+
+    def revision(self) -> str:
+        """A token that changes whenever chunks are added or deleted ("" for a new collection).
+
+        Read fresh from Chroma on each call (~0.4 ms), so a change made elsewhere shows.
+        """
+        with chroma_errors(self._store.settings):
+            metadata = self._store.read_metadata(self.name)
+        return str(metadata.get(REVISION_KEY, ""))
+
+    def _bump_revision(self) -> None:
+        """Record that the chunks changed. Chroma refuses `hnsw:*` keys in a modify (the
+        distance is fixed at creation and kept), so those are left out of the new metadata."""
+        with chroma_errors(self._store.settings):
+            metadata = self._store.read_metadata(self.name)
+            kept = {key: value for key, value in metadata.items() if not key.startswith("hnsw:")}
+            self._collection.modify(metadata={**kept, REVISION_KEY: uuid.uuid4().hex})
 
     def _check_dimension(self, dimension: int) -> None:
         if dimension != self._store.embedder.dimension:
