@@ -46,14 +46,14 @@ def load_document(path: str | Path, *, max_bytes: int | None = None) -> Document
     if not path.is_file():
         raise BadInput(f"{path} does not exist or is not a file. Check the path and try again.")
     loader = _loader_for(str(path))
-    _check_size(str(path), path.stat().st_size, max_bytes)
+    check_size(str(path), path.stat().st_size, max_bytes)
     return _load(loader, str(path), path.read_bytes())
 
 
 def load_bytes(name: str, data: bytes, *, max_bytes: int | None = None) -> Document:
     """Load an upload from memory; `name` (the uploaded file name) picks the format."""
     loader = _loader_for(name)
-    _check_size(name, len(data), max_bytes)
+    check_size(name, len(data), max_bytes)
     return _load(loader, name, data)
 
 
@@ -102,9 +102,10 @@ def upload_limit_bytes(settings: Settings) -> int:
     return int(settings.max_upload_mb * MB)
 
 
-def _check_size(name: str, size: int, max_bytes: int | None) -> None:
+def check_size(name: str, size: int, max_bytes: int | None) -> None:
+    """TooLarge when `size` is over `max_bytes`: call it before reading a file from disk."""
     if max_bytes is not None and size > max_bytes:
-        raise TooLarge(f"{name} is {size / MB:.1f} MB, over the {max_bytes / MB:g} MB limit. "
+        raise TooLarge(f"{name} is {size / MB:.1f} MB, over the {max_bytes / MB:.3g} MB limit. "
                        "Split it into smaller files, or raise AIPM_MAX_UPLOAD_MB.")
 
 
@@ -119,6 +120,7 @@ __all__ = [
     "NotText",
     "Section",
     "UnsupportedFormat",
+    "check_size",
     "iter_documents",
     "load_bytes",
     "load_document",

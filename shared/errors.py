@@ -87,6 +87,13 @@ class TooLarge(BadInput):
     http_status = 413
 
 
+class NotFound(BadInput):
+    """The user named something that does not exist (a collection, a job, a file)."""
+
+    code = "not_found"
+    http_status = 404
+
+
 class IndexMismatch(AIPMError):
     """A collection was built with another embedder or dimension than the one now configured."""
 
@@ -102,6 +109,7 @@ __all__ = [
     "IndexMismatch",
     "MissingKey",
     "ModelNotFound",
+    "NotFound",
     "ProviderUnreachable",
     "RateLimited",
     "TooLarge",
