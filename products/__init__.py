@@ -1,7 +1,8 @@
 """The product registry: what the hub, the API and the `aipm` CLI show and mount.
 
 Adding a product is one `ProductSpec` entry here plus its own package (`products/<name>/`
-with `api.py` exposing `router`, `cli.py` exposing a typer `app`, and `ui.py`, a Streamlit page).
+with `api.py` exposing `router`, `cli.py` exposing a typer `app` and a `run_eval` command for
+`aipm eval <cli name>`, and `ui.py`, a Streamlit page).
 A product whose package does not exist yet is listed as "Not built yet" and mounted nowhere.
 Nothing here imports a product: the front doors import one only when they mount it, and a
 product's `cli.py` must keep its own top-level imports light because `aipm --help` loads it.
@@ -31,6 +32,7 @@ class ProductSpec:
     router: str
     cli_app: str
     page: Path
+    eval_command: str = ""
 
     @property
     def available(self) -> bool:
@@ -57,6 +59,7 @@ def product(name: str, title: str, pitch: str, cli_name: str) -> ProductSpec:
         router=f"products.{name}.api:router",
         cli_app=f"products.{name}.cli:app",
         page=PRODUCTS_DIR / name / "ui.py",
+        eval_command=f"products.{name}.cli:run_eval",
     )
 
 

@@ -45,8 +45,9 @@ class KitGroup(TyperGroup):
         unbuilt = {spec.cli_name: spec for spec in PRODUCTS if not spec.available}
         if args and args[0] in unbuilt and args[0] not in self.commands:
             spec = unbuilt[args[0]]
-            fail(BadInput(f"`aipm {spec.cli_name}` belongs to {spec.title}, which is not built "
-                          "in this checkout yet. `aipm doctor` lists what is available."))
+            fail(BadInput(f"`{ctx.command_path} {spec.cli_name}` belongs to {spec.title}, which "
+                          "is not built in this checkout yet. `aipm doctor` lists what is "
+                          "available."))
         return super().resolve_command(ctx, args)
 
 
@@ -145,9 +146,22 @@ def build_app(products: Iterable[ProductSpec]) -> typer.Typer:
     )
     for command in (doctor, hub, serve, ops, version):
         app.command()(command)
+    products = list(products)
     for spec in products:
         app.add_typer(load_object(spec.cli_app), name=spec.cli_name, help=spec.pitch)
+    app.add_typer(build_eval_app(products), name="eval")
     return app
+
+
+def build_eval_app(products: Iterable[ProductSpec]) -> typer.Typer:
+    """`aipm eval <product>`: each product's `run_eval` command, under its CLI name."""
+    eval_app = typer.Typer(cls=KitGroup, no_args_is_help=True,
+                           help="Run a product's eval set and write its report.")
+    for spec in products:
+        if spec.eval_command:
+            eval_app.command(name=spec.cli_name, help=f"Evaluate {spec.title}.")(
+                load_object(spec.eval_command))
+    return eval_app
 
 
 app = build_app(available_products())

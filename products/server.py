@@ -88,7 +88,7 @@ def create_app(
     auth = [Depends(require_token)]
     app.include_router(platform_router, prefix="/v1", dependencies=auth)
     for spec in available_products() if products is None else products:
-        app.include_router(load_object(spec.router), prefix=f"/v1/{spec.name}",
+        app.include_router(load_object(spec.router), prefix=f"/v1/{spec.cli_name}",
                            dependencies=auth, tags=[spec.name])
     return app
 

@@ -56,7 +56,7 @@ def test_health_with_a_key_names_the_model() -> None:
 def test_docs_and_openapi_list_the_routes(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/health", "/v1/doctor", "/v1/ops", "/v1/sample_product/echo"} <= set(paths)
+    assert {"/health", "/v1/doctor", "/v1/ops", "/v1/sample/echo"} <= set(paths)
 
 
 def test_doctor_route_matches_the_cli_report(client: TestClient) -> None:
@@ -87,7 +87,7 @@ def test_products_route_lists_the_registry(client: TestClient) -> None:
 
 
 def test_product_router_is_mounted_under_v1_name(client: TestClient) -> None:
-    response = client.post("/v1/sample_product/echo", json={"text": "hi"})
+    response = client.post("/v1/sample/echo", json={"text": "hi"})
     assert response.json() == {"echo": "hi"}
 
 
@@ -103,7 +103,7 @@ def test_token_required_when_set(secured: TestClient) -> None:
     assert_error(secured.get("/v1/ops", headers={"Authorization": "Bearer wrong"}),
                  401, "unauthorized")
     assert_error(secured.get("/v1/ops", headers={"Authorization": TOKEN}), 401, "unauthorized")
-    assert_error(secured.post("/v1/sample_product/echo", json={"text": "x"}), 401, "unauthorized")
+    assert_error(secured.post("/v1/sample/echo", json={"text": "x"}), 401, "unauthorized")
 
 
 def test_right_token_passes_and_health_and_docs_stay_open(secured: TestClient) -> None:
@@ -123,20 +123,20 @@ def test_unknown_route_is_json_404(client: TestClient) -> None:
 
 
 def test_kit_error_keeps_its_status_and_code(client: TestClient) -> None:
-    message = assert_error(client.get("/v1/sample_product/broken-index"), 409, "index_mismatch")
+    message = assert_error(client.get("/v1/sample/broken-index"), 409, "index_mismatch")
     assert "Re-index" in message
 
 
 def test_validation_error_is_json(client: TestClient) -> None:
-    message = assert_error(client.post("/v1/sample_product/echo", json={}), 422,
+    message = assert_error(client.post("/v1/sample/echo", json={}), 422,
                            "validation_error")
     assert "body.text" in message
 
 
 def test_method_not_allowed_is_json(client: TestClient) -> None:
-    response = client.get("/v1/sample_product/echo")
+    response = client.get("/v1/sample/echo")
     assert_error(response, 405, "method_not_allowed")
-    assert "GET /v1/sample_product/echo is not allowed: this route takes POST" in \
+    assert "GET /v1/sample/echo is not allowed: this route takes POST" in \
         response.json()["error"]["message"]
 
 
@@ -146,7 +146,7 @@ def tiny_limit(sample_spec: ProductSpec) -> Iterator[TestClient]:
 
 
 def test_oversized_body_with_content_length_is_413(tiny_limit: TestClient) -> None:
-    message = assert_error(tiny_limit.post("/v1/sample_product/upload", content=b"x" * 5000),
+    message = assert_error(tiny_limit.post("/v1/sample/upload", content=b"x" * 5000),
                            413, "too_large")
     assert "AIPM_MAX_UPLOAD_MB" in message
 
@@ -156,7 +156,7 @@ def test_oversized_chunked_body_is_413(tiny_limit: TestClient) -> None:
         for _ in range(10):
             yield b"x" * 500
 
-    response = tiny_limit.post("/v1/sample_product/upload", content=chunks())
+    response = tiny_limit.post("/v1/sample/upload", content=chunks())
     assert response.request.headers.get("content-length") is None
     assert_error(response, 413, "too_large")
 
@@ -165,7 +165,7 @@ def test_body_under_the_limit_passes(tiny_limit: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         yield b"x" * 600
 
-    assert tiny_limit.post("/v1/sample_product/upload", content=chunks()).json() == {"bytes": 600}
+    assert tiny_limit.post("/v1/sample/upload", content=chunks()).json() == {"bytes": 600}
 
 
 def test_app_is_importable_for_uvicorn() -> None:

@@ -18,7 +18,7 @@ class EchoRequest(BaseModel):
 
 @router.post("/echo")
 def echo(request: EchoRequest) -> dict[str, str]:
-    """Return the text, proving the router is mounted under /v1/sample_product/."""
+    """Return the text, proving the router is mounted under /v1/sample/ (its CLI name)."""
     return {"echo": request.text}
 
 
