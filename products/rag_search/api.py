@@ -1,0 +1,147 @@
+"""`/v1/rag/...`: the RAG product over HTTP, as thin adapters over `products.rag_search.core`.
+
+Each route turns the HTTP request into the same core call the CLI makes and returns the core
+model as JSON, so `aipm rag ... --json` and the API agree field for field. Kit errors raised
+here become `{"error": {"code", "message"}}` with their status in `products.server_errors`.
+Routes are plain `def` on purpose: ingest, retrieval and the LLM call block, and FastAPI runs
+plain functions (and a sync stream's iterator) in its thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from products.rag_search.core import (
+    DEFAULT_COLLECTION,
+    MAX_K,
+    Answer,
+    AnswerDelta,
+    AnswerDone,
+    IngestReport,
+    SearchMode,
+    SearchResponse,
+    delete_collection,
+    ingest_uploads,
+    list_knowledge_bases,
+    run_ask,
+    run_ask_stream,
+    run_search,
+)
+from products.server import SettingsDep
+from shared.errors import AIPMError
+from shared.vectorstore import CollectionInfo
+
+router = APIRouter()
+
+WhereValue = str | int | float | bool
+
+
+class SearchRequest(BaseModel):
+    """The body of `POST /search`; the same options as `aipm rag search`."""
+
+    query: str = Field(description="Keywords or a question.")
+    collection: str = Field(DEFAULT_COLLECTION, description="Knowledge base to search.")
+    k: int = Field(5, ge=1, le=MAX_K, description="How many chunks to return.")
+    mode: SearchMode = Field("hybrid", description="hybrid (dense + BM25), dense or bm25.")
+    where: dict[str, WhereValue] | None = Field(
+        None, description="Metadata filter, e.g. {\"source\": \"faq.md\"}.")
+
+
+class AskRequest(BaseModel):
+    """The body of `POST /ask` and `POST /ask/stream`.
+
+    `question` has no length constraint on purpose: an empty one is the core's BadInput (400,
+    with a message saying what to type), the same answer the CLI gives.
+    """
+
+    question: str = Field(description="A question about the documents.")
+    collection: str = Field(DEFAULT_COLLECTION, description="Knowledge base to ask.")
+    k: int = Field(5, ge=1, le=MAX_K, description="How many chunks to retrieve.")
+
+
+class CollectionList(BaseModel):
+    collections: list[CollectionInfo]
+
+
+@router.post("/ingest")
+def ingest(
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File(description="PDF, DOCX, MD, HTML or TXT files.")],
+    collection: Annotated[str, Form()] = DEFAULT_COLLECTION,
+) -> IngestReport:
+    """Save the uploads under the data dir and index them; bad files land in `files_skipped`.
+
+    Upload names are reduced to plain file names by the core (`safe_upload_name`), so a name
+    like "../../x.md" is stored as "x.md" inside the collection's uploads folder.
+    """
+    uploads = [(upload.filename or "", upload.file.read()) for upload in files]
+    return ingest_uploads(settings, uploads, collection=collection)
+
+
+@router.post("/search")
+def search(settings: SettingsDep, request: SearchRequest) -> SearchResponse:
+    """Retrieve the best chunks without answering (404 for an unknown collection)."""
+    return run_search(settings, request.query, collection=request.collection, k=request.k,
+                      mode=request.mode, where=request.where)
+
+
+@router.post("/ask")
+def ask(settings: SettingsDep, request: AskRequest) -> Answer:
+    """Answer with checked citations, or abstain; includes the retrieved chunks."""
+    return run_ask(settings, request.question, collection=request.collection, k=request.k)
+
+
+@router.post("/ask/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "`delta` events, then one `answer` event."}})
+def ask_stream(settings: SettingsDep, request: AskRequest) -> StreamingResponse:
+    """Server-sent events: `delta` per piece of answer text, then `answer` (or `error`).
+
+    `run_ask_stream` checks the question and the collection before returning, so those
+    mistakes are ordinary JSON 4xx responses rather than a 200 stream that fails at once.
+    """
+    events = run_ask_stream(settings, request.question, collection=request.collection,
+                            k=request.k)
+    return StreamingResponse(sse_events(events), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Iterator[str]:
+    """Core stream events as SSE frames; a kit error mid-stream becomes a final `error` event,
+    because the 200 status line has already been sent and cannot become a 4xx/5xx."""
+    try:
+        for event in events:
+            if isinstance(event, AnswerDelta):
+                yield sse_frame("delta", {"text": event.text})
+            else:
+                yield sse_frame("answer", event.answer.model_dump(mode="json"))
+    except AIPMError as err:
+        yield sse_frame("error", {"code": err.code, "message": err.message})
+
+
+def sse_frame(event: str, data: dict[str, Any]) -> str:
+    """One SSE frame; `json.dumps` never emits a raw newline, so `data` stays one line."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/collections")
+def collections(settings: SettingsDep) -> CollectionList:
+    """Every knowledge base with its chunk count and the embedder that built it."""
+    return CollectionList(collections=list_knowledge_bases(settings))
+
+
+@router.delete("/collections/{name}")
+def drop(settings: SettingsDep, name: str) -> dict[str, str]:
+    """Delete a knowledge base's chunks and BM25 index (404 if there is none); uploaded
+    files stay on disk, as with `aipm rag drop`."""
+    delete_collection(settings, name)
+    return {"deleted": name}
+
+
+__all__ = ["AskRequest", "SearchRequest", "router", "sse_events", "sse_frame"]

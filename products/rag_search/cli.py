@@ -1,0 +1,196 @@
+"""`aipm rag ...` (and `python -m products.rag_search ...`): ingest, search, ask, collections.
+
+Thin: each command parses its options, calls `core.service`, and prints either one JSON object
+(`--json`) or a readable view (`render.py`). Heavy imports (chromadb, the SDKs) happen inside
+the commands, because `aipm --help` imports this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from products.cli_support import emit_json, fail
+from shared.errors import AIPMError
+
+if TYPE_CHECKING:
+    from shared.config import Settings
+
+DEFAULT_COLLECTION = "knowledge_base"  # = core.models.DEFAULT_COLLECTION, kept import-free
+app = typer.Typer(no_args_is_help=True, help="RAG knowledge search: ingest, search, ask.")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+CollectionOption = Annotated[str, typer.Option("--collection", "-c",
+                                               help="Knowledge base (Chroma collection) name.")]
+KOption = Annotated[int, typer.Option("-k", min=1, max=50, help="How many chunks to retrieve.")]
+
+
+def _settings() -> Settings:
+    from shared.config import load_settings
+
+    return load_settings()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    collection: CollectionOption = DEFAULT_COLLECTION,
+    sync: Annotated[bool, typer.Option(help="Also remove files that vanished from the folders.")]
+    = False,
+    reindex: Annotated[bool, typer.Option(help="Drop the collection and rebuild it from scratch "
+                                               "(after changing AIPM_EMBEDDER).")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Index PDF, DOCX, MD, HTML and TXT files; unchanged files are skipped, bad ones reported."""
+    from products.rag_search.core import run_ingest
+    from products.rag_search.render import ingest_progress, render_ingest
+
+    try:
+        with ingest_progress(enabled=not json_output) as progress:
+            report = run_ingest(_settings(), paths, collection=collection, sync=sync,
+                                reindex=reindex, progress=progress)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    _show(report, json_output, render_ingest)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Keywords or a question.")],
+    collection: CollectionOption = DEFAULT_COLLECTION,
+    k: KOption = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    where: Annotated[list[str] | None, typer.Option(help="Metadata filter key=value "
+                                                       "(repeatable), e.g. source=faq.md.")]
+    = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Retrieve the best chunks, without answering."""
+    from products.rag_search.core import parse_where, run_search
+    from products.rag_search.render import render_search
+
+    try:
+        response = run_search(_settings(), query, collection=collection, k=k,
+                              mode=_mode(mode), where=parse_where(where or []))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    _show(response, json_output, render_search)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about your documents.")],
+    collection: CollectionOption = DEFAULT_COLLECTION,
+    k: KOption = 5,
+    json_output: JsonFlag = False,
+) -> None:
+    """Answer from the documents with citations, or say "I don't know"."""
+    from products.rag_search.core import run_ask, run_ask_stream
+    from products.rag_search.render import stream_to_terminal
+
+    try:
+        settings = _settings()
+        if json_output:
+            emit_json(_answer_json(run_ask(settings, question, collection=collection, k=k)))
+            return
+        stream_to_terminal(run_ask_stream(settings, question, collection=collection, k=k))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+
+
+@app.command()
+def collections(json_output: JsonFlag = False) -> None:
+    """List knowledge bases with their chunk counts and embedders."""
+    from products.rag_search.core import list_knowledge_bases
+    from products.rag_search.render import render_collections
+
+    try:
+        infos = list_knowledge_bases(_settings())
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"collections": [info.model_dump() for info in infos]})
+    else:
+        render_collections(infos)
+
+
+@app.command()
+def drop(
+    collection: Annotated[str, typer.Argument(help="The knowledge base to delete.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Delete a knowledge base (its chunks and its BM25 index); the files are not touched."""
+    from products.rag_search.core import delete_collection
+
+    try:
+        delete_collection(_settings(), collection)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"deleted": collection})
+    else:
+        typer.echo(f"Deleted knowledge base '{collection}'.")
+
+
+def _mode(mode: str) -> Any:
+    from shared.errors import BadInput
+
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise BadInput(f"--mode must be hybrid, dense or bm25; got '{mode}'.")
+    return mode
+
+
+def _answer_json(answer: Any) -> dict[str, Any]:
+    """The answer as `--json` prints it: everything except the retrieved chunks' full text."""
+    return answer.model_dump(mode="json", exclude={"retrieved"})
+
+
+def _show(result: Any, json_output: bool, render: Any) -> None:
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        render(result)
+
+
+
+
+def run_eval(
+    json_output: JsonFlag = False,
+    report: Annotated[Path | None, typer.Option(help="Where to write the Markdown report "
+                                                     "(default: products/rag_search/evals/"
+                                                     "report.md).")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Use the extractive engine even "
+                                                              "when an LLM is configured.")]
+    = False,
+    calibrate: Annotated[bool, typer.Option(help="Save the best abstention threshold found to "
+                                                 "calibration.json.")] = False,
+) -> None:
+    """Run the golden set: retrieval per mode, abstention, key facts, citations; write a report.
+
+    Mounted by the platform CLI as `aipm eval rag`.
+    """
+    from products.rag_search.core import llm_for
+    from products.rag_search.core.calibration import write_calibration
+    from products.rag_search.core.eval_report import write_report
+    from products.rag_search.core.evaluation import REPORT_PATH
+    from products.rag_search.core.evaluation import run_eval as evaluate
+    from products.rag_search.render import render_eval
+
+    try:
+        settings = _settings()
+        result = evaluate(settings, None if baseline else llm_for(settings))
+        path = write_report(result, report or REPORT_PATH)
+        if calibrate:
+            write_calibration(result.suggested_threshold, method="best abstention F1 on "
+                              f"{result.eval_set}, embedder {result.embedder}")
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
+    else:
+        render_eval(result, path)
+
+
+__all__ = ["app", "run_eval"]

@@ -1,0 +1,73 @@
+"""The RAG eval as the platform's `EvalReport`: the Markdown a PM reads, with date and numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from products.rag_search.core.calibration import two_fold
+from products.rag_search.core.evaluation import RagEval
+from shared.evals import EvalReport, MetricTable, write_markdown_report
+
+MEASURES = ("retrieval by source file (recall@5, MRR, nDCG@5) per mode; abstention precision "
+            "and recall; key-fact coverage and citation validity of the answers")
+
+
+def to_report(result: RagEval) -> EvalReport:
+    tables = [
+        MetricTable(title="Retrieval by mode (answerable questions, source files of the top 5 "
+                          "chunks)", rows=result.retrieval, row_header="mode"),
+        MetricTable(title="Abstention (positive = said \"I don't know\")",
+                    rows={"abstention": result.abstention}, row_header=""),
+        MetricTable(title=f"Answers ({result.engine} engine)", rows={"answers": result.answers},
+                    row_header=""),
+        _sweep_table(result),
+        _cases_table(result),
+    ]
+    return EvalReport(name="RAG knowledge search", date=result.date, engine=result.engine,
+                      model_id=result.model, eval_set=result.eval_set, measures=MEASURES,
+                      cases=result.cases, tables=tables, notes=_notes(result))
+
+
+def _sweep_table(result: RagEval) -> MetricTable:
+    rows = {f"{row.threshold:.2f}": row.model_dump(exclude={"threshold"})
+            for row in result.sweep}
+    return MetricTable(title="Abstention threshold sweep (relevance gate only)", rows=rows,
+                       row_header="threshold")
+
+
+def _cases_table(result: RagEval) -> MetricTable:
+    rows = {
+        case.id: {"answerable": case.answerable, "abstained": case.abstained,
+                  "relevance": case.relevance, "key facts": case.key_fact_coverage,
+                  "hybrid rank": case.hybrid_rank,
+                  "cited": ", ".join(case.cited_sources) or None}
+        for case in result.results
+    }
+    return MetricTable(title="Per question", rows=rows, row_header="case")
+
+
+def _notes(result: RagEval) -> list[str]:
+    hybrid = result.retrieval["hybrid"]["recall@5"]
+    singles = {mode: result.retrieval[mode]["recall@5"] for mode in ("dense", "bm25")}
+    beats = all(hybrid > value for value in singles.values())
+    folds = two_fold([c.relevance for c in result.results],
+                     [not c.answerable for c in result.results])
+    fold_text = "; ".join(f"picked {f['threshold']:.2f} on one half, held-out F1 "
+                          f"{f['held_out_f1']:.3f}" for f in folds)
+    return [
+        f"Embedder: {result.embedder}. Abstention threshold in use: {result.threshold:.2f} "
+        f"(best F1 on this run: {result.suggested_threshold:.2f}). Two-fold check: {fold_text}.",
+        f"Hybrid recall@5 {hybrid:.3f} vs dense {singles['dense']:.3f} and bm25 "
+        f"{singles['bm25']:.3f}: hybrid {'beats' if beats else 'does NOT beat'} both.",
+        "Key-fact coverage counts an abstention on an answerable question as 0; citation "
+        "validity counts a citation valid when its chunk was retrieved and its quote is in it; "
+        "cites_archived_page is the share of answers quoting a page marked archived or "
+        "superseded (lower is better).",
+    ]
+
+
+def write_report(result: RagEval, path: Path) -> Path:
+    return write_markdown_report(to_report(result), path)
+
+
+__all__ = ["MEASURES", "to_report", "write_report"]

@@ -1,0 +1,198 @@
+"""The RAG eval: retrieval per mode, abstention, key facts and citations on the golden set.
+
+`run_eval` ingests the bundled corpus into its own collection ("rag_eval"), then for every
+golden question: searches in each mode (dense, bm25, hybrid) and ranks the *files* the top-k
+chunks come from (the golden set names files, not chunks), and asks the question with the
+configured engine. It returns one `EvalReport` plus the per-case rows and the abstention
+threshold sweep (`core.calibration`) the report and DECISIONS.md quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from products.rag_search.core.answer import ask
+from products.rag_search.core.calibration import SweepRow, best_threshold, sweep
+from products.rag_search.core.extractive import is_archived
+from products.rag_search.core.ingest import ingest_paths
+from products.rag_search.core.knowledge_base import KnowledgeBase
+from products.rag_search.core.models import Answer, SearchMode
+from products.rag_search.core.relevance import load_calibration
+from products.rag_search.core.retrieval import search
+from shared.config import Settings
+from shared.errors import IndexMismatch
+from shared.evals import (
+    citation_validity,
+    key_fact_coverage,
+    load_eval_set,
+    mean,
+    score_abstention,
+    score_retrieval,
+)
+from shared.llm import LLMClient
+
+PRODUCT_DIR = Path(__file__).resolve().parent.parent
+EVAL_SET = PRODUCT_DIR / "evals" / "golden.jsonl"
+SAMPLE_DATA = PRODUCT_DIR / "data"
+REPORT_PATH = PRODUCT_DIR / "evals" / "report.md"
+EVAL_COLLECTION = "rag_eval"
+MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
+K = 5
+DEPTH = 4 * K
+
+
+class GoldenCase(BaseModel):
+    """One golden question: the files that answer it and the facts an answer must contain."""
+
+    id: str
+    question: str
+    answerable: bool
+    sources: list[str] = Field(default_factory=list)
+    key_facts: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class CaseResult(BaseModel):
+    """What happened to one question, for the per-case table a PM reads to find failures."""
+
+    id: str
+    question: str
+    answerable: bool
+    abstained: bool
+    relevance: float
+    key_fact_coverage: float | None
+    cited_sources: list[str]
+    expected_sources: list[str]
+    hybrid_rank: int | None  # rank of the first expected file in hybrid search, None if absent
+
+
+class RagEval(BaseModel):
+    """Every number of one eval run."""
+
+    date: dt.date
+    engine: str
+    model: str | None
+    embedder: str
+    eval_set: str
+    cases: int
+    retrieval: dict[str, dict[str, float | int]]
+    abstention: dict[str, float | int]
+    answers: dict[str, float]
+    threshold: float
+    sweep: list[SweepRow]
+    suggested_threshold: float
+    results: list[CaseResult]
+
+
+def load_golden(path: Path = EVAL_SET) -> list[GoldenCase]:
+    return load_eval_set(path, GoldenCase).cases
+
+
+def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL_SET,
+             data: Path = SAMPLE_DATA, collection: str = EVAL_COLLECTION) -> RagEval:
+    """Score retrieval, abstention and answers on the golden set (see the module docstring)."""
+    cases = load_golden(eval_set)
+    kb = _eval_knowledge_base(settings, data, collection)
+    ranked = {mode: [ranked_sources(kb, case.question, mode) for case in cases] for mode in MODES}
+    answers = [ask(kb, case.question, k=K, llm=llm) for case in cases]
+    rows = sweep([a.relevance for a in answers], [not c.answerable for c in cases])
+    return RagEval(
+        date=dt.date.today(), engine=answers[0].engine if answers else "extractive",
+        model=f"{llm.provider}:{llm.model}" if llm is not None else None,
+        embedder=kb.store.embedder.name, eval_set=f"{eval_set.name} ({len(cases)} cases)",
+        cases=len(cases), retrieval=_retrieval(cases, ranked),
+        abstention=_abstention(cases, answers), answers=_answer_scores(cases, answers),
+        threshold=load_calibration().threshold, sweep=rows,
+        suggested_threshold=best_threshold(rows),
+        results=[_case_result(c, a, r) for c, a, r in zip(cases, answers, ranked["hybrid"],
+                                                          strict=True)],
+    )
+
+
+def _eval_knowledge_base(settings: Settings, data: Path, collection: str) -> KnowledgeBase:
+    """The corpus in its own collection, synced; rebuilt if another embedder made it."""
+    try:
+        ingest_paths(settings, [data], collection=collection, sync=True)
+    except IndexMismatch:
+        ingest_paths(settings, [data], collection=collection, reindex=True)
+    return KnowledgeBase(settings, collection)
+
+
+def ranked_sources(kb: KnowledgeBase, question: str, mode: SearchMode) -> list[str]:
+    """Files ranked by their best chunk (the first K distinct files of a 4K-deep ranking).
+
+    The golden set names files, so retrieval is scored per file, the usual max-pooling of
+    chunk ranks. Without the deeper list, one file whose chunks fill the top K (a long FAQ)
+    would hide every other file and score a multi-source question as half-found.
+    """
+    results = search(kb, question, mode=mode, k=DEPTH).results
+    return list(dict.fromkeys(result.source for result in results))[:K]
+
+
+def _retrieval(cases: list[GoldenCase], ranked: dict[str, list[list[str]]]
+               ) -> dict[str, dict[str, float | int]]:
+    relevant = [set(case.sources) for case in cases]
+    return {mode: score_retrieval(lists, relevant, K).as_row() for mode, lists in ranked.items()}
+
+
+def _abstention(cases: list[GoldenCase], answers: list[Answer]) -> dict[str, float | int]:
+    scores = score_abstention([a.abstained for a in answers], [not c.answerable for c in cases])
+    return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1,
+            "accuracy": scores.accuracy, "abstained": scores.abstained,
+            "unanswerable": scores.unanswerable}
+
+
+def _answer_scores(cases: list[GoldenCase], answers: list[Answer]) -> dict[str, float]:
+    """Key facts over answerable questions (an abstention scores 0); citations over answers."""
+    answerable = [(c, a) for c, a in zip(cases, answers, strict=True) if c.answerable]
+    answered = [(c, a) for c, a in answerable if not a.abstained]
+    return {
+        "key_fact_coverage": mean([key_fact_coverage(a.answer, c.key_facts)
+                                   for c, a in answerable]),
+        "citation_validity": mean([_valid_citations(a) for _, a in answered]),
+        "cites_expected_source": mean([float(any(x.source in c.sources for x in a.citations))
+                                       for c, a in answered]),
+        "answered_answerable": len(answered) / len(answerable) if answerable else 0.0,
+        "cites_archived_page": mean([float(any(is_archived(x) for x in a.citations))
+                                     for _, a in answered]),
+    }
+
+
+def _valid_citations(answer: Answer) -> float:
+    """Share of citations that name a retrieved chunk and whose quote is really in it."""
+    retrieved = {result.chunk_id for result in answer.retrieved}
+    verified = [c.chunk_id for c in answer.citations if c.verified]
+    return citation_validity(verified, retrieved) * _share(len(verified), len(answer.citations))
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _case_result(case: GoldenCase, answer: Answer, hybrid: list[str]) -> CaseResult:
+    ranks = [rank for rank, source in enumerate(hybrid, start=1) if source in case.sources]
+    return CaseResult(
+        id=case.id, question=case.question, answerable=case.answerable,
+        abstained=answer.abstained, relevance=answer.relevance,
+        key_fact_coverage=key_fact_coverage(answer.answer, case.key_facts)
+        if case.answerable else None,
+        cited_sources=list(dict.fromkeys(c.source for c in answer.citations)),
+        expected_sources=case.sources, hybrid_rank=ranks[0] if ranks else None,
+    )
+
+
+__all__ = [
+    "EVAL_COLLECTION",
+    "EVAL_SET",
+    "REPORT_PATH",
+    "SAMPLE_DATA",
+    "CaseResult",
+    "GoldenCase",
+    "RagEval",
+    "load_golden",
+    "ranked_sources",
+    "run_eval",
+]

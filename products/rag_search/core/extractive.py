@@ -1,0 +1,120 @@
+"""The baseline engine (no LLM): the best sentences of the top chunks, each with its citation.
+
+Every sentence in the top chunks is scored by the IDF-weighted share of the question's terms
+it contains (the same weights as the relevance signal), plus a bonus when it holds the kind of
+answer the question asks for: a number for "how long / how many / which version / what limit",
+a menu path for "where". That is the classic answer-type cue of extractive QA: "How often does
+it sync?" is answered by "changes are sent every 30 minutes", which shares one word with it.
+Sentences from pages marked archived or superseded are demoted, as the LLM prompt tells the
+model to prefer current pages. The best few, within a margin of the best one, are returned in
+reading order with a [S<n>] marker. Nothing is generated, so
+nothing can be invented: each sentence is a verbatim quote of its chunk. Instruction-like
+sentences are never picked (see `core.injection`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from products.rag_search.core.citations import cite, label_for
+from products.rag_search.core.injection import is_instruction_like
+from products.rag_search.core.models import Citation, SearchResult
+from products.rag_search.core.relevance import coverage
+from products.rag_search.core.text import split_sentences
+
+CHUNKS_READ = 3  # sentences come from the top three chunks only
+MAX_SENTENCES = 3
+KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
+MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
+TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
+ARCHIVED_PENALTY = 0.3  # an archived page loses to a current one saying the same thing
+_ARCHIVED = re.compile(r"\b(archived?|superseded|deprecated|outdated)\b", re.IGNORECASE)
+
+_ASKS_QUANTITY = re.compile(
+    r"\bhow (long|many|much|often|soon|far|big|large|old)\b|\b(limit|maximum|max|minimum|"
+    r"price|cost|costs|fee|fees|version|percent|percentage|rate|size|deadline|when|what time|"
+    r"which year|how frequently)\b", re.IGNORECASE)
+_ASKS_PLACE = re.compile(r"\bwhere (do|can|should|would) (i|we|you)\b|\bwhere (is|are)\b|"
+                         r"\b(which|what) (menu|setting|page|tab)\b", re.IGNORECASE)
+_HAS_NUMBER = re.compile(r"\d")
+_LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s")  # "2. Click Cancel" is a step, not a quantity
+_HAS_PLACE = re.compile(r">|\bSettings\b")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    result: SearchResult
+    position: int
+    sentence: str
+    score: float
+
+
+def extractive_answer(question: str, weights: dict[str, float],
+                      results: Sequence[SearchResult]) -> tuple[str, list[Citation]]:
+    """The answer text and its citations; ("", []) when no sentence shares a question term."""
+    chosen = _choose(_candidates(weights, results[:CHUNKS_READ], answer_type_cue(question)))
+    if not chosen:
+        return "", []
+    chosen.sort(key=lambda candidate: (candidate.result.rank, candidate.position))
+    text = " ".join(f"{c.sentence} [{label_for(c.result)}]" for c in chosen)
+    return text, _citations(chosen)
+
+
+def answer_type_cue(question: str) -> Callable[[str], bool]:
+    """A test for sentences holding the kind of answer the question asks for (or none)."""
+    if _ASKS_QUANTITY.search(question):
+        return lambda sentence: _HAS_NUMBER.search(_LIST_NUMBER.sub("", sentence)) is not None
+    if _ASKS_PLACE.search(question):
+        return lambda sentence: _HAS_PLACE.search(sentence) is not None
+    return lambda sentence: False
+
+
+def is_archived(page: SearchResult | Citation) -> bool:
+    """A chunk from a page marked archived or superseded (in its path, title or heading)."""
+    return _ARCHIVED.search(f"{page.source} {page.title} {page.heading}") is not None
+
+
+def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
+                cue: Callable[[str], bool]) -> list[Candidate]:
+    found = []
+    for result in results:
+        for position, sentence in enumerate(split_sentences(result.text)):
+            if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
+                continue
+            overlap = coverage(weights, sentence)
+            if overlap <= 0:
+                continue
+            bonus = TYPE_BONUS if cue(sentence) else 0.0
+            penalty = ARCHIVED_PENALTY if is_archived(result) else 0.0
+            score = overlap + bonus - penalty - 0.01 * result.rank  # ties go to the top chunk
+            found.append(Candidate(result, position, sentence, score))
+    return found
+
+
+def _choose(candidates: list[Candidate]) -> list[Candidate]:
+    """The best sentences, skipping repeats (overlapping chunks share sentences)."""
+    chosen: list[Candidate] = []
+    seen: set[str] = set()
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        if len(chosen) == MAX_SENTENCES:
+            break
+        if chosen and candidate.score < KEEP_WITHIN * chosen[0].score:
+            break
+        if candidate.sentence not in seen:
+            seen.add(candidate.sentence)
+            chosen.append(candidate)
+    return chosen
+
+
+def _citations(chosen: list[Candidate]) -> list[Citation]:
+    """One citation per chunk used, quoting the first of its chosen sentences."""
+    by_chunk: dict[str, Citation] = {}
+    for candidate in chosen:
+        by_chunk.setdefault(candidate.result.chunk_id, cite(candidate.result, candidate.sentence))
+    return list(by_chunk.values())
+
+
+__all__ = ["ARCHIVED_PENALTY", "TYPE_BONUS", "answer_type_cue", "extractive_answer",
+           "is_archived"]

@@ -1,0 +1,127 @@
+"""A knowledge base: one Chroma collection plus the BM25 index derived from it.
+
+Everything that reads or changes a collection goes through here, so the two stay in step:
+adding or removing chunks changes the collection's revision, and `lexical()` rebuilds the
+BM25 index whenever its revision is behind (see `core.lexical`).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from products.rag_search.core.lexical import LEXICAL_CACHE, LexicalIndex
+from shared.config import Settings
+from shared.vectorstore import Chunk, ChunkCollection, Hit, StoredChunk, VectorStore
+from shared.vectorstore import open_vector_store as open_store
+
+PRODUCT = "rag_search"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def index_text(text: str, metadata: Mapping[str, Any]) -> str:
+    """What gets embedded and BM25-indexed: the title and headings, then the chunk's text.
+
+    A chunk saying "Open the Billing tab" under "Refunds > Annual plans" is about refunds on
+    annual plans; without its headings neither index would know. The stored text (what is
+    shown and quoted) stays the chunk alone.
+    """
+    context = " > ".join(str(part) for part in (metadata.get("title"), metadata.get("heading"))
+                         if part)
+    return f"{context}\n{text}" if context else text
+
+
+class KnowledgeBase:
+    """A named collection's chunks, searchable by vectors and by BM25."""
+
+    def __init__(self, settings: Settings, name: str, store: VectorStore | None = None) -> None:
+        self.settings = settings
+        self.name = name
+        self.store = store if store is not None else open_store(settings)
+        self.vectors: ChunkCollection = self.store.collection(name)
+
+    @property
+    def lexical_folder(self) -> Path:
+        return lexical_folder(self.settings, self.name)
+
+    def count(self) -> int:
+        return self.vectors.count()
+
+    def add(self, chunks: Sequence[Chunk]) -> int:
+        """Embed and store chunks (with their headings, see `index_text`); returns how many new."""
+        if not chunks:
+            return 0
+        texts = [index_text(chunk.text, chunk.metadata) for chunk in chunks]
+        vectors = self.store.embedder.embed_documents(texts)
+        return self.vectors.add(chunks, vectors).added
+
+    def remove_source(self, source: str) -> int:
+        return self.vectors.delete_where(source=source)
+
+    def files(self) -> dict[str, dict[str, Any]]:
+        """Each indexed file's metadata (from its first chunk), keyed by source path."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in self.vectors.scan(with_text=False):
+            source = str(chunk.metadata.get("source", ""))
+            found.setdefault(source, chunk.metadata)
+        return found
+
+    def dense(self, query: str, k: int, where: Mapping[str, Any] | None = None) -> list[Hit]:
+        return self.vectors.query(query, k=k, where=where)
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index at the collection's current revision, rebuilt first if it is behind."""
+        revision = self.vectors.revision()
+        index = LEXICAL_CACHE.get(self.lexical_folder, revision)
+        return index if index is not None else self.rebuild_lexical(revision)
+
+    def rebuild_lexical(self, revision: str | None = None) -> LexicalIndex:
+        """Re-read every chunk from Chroma and save a fresh BM25 index beside the collection."""
+        revision = self.vectors.revision() if revision is None else revision
+        index = LexicalIndex.build(_indexable(self.vectors.scan()), revision)
+        index.save(self.lexical_folder)
+        LEXICAL_CACHE.put(self.lexical_folder, index)
+        return index
+
+    def chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        return self.vectors.get(ids)
+
+
+def _indexable(chunks: Iterable[StoredChunk]) -> Iterator[tuple[str, str]]:
+    return ((chunk.id, index_text(chunk.text, chunk.metadata)) for chunk in chunks)
+
+
+def lexical_folder(settings: Settings, collection: str) -> Path:
+    """Per vector store (embedded, or each server) and collection, so two stores never mix."""
+    if settings.vector_store_mode == "server":
+        store = _UNSAFE.sub("_", f"server-{settings.chroma_host}-{settings.chroma_port}")
+    else:
+        store = "embedded"
+    return settings.data_dir / PRODUCT / "bm25" / store / collection
+
+
+def open_knowledge_base(settings: Settings, name: str) -> KnowledgeBase:
+    return KnowledgeBase(settings, name)
+
+
+def delete_knowledge_base(settings: Settings, name: str, store: VectorStore | None = None) -> bool:
+    """Drop the collection and its BM25 index; False when neither existed."""
+    store = store if store is not None else open_store(settings)
+    dropped = store.delete_collection(name)
+    folder = lexical_folder(settings, name)
+    LEXICAL_CACHE.forget(folder)
+    had_index = folder.exists()
+    shutil.rmtree(folder, ignore_errors=True)
+    return dropped or had_index
+
+
+__all__ = [
+    "KnowledgeBase",
+    "delete_knowledge_base",
+    "index_text",
+    "lexical_folder",
+    "open_knowledge_base",
+]

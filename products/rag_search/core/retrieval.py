@@ -1,0 +1,115 @@
+"""Dense, BM25 and hybrid retrieval over a knowledge base.
+
+Hybrid is reciprocal rank fusion (Cormack et al., 2009): each chunk scores
+sum(1 / (RRF_K + rank)) over the lists it appears in. RRF needs no score calibration
+between cosine similarity and BM25, which live on unrelated scales, and k=60 is the
+constant the paper found robust; DECISIONS.md has the measured comparison with each mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from products.rag_search.core.knowledge_base import KnowledgeBase
+from products.rag_search.core.models import SearchMode, SearchResponse, SearchResult
+from products.rag_search.core.text import content_words
+from shared.errors import BadInput
+from shared.vectorstore import StoredChunk
+
+RRF_K = 60
+MIN_CANDIDATES = 20  # each list fused is at least this deep, so fusion can reorder
+MAX_K = 50
+
+
+def search(kb: KnowledgeBase, query: str, *, mode: SearchMode = "hybrid", k: int = 5,
+           where: Mapping[str, Any] | None = None) -> SearchResponse:
+    """The `k` best chunks for `query` by `mode`, as the front doors print them."""
+    query = query.strip()
+    if not query:
+        raise BadInput("The query is empty. Type a question or some keywords.")
+    if not 1 <= k <= MAX_K:
+        raise BadInput(f"k must be between 1 and {MAX_K}; got {k}.")
+    ranked = RETRIEVERS[mode](kb, query, k, where)
+    return SearchResponse(query=query, mode=mode, results=_results(ranked[:k]))
+
+
+Ranked = list[tuple[StoredChunk, float]]
+
+
+def retrieve_dense(kb: KnowledgeBase, query: str, k: int,
+                   where: Mapping[str, Any] | None = None) -> Ranked:
+    """Nearest chunks by the embedder's cosine similarity to the query's content words."""
+    return [(hit, hit.score) for hit in kb.dense(content_words(query) or query, k, where)]
+
+
+def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,
+                  where: Mapping[str, Any] | None = None) -> Ranked:
+    """Best chunks by BM25 over the persisted index (rebuilt first if the collection moved on)."""
+    allowed = set(kb.vectors.ids_where(where)) if where else None
+    hits = kb.lexical().search(query, k, allowed)
+    chunks = {chunk.id: chunk for chunk in kb.chunks([hit.chunk_id for hit in hits])}
+    return [(chunks[hit.chunk_id], hit.score) for hit in hits if hit.chunk_id in chunks]
+
+
+def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
+                    where: Mapping[str, Any] | None = None) -> Ranked:
+    """Dense and BM25 lists, each `max(k, MIN_CANDIDATES)` deep, fused by RRF."""
+    depth = max(k, MIN_CANDIDATES)
+    lists = [retrieve_dense(kb, query, depth, where), retrieve_bm25(kb, query, depth, where)]
+    return fuse_rrf(lists)[:k]
+
+
+def fuse_rrf(lists: Sequence[Ranked], rrf_k: int = RRF_K) -> Ranked:
+    """Reciprocal rank fusion; ties keep the order in which chunks were first seen."""
+    scores: dict[str, float] = {}
+    chunks: dict[str, StoredChunk] = {}
+    for ranked in lists:
+        for rank, (chunk, _) in enumerate(ranked, start=1):
+            chunks.setdefault(chunk.id, chunk)
+            scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (rrf_k + rank)
+    order = sorted(scores, key=lambda chunk_id: -scores[chunk_id])
+    return [(chunks[chunk_id], scores[chunk_id]) for chunk_id in order]
+
+
+RETRIEVERS = {"hybrid": retrieve_hybrid, "dense": retrieve_dense, "bm25": retrieve_bm25}
+
+
+def _results(ranked: Ranked) -> list[SearchResult]:
+    return [to_result(rank, chunk, score) for rank, (chunk, score) in enumerate(ranked, start=1)]
+
+
+def to_result(rank: int, chunk: StoredChunk, score: float) -> SearchResult:
+    meta = chunk.metadata
+    page = meta.get("page")
+    return SearchResult(
+        rank=rank, source=str(meta.get("source", "")), title=str(meta.get("title", "")),
+        heading=str(meta.get("heading", "")), page=page if isinstance(page, int) else None,
+        chunk_id=chunk.id, score=round(float(score), 6), text=chunk.text,
+    )
+
+
+def parse_where(pairs: Sequence[str]) -> dict[str, Any]:
+    """`["source=billing/refunds.md", "page=2"]` -> a metadata filter (digits become ints)."""
+    where: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--where needs key=value (e.g. source=billing/refunds.md); "
+                           f"got '{pair}'.")
+        where[key.strip()] = int(value) if value.strip().lstrip("-").isdigit() else value.strip()
+    return where
+
+
+__all__ = [
+    "MAX_K",
+    "RETRIEVERS",
+    "RRF_K",
+    "fuse_rrf",
+    "parse_where",
+    "retrieve_bm25",
+    "retrieve_dense",
+    "retrieve_hybrid",
+    "search",
+    "to_result",
+]

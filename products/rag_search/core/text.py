@@ -1,0 +1,81 @@
+"""Words and sentences: the one tokenizer BM25, relevance and the extractive engine share.
+
+BM25 and the abstention signal must see the same terms, or a query could score against an
+index built from different words. Terms are lower-cased word tokens, English stop words
+dropped, Snowball-stemmed ("refunds" and "refunded" both become "refund"). Stemming goes
+through a cache because a corpus repeats a small vocabulary millions of times.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SENTENCE_END = re.compile(
+    r"(?<=[^\d][.!?])(?<!e\.g\.)(?<!i\.e\.)[\"')\]]*[ \t]+(?=[\"'(\[]?[A-Z0-9])"  # ". Next"
+    r"|\n\s*\n"  # a blank line ends a paragraph
+    r"|(?<=[.!?:])[ \t]*\n"  # a line that ends a sentence
+    r"|\n(?=[ \t]*(?:[-*•]|\d+[.)])[ \t])"  # a list item starts
+)
+_STOPWORDS = frozenset(
+    """
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself yourselves also may might must shall via
+""".split()  # noqa: SIM905 - a word list reads better as prose than as 130 quoted strings
+)
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, apostrophes folded ("Don't" -> "don't")."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def terms(text: str) -> list[str]:
+    """Search terms: words minus stop words, stemmed. The unit of BM25 and of relevance."""
+    return [_stem(word) for word in words(text) if word not in _STOPWORDS]
+
+
+def content_words(text: str) -> str:
+    """The text's words without stop words, unstemmed: what the dense side embeds for a query.
+
+    Questions are mostly glue ("how do I ... in the ..."); an embedder that hashes words and
+    word pairs (the offline default) would otherwise match documents on that glue.
+    """
+    return " ".join(word for word in words(text) if word not in _STOPWORDS)
+
+
+_TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)
+
+
+def is_table_row(text: str) -> bool:
+    """A line of a table as the loaders write it: cells joined by " | "."""
+    return " | " in text and "\n" not in text.strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and list items, and paragraphs) of a text, stripped, empties dropped.
+
+    A rule-based splitter: a period after a word (not a number, not "e.g.") followed by a
+    capital starts a new sentence, so "Acme Inc. Ltd" splits wrongly; fine for picking
+    quotable sentences, which is all it does. Each table row is a sentence of its own.
+    """
+    text = _TABLE_ROW.sub(lambda row: f"\n\n{row.group(0)}\n\n", text)
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+__all__ = ["content_words", "is_table_row", "split_sentences", "terms", "words"]

@@ -1,0 +1,145 @@
+"""The readable (non `--json`) terminal views of `aipm rag`: rich tables, progress, streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from products.rag_search.core import (
+    Answer,
+    AnswerDelta,
+    AnswerDone,
+    Citation,
+    IngestReport,
+    SearchResponse,
+)
+from products.rag_search.core.evaluation import RagEval
+from shared.vectorstore import CollectionInfo
+
+_err = Console(stderr=True)
+_out = Console()
+ENGINE_LABELS = {"extractive": "extractive baseline (no LLM)", "llm": "LLM"}
+
+
+@contextmanager
+def ingest_progress(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on stderr while files are read (none for --json or when piped)."""
+    if not enabled or not _err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=_err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int, source: str) -> None:
+            bar.update(task, completed=done, total=total, description=source)
+
+        yield advance
+
+
+def render_ingest(report: IngestReport) -> None:
+    typer.echo(f"Collection '{report.collection}': {report.files_seen} files seen, "
+               f"{report.files_indexed} indexed, {report.files_unchanged} unchanged, "
+               f"{len(report.files_skipped)} skipped.")
+    typer.echo(f"Chunks: +{report.chunks_added} / -{report.chunks_removed} "
+               f"in {report.seconds:.1f} s.")
+    for skipped in report.files_skipped:
+        typer.echo(f"  skipped {skipped.path}: {skipped.error}", err=True)
+
+
+def render_search(response: SearchResponse) -> None:
+    if not response.results:
+        typer.echo(f"No results for '{response.query}'.")
+        return
+    table = Table("#", "score", "source", "heading", "text", title=f"{response.mode} search")
+    for result in response.results:
+        where = result.source + (f" p.{result.page}" if result.page is not None else "")
+        table.add_row(str(result.rank), f"{result.score:.4f}", where, result.heading,
+                      _clip(result.text, 160))
+    _out.print(table)
+
+
+def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> None:
+    """Print answer text as it streams, then the checked answer's sources and footer."""
+    streamed = False
+    for event in events:
+        if isinstance(event, AnswerDelta):
+            typer.echo(event.text, nl=False)
+            streamed = True
+        else:
+            if streamed:
+                typer.echo()
+            render_answer(event.answer, text_shown=streamed and not event.answer.abstained)
+
+
+def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
+    """The answer (unless it was streamed already), sources, warnings and the engine footer."""
+    if answer.answer and not text_shown:
+        typer.echo(answer.answer)
+    if answer.abstained and answer.abstain_reason:
+        typer.echo(f"({answer.abstain_reason})")
+    _citations("Sources", answer.citations)
+    _citations("Closest sources", answer.closest_sources)
+    for warning in answer.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
+    model = f" {answer.model}" if answer.model else ""
+    typer.echo(f"\n[{ENGINE_LABELS[answer.engine]}{model} · {answer.latency_ms:.0f} ms · "
+               f"${answer.cost_usd:.4f}]")
+
+
+def _citations(title: str, citations: list[Citation]) -> None:
+    if not citations:
+        return
+    typer.echo(f"\n{title}:")
+    for citation in citations:
+        page = f", page {citation.page}" if citation.page is not None else ""
+        flag = "" if citation.verified else "  (quote NOT found in the source)"
+        typer.echo(f"  [{citation.label}] {citation.source}{page} — {citation.heading}{flag}")
+        typer.echo(f'      "{_clip(citation.quote, 200)}"')
+
+
+def render_collections(infos: list[CollectionInfo]) -> None:
+    if not infos:
+        typer.echo("No knowledge bases yet. Create one with `aipm rag ingest PATH`.")
+        return
+    for info in infos:
+        typer.echo(f"{info.name}: {info.count} chunks ({info.embedder or 'unknown embedder'})")
+
+
+def _clip(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+__all__ = [
+    "ingest_progress",
+    "render_answer",
+    "render_collections",
+    "render_eval",
+    "render_ingest",
+    "render_search",
+    "stream_to_terminal",
+]
+
+
+def render_eval(result: RagEval, report_path: Path) -> None:
+    """The headline numbers; the full tables are in the written report."""
+    table = Table("mode", "recall@5", "MRR", "nDCG@5", title="Retrieval (by source file)")
+    for mode, row in result.retrieval.items():
+        table.add_row(mode, f"{row['recall@5']:.3f}", f"{row['mrr']:.3f}", f"{row['ndcg@5']:.3f}")
+    _out.print(table)
+    abstention, answers = result.abstention, result.answers
+    typer.echo(f"Abstention: precision {abstention['precision']:.3f}, recall "
+               f"{abstention['recall']:.3f} (threshold {result.threshold:.2f}; best on this run "
+               f"{result.suggested_threshold:.2f})")
+    typer.echo(f"Answers ({result.engine}): key-fact coverage "
+               f"{answers['key_fact_coverage']:.3f}, citation validity "
+               f"{answers['citation_validity']:.3f}")
+    typer.echo(f"Report written to {report_path}")

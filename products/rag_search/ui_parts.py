@@ -1,0 +1,166 @@
+"""How the RAG page draws what `core` returns: ingest reports, answers, citations, results.
+
+Kept apart from `ui.py` so the page file reads as the flow (pick, add, ask, search) and this
+one as the views. Nothing here retrieves or answers; it only renders core's models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from products.rag_search.core import (
+    Answer,
+    AnswerDelta,
+    AnswerDone,
+    Citation,
+    IngestReport,
+    SearchResponse,
+    SearchResult,
+)
+from shared.config import Settings
+
+ENGINE_LABELS = {"extractive": "Extractive", "llm": "LLM"}
+NO_MODEL = "no LLM"
+RESULT_COLUMNS = ["rank", "score", "source", "heading", "page", "text"]
+TYPING_CURSOR = " ▌"
+
+
+def engine_caption(settings: Settings) -> str:
+    """One line under the badge saying where answers come from, so no one mistakes the engine."""
+    if settings.engine == "baseline":
+        return ("Baseline mode: extractive answers, no LLM. Each answer is sentences copied from "
+                "your documents, with their sources.")
+    return (f"LLM mode: answers are written by **{settings.model_id}** from the retrieved "
+            "passages only, and every quote is checked against its source.")
+
+
+def progress_reporter(label: str) -> Callable[[int, int, str], None]:
+    """A progress bar, and the `(done, total, source)` callback core's ingest calls per file."""
+    bar = st.progress(0.0, text=label)
+
+    def advance(done: int, total: int, source: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{done}/{total} files · {source}")
+
+    return advance
+
+
+def render_ingest_report(report: IngestReport) -> None:
+    """The counts a person checks after an ingest, then each skipped file with its reason."""
+    st.success(f"Ingested into **{report.collection}**: {report.files_seen} files seen.")
+    counts = {
+        "Indexed": report.files_indexed,
+        "Unchanged": report.files_unchanged,
+        "Skipped": len(report.files_skipped),
+        "Chunks added": report.chunks_added,
+        "Chunks removed": report.chunks_removed,
+    }
+    columns = st.columns(len(counts) + 1)
+    for column, (label, value) in zip(columns, counts.items(), strict=False):
+        column.metric(label, f"{value:,}")
+    columns[-1].metric("Seconds", f"{report.seconds:.1f}")
+    if report.files_skipped:
+        st.markdown("**Skipped files**")
+        skipped = [{"file": item.path, "reason": item.error} for item in report.files_skipped]
+        st.dataframe(pd.DataFrame(skipped), hide_index=True)
+
+
+def stream_live(events: Iterable[AnswerDelta | AnswerDone]) -> Answer:
+    """Show the LLM's text as it arrives, then clear it for the checked final answer."""
+    live = st.empty()
+    shown = ""
+    for event in events:
+        if isinstance(event, AnswerDelta):
+            shown += event.text
+            live.markdown(shown + TYPING_CURSOR)
+        else:
+            live.empty()
+            return event.answer
+    raise RuntimeError("The answer stream ended without a final answer.")  # core never does this
+
+
+def render_answer(answer: Answer) -> None:
+    """The answer (or a plain "I don't know"), its sources, warnings, numbers and chunks."""
+    chunks = {result.chunk_id: result for result in answer.retrieved}
+    if answer.abstained:
+        reason = f"\n\n*Why:* {answer.abstain_reason}" if answer.abstain_reason else ""
+        st.info(answer.answer + reason, icon=":material/help:")
+        render_citations("Closest sources", answer.closest_sources, chunks)
+    else:
+        st.markdown(answer.answer)
+        render_citations("Sources", answer.citations, chunks)
+    for warning in answer.warnings:
+        st.warning(warning)
+    render_answer_metrics(answer)
+    with st.expander(f"Retrieved chunks ({len(answer.retrieved)})"):
+        render_results_table(answer.retrieved)
+
+
+def render_citations(title: str, citations: Sequence[Citation],
+                     chunks: dict[str, SearchResult]) -> None:
+    """One expander per citation: click it to read the quote and the whole chunk."""
+    if not citations:
+        return
+    st.markdown(f"**{title}**")
+    for citation in citations:
+        with st.expander(citation_title(citation)):
+            render_citation_body(citation, chunks.get(citation.chunk_id))
+
+
+def citation_title(citation: Citation) -> str:
+    """ "[S1] refunds.md · Refunds > Window · p.3", flagged when the quote was not found."""
+    parts = [f"[{citation.label}] {citation.source}" if citation.label else citation.source]
+    parts += [citation.heading] if citation.heading else []
+    parts += [f"p.{citation.page}"] if citation.page is not None else []
+    flag = " · quote not found in source" if not citation.verified else ""
+    return " · ".join(parts) + flag
+
+
+def render_citation_body(citation: Citation, chunk: SearchResult | None) -> None:
+    if not citation.verified:
+        st.warning("This quote is not in the cited passage: the model misquoted or invented it. "
+                   "Do not rely on it.")
+    st.markdown(f"> {citation.quote}")
+    if chunk is not None:
+        st.caption("The whole passage")
+        st.text(chunk.text)
+
+
+def render_answer_metrics(answer: Answer) -> None:
+    """Engine and model get the wide columns: "openai:gpt-4.1-mini" must not be cut off."""
+    engine, model, latency, cost, relevance = st.columns([1.2, 2.4, 1, 1, 1])
+    engine.metric("Engine", ENGINE_LABELS[answer.engine])
+    model.metric("Model", answer.model or NO_MODEL)
+    latency.metric("Latency", f"{answer.latency_ms:,.0f} ms")
+    cost.metric("Cost (USD)", f"${answer.cost_usd:.4f}")
+    relevance.metric("Relevance", f"{answer.relevance:.2f}",
+                     help="How much of the question the best passage covers (0 to 1).")
+
+
+def render_results_table(results: Sequence[SearchResult]) -> None:
+    if not results:
+        st.caption("Nothing was retrieved.")
+        return
+    rows = [result.model_dump(include=set(RESULT_COLUMNS)) for result in results]
+    st.dataframe(pd.DataFrame(rows, columns=RESULT_COLUMNS), hide_index=True)
+
+
+def render_search_response(response: SearchResponse) -> None:
+    if not response.results:
+        st.info(f"No results for '{response.query}'.")
+        return
+    st.caption(f"{len(response.results)} results · {response.mode} search · scores rank "
+               "within this query only")
+    render_results_table(response.results)
+
+
+__all__ = [
+    "engine_caption",
+    "progress_reporter",
+    "render_answer",
+    "render_ingest_report",
+    "render_search_response",
+    "stream_live",
+]

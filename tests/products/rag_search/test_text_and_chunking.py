@@ -1,0 +1,157 @@
+"""The shared tokenizer, the sentence splitter, and heading/page-aware chunking with overlap."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from products.rag_search.core.chunking import DraftChunk, chunk_document, chunk_text
+from products.rag_search.core.text import split_sentences, terms, words
+from shared.documents import Document, Section
+
+
+def numbered_sentences(count: int) -> list[str]:
+    return [f"Sentence {i} explains how setting number {i} changes the workspace."
+            for i in range(count)]
+
+
+# --- terms and words -------------------------------------------------------------------------
+
+def test_terms_stem_word_forms_to_one_term() -> None:
+    assert terms("refunds refunded refunding Refund") == ["refund"] * 4
+
+
+def test_terms_drop_stop_words_and_keep_content_words() -> None:
+    assert terms("How do I reset the password for my account?") == ["reset", "password",
+                                                                    "account"]
+    assert terms("the and of to it is") == []
+
+
+def test_terms_keep_digits_and_split_codes_on_punctuation() -> None:
+    assert terms("Error ERR-4012 after v2.5") == ["error", "err", "4012", "v2", "5"]
+
+
+def test_words_fold_curly_apostrophes_and_case() -> None:
+    assert words("Don’t STOP") == ["don't", "stop"]
+
+
+# --- split_sentences --------------------------------------------------------------------------
+
+def test_period_then_capital_starts_a_new_sentence() -> None:
+    assert split_sentences("Open the app. Next, click Save! Done? Yes.") == [
+        "Open the app.", "Next, click Save!", "Done?", "Yes."]
+
+
+def test_abbreviations_and_decimals_do_not_split() -> None:
+    text = "Use a processor, e.g. Stripe works fine. Plans cost 3.50 dollars. Version 2.5 is out."
+    assert split_sentences(text) == ["Use a processor, e.g. Stripe works fine.",
+                                     "Plans cost 3.50 dollars.", "Version 2.5 is out."]
+
+
+def test_blank_lines_end_paragraphs_even_without_a_period() -> None:
+    assert split_sentences("First paragraph without a stop\n\n  \nSecond paragraph") == [
+        "First paragraph without a stop", "Second paragraph"]
+
+
+def test_list_items_and_numbered_steps_are_their_own_sentences() -> None:
+    text = "To export:\n1. Open Billing\n2) Choose Invoices\n- pick a year\n* press Export"
+    assert split_sentences(text) == ["To export:", "1. Open Billing", "2) Choose Invoices",
+                                     "- pick a year", "* press Export"]
+
+
+def test_a_line_ending_a_sentence_splits_but_a_wrapped_line_does_not() -> None:
+    assert split_sentences("Refunds take five days.\nCards are charged monthly") == [
+        "Refunds take five days.", "Cards are charged monthly"]
+    assert split_sentences("Refunds take five\ndays to arrive.") == [
+        "Refunds take five\ndays to arrive."]
+
+
+def test_empty_and_whitespace_only_text_has_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n \t") == []
+
+
+# --- chunk_text --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("max_chars", [80, 150, 400])
+def test_chunks_never_exceed_max_chars_and_lose_no_word(max_chars: int) -> None:
+    text = " ".join(numbered_sentences(30))
+    chunks = chunk_text(text, max_chars=max_chars, overlap_chars=max_chars // 4)
+    assert len(chunks) > 1
+    assert all(len(chunk) <= max_chars for chunk in chunks)
+    chunk_words = {word for chunk in chunks for word in chunk.split()}
+    assert set(text.split()) <= chunk_words
+    assert chunks[0].startswith("Sentence 0 ") and chunks[-1].endswith("number 29 changes the "
+                                                                       "workspace.")
+
+
+def test_consecutive_chunks_overlap_by_whole_sentences() -> None:
+    sentences = numbered_sentences(12)
+    chunks = chunk_text(" ".join(sentences), max_chars=200, overlap_chars=70)
+    for before, after in pairwise(chunks):
+        shared = [s for s in sentences if s in before and s in after]
+        assert shared, f"no overlap between {before!r} and {after!r}"
+        assert after.startswith(shared[0])  # the overlap is the head of the next chunk
+        assert before.endswith(shared[-1])  # ... and the tail of the previous one
+        assert len(" ".join(shared)) <= 70  # within the overlap budget
+
+
+def test_no_overlap_when_the_budget_is_smaller_than_a_sentence() -> None:
+    sentences = numbered_sentences(6)
+    chunks = chunk_text(" ".join(sentences), max_chars=140, overlap_chars=10)
+    assert " ".join(chunks) == " ".join(sentences)
+
+
+def test_every_sentence_appears_in_order_across_chunks() -> None:
+    sentences = numbered_sentences(20)
+    chunks = chunk_text(" ".join(sentences), max_chars=250, overlap_chars=80)
+    first_chunk_of = [next(i for i, chunk in enumerate(chunks) if s in chunk) for s in sentences]
+    assert first_chunk_of == sorted(first_chunk_of)
+
+
+def test_a_giant_sentence_is_split_at_word_boundaries() -> None:
+    giant = " ".join(f"word{i}" for i in range(400))  # ~3,000 characters, no full stop
+    chunks = chunk_text(giant, max_chars=100, overlap_chars=20)
+    assert all(len(chunk) <= 100 for chunk in chunks)
+    assert " ".join(chunks).split() == giant.split()  # split, never cut inside a word
+
+
+def test_short_text_is_one_chunk_and_empty_text_none() -> None:
+    assert chunk_text("Just one line.", max_chars=100) == ["Just one line."]
+    assert chunk_text("   ", max_chars=100) == []
+
+
+# --- chunk_document ----------------------------------------------------------------------------
+
+def sectioned_document() -> Document:
+    long_body = " ".join(numbered_sentences(10))
+    return Document(source="guide.pdf", title="Guide", format="pdf", sections=[
+        Section(heading_path=["Setup"], page=1, text=long_body),
+        Section(heading_path=["Setup", "Install"], page=1, text="Install the desktop app."),
+        Section(heading_path=[], page=2, text="Page two says billing runs monthly."),
+    ])
+
+
+def test_chunks_never_cross_a_section_and_carry_its_heading_and_page() -> None:
+    document = sectioned_document()
+    drafts = chunk_document(document, max_chars=200, overlap_chars=60)
+    for draft in drafts:
+        owners = [section for section in document.sections if draft.text in section.text]
+        assert len(owners) == 1, draft.text
+        assert (draft.heading_path, draft.page) == (owners[0].heading_path, owners[0].page)
+    assert drafts[-2] == DraftChunk(text="Install the desktop app.", heading_path=["Setup",
+                                    "Install"], page=1, index=len(drafts) - 2)
+    assert drafts[-1].heading_path == [] and drafts[-1].page == 2
+
+
+def test_chunk_indexes_run_from_zero_in_reading_order() -> None:
+    drafts = chunk_document(sectioned_document(), max_chars=200, overlap_chars=60)
+    assert [draft.index for draft in drafts] == list(range(len(drafts)))
+    assert sum(draft.heading_path == ["Setup"] for draft in drafts) > 1  # the long one split
+
+
+def test_a_document_without_text_has_no_chunks() -> None:
+    empty = Document(source="x.md", title="x", format="md",
+                     sections=[Section(heading_path=["Only a heading"], text="  ")])
+    assert chunk_document(empty) == []
