@@ -62,7 +62,7 @@ def render_search(response: SearchResponse) -> None:
     for result in response.results:
         where = result.source + (f" p.{result.page}" if result.page is not None else "")
         table.add_row(str(result.rank), f"{result.score:.4f}", where, result.heading,
-                      _clip(result.text, 160))
+                      snippet(result.text, response.query, 160))
     _out.print(table)
 
 
@@ -111,6 +111,17 @@ def render_collections(infos: list[CollectionInfo]) -> None:
         return
     for info in infos:
         typer.echo(f"{info.name}: {info.count} chunks ({info.embedder or 'unknown embedder'})")
+
+
+def snippet(text: str, query: str, limit: int) -> str:
+    """Up to `limit` characters of the text around the first query word it contains."""
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    hits = [lowered.find(word.lower()) for word in query.split() if len(word) > 2]
+    first = min((hit for hit in hits if hit >= 0), default=0)
+    start = max(0, min(first - limit // 3, len(flat) - limit))
+    clipped = _clip(flat[start:], limit)
+    return f"…{clipped}" if start else clipped
 
 
 def _clip(text: str, limit: int) -> str:

@@ -42,11 +42,18 @@ def sweep(relevances: Sequence[float], unanswerable: Sequence[bool]) -> list[Swe
 
 
 def best_threshold(rows: Sequence[SweepRow]) -> float:
-    """Best F1, then best accuracy, then the lowest threshold."""
+    """Best F1, then best accuracy; among thresholds that tie, the middle one.
+
+    Thresholds that score the same form a plateau between the two classes; its edge sits right
+    on one question's relevance, so the middle (the lower of two middles) is the choice that
+    still holds when the next question lands a little to either side.
+    """
     if not rows:
         return load_calibration().threshold
-    return max(rows, key=lambda row: (round(row.f1, 6), round(row.accuracy, 6),
-                                      -row.threshold)).threshold
+    best = max((round(row.f1, 6), round(row.accuracy, 6)) for row in rows)
+    plateau = sorted(row.threshold for row in rows
+                     if (round(row.f1, 6), round(row.accuracy, 6)) == best)
+    return plateau[(len(plateau) - 1) // 2]
 
 
 def two_fold(relevances: Sequence[float], unanswerable: Sequence[bool]) -> list[dict[str, float]]:

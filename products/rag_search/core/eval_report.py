@@ -14,8 +14,8 @@ MEASURES = ("retrieval by source file (recall@5, MRR, nDCG@5) per mode; abstenti
 
 def to_report(result: RagEval) -> EvalReport:
     tables = [
-        MetricTable(title="Retrieval by mode (answerable questions, source files of the top 5 "
-                          "chunks)", rows=result.retrieval, row_header="mode"),
+        MetricTable(title="Retrieval by mode (answerable questions; files ranked by their best "
+                          "chunk)", rows=result.retrieval, row_header="mode"),
         MetricTable(title="Abstention (positive = said \"I don't know\")",
                     rows={"abstention": result.abstention}, row_header=""),
         MetricTable(title=f"Answers ({result.engine} engine)", rows={"answers": result.answers},

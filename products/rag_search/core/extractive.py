@@ -5,11 +5,11 @@ it contains (the same weights as the relevance signal), plus a bonus when it hol
 answer the question asks for: a number for "how long / how many / which version / what limit",
 a menu path for "where". That is the classic answer-type cue of extractive QA: "How often does
 it sync?" is answered by "changes are sent every 30 minutes", which shares one word with it.
-Sentences from pages marked archived or superseded are demoted, as the LLM prompt tells the
-model to prefer current pages. The best few, within a margin of the best one, are returned in
-reading order with a [S<n>] marker. Nothing is generated, so
-nothing can be invented: each sentence is a verbatim quote of its chunk. Instruction-like
-sentences are never picked (see `core.injection`).
+Sentences from pages marked archived or superseded are used only when no current page is
+among the top chunks, as the LLM prompt tells the model to prefer current pages. The best
+few, within a margin of the best one, are returned in reading order with a [S<n>] marker.
+Nothing is generated, so nothing can be invented: each sentence is a verbatim quote of its
+chunk. Instruction-like sentences are never picked (see `core.injection`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ MAX_SENTENCES = 3
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
 TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
-ARCHIVED_PENALTY = 0.3  # an archived page loses to a current one saying the same thing
 _ARCHIVED = re.compile(r"\b(archived?|superseded|deprecated|outdated)\b", re.IGNORECASE)
 
 _ASKS_QUANTITY = re.compile(
@@ -54,7 +53,9 @@ class Candidate:
 def extractive_answer(question: str, weights: dict[str, float],
                       results: Sequence[SearchResult]) -> tuple[str, list[Citation]]:
     """The answer text and its citations; ("", []) when no sentence shares a question term."""
-    chosen = _choose(_candidates(weights, results[:CHUNKS_READ], answer_type_cue(question)))
+    current = [r for r in results[:CHUNKS_READ] if not is_archived(r)]
+    chosen = _choose(_candidates(weights, current or results[:CHUNKS_READ],
+                                 answer_type_cue(question)))
     if not chosen:
         return "", []
     chosen.sort(key=lambda candidate: (candidate.result.rank, candidate.position))
@@ -87,8 +88,7 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
             if overlap <= 0:
                 continue
             bonus = TYPE_BONUS if cue(sentence) else 0.0
-            penalty = ARCHIVED_PENALTY if is_archived(result) else 0.0
-            score = overlap + bonus - penalty - 0.01 * result.rank  # ties go to the top chunk
+            score = overlap + bonus - 0.01 * result.rank  # ties go to the top chunk
             found.append(Candidate(result, position, sentence, score))
     return found
 
@@ -116,5 +116,5 @@ def _citations(chosen: list[Candidate]) -> list[Citation]:
     return list(by_chunk.values())
 
 
-__all__ = ["ARCHIVED_PENALTY", "TYPE_BONUS", "answer_type_cue", "extractive_answer",
+__all__ = ["TYPE_BONUS", "answer_type_cue", "extractive_answer",
            "is_archived"]

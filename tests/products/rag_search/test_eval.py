@@ -1,0 +1,109 @@
+"""`aipm eval rag`: the golden-set eval, its report, and the abstention-threshold calibration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from products import available_products
+from products.cli import build_app
+from products.rag_search.core.calibration import (
+    SweepRow,
+    best_threshold,
+    sweep,
+    two_fold,
+    write_calibration,
+)
+from products.rag_search.core.eval_report import write_report
+from products.rag_search.core.evaluation import run_eval
+from products.rag_search.core.relevance import load_calibration
+from shared.config import load_settings
+from shared.llm import get_llm
+from shared.testing.fake_provider import FakeProvider
+from tests.products.rag_search.answer_helpers import HELP_CENTRE, llm_settings, write_corpus
+from tests.products.rag_search.responders import answer_from_s1
+
+HEADER = {"eval_set": "tiny", "measures": "a tiny golden set for tests", "version": 1}
+
+
+def tiny_golden(path: Path, corpus: dict[str, str]) -> Path:
+    """Two answerable questions built from the corpus's own sentences, one off-topic."""
+    source, text = next(iter(corpus.items()))
+    fact = "30 days" if "30 days" in text else text.split()[0]
+    cases = [
+        {"id": "a1", "question": "Are refunds available within 30 days of purchase?",
+         "answerable": True, "sources": [source], "key_facts": [fact]},
+        {"id": "u1", "question": "What is the boiling point of mercury?", "answerable": False},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in [HEADER, *cases]) + "\n")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "kb", HELP_CENTRE)
+
+
+def test_baseline_eval_scores_retrieval_abstention_and_answers(corpus: Path,
+                                                               tmp_path: Path) -> None:
+    golden = tiny_golden(tmp_path / "golden.jsonl", HELP_CENTRE)
+    result = run_eval(load_settings(), None, eval_set=golden, data=corpus)
+    assert result.engine == "extractive" and result.model is None
+    assert set(result.retrieval) == {"dense", "bm25", "hybrid"}
+    assert result.retrieval["hybrid"]["recall@5"] == 1.0
+    assert result.abstention["recall"] == 1.0  # the off-topic question abstained
+    assert [case.abstained for case in result.results] == [False, True]
+    assert result.answers["citation_validity"] == 1.0
+    report = write_report(result, tmp_path / "report.md").read_text()
+    assert f"Date: {result.date.isoformat()}" in report
+    assert "| hybrid | 1.000" in report and "threshold sweep" in report
+
+
+def test_llm_eval_runs_through_the_fake_provider(corpus: Path, tmp_path: Path) -> None:
+    golden = tiny_golden(tmp_path / "golden.jsonl", HELP_CENTRE)
+    with FakeProvider(responder=answer_from_s1) as fake:
+        settings = llm_settings(fake)
+        result = run_eval(settings, get_llm(settings, product="rag_search"), eval_set=golden,
+                          data=corpus)
+    assert result.engine == "llm" and result.model is not None
+    assert result.answers["citation_validity"] == 1.0
+    assert result.results[1].abstained  # the gate stops the off-topic question before the model
+
+
+def test_eval_command_on_the_bundled_golden_set(tmp_path: Path) -> None:
+    """A regression guard on the real corpus: a retrieval or abstention break fails here."""
+    report = tmp_path / "report.md"
+    result = CliRunner().invoke(build_app(available_products()),
+                                ["eval", "rag", "--json", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["cases"] >= 40 and payload["report_path"] == str(report)
+    assert payload["retrieval"]["hybrid"]["recall@5"] >= 0.9
+    assert payload["abstention"]["precision"] >= 0.7
+    assert payload["answers"]["citation_validity"] == 1.0
+    assert "Per question" in report.read_text()
+
+
+def test_sweep_finds_the_threshold_that_separates_the_classes() -> None:
+    relevances = [0.9, 0.1, 0.05, 0.8, 0.7, 0.1, 0.08, 0.75]
+    unanswerable = [False, True, True, False, False, True, True, False]
+    rows = sweep(relevances, unanswerable)
+    assert rows[0].threshold == 0.0 and rows[-1].threshold == 1.0
+    assert best_threshold(rows) == 0.4  # the middle of the 0.15-0.70 plateau that separates
+    assert all(fold["held_out_f1"] == 1.0 for fold in two_fold(relevances, unanswerable))
+
+
+def test_two_tied_thresholds_give_the_lower_one() -> None:
+    same = {"precision": 1.0, "recall": 1.0, "f1": 1.0, "accuracy": 1.0}
+    assert best_threshold([SweepRow(threshold=0.4, **same), SweepRow(threshold=0.3, **same)]) \
+        == 0.3
+
+
+def test_write_calibration_is_what_load_calibration_reads(tmp_path: Path) -> None:
+    path = write_calibration(0.42, method="test", path=tmp_path / "calibration.json")
+    calibration = load_calibration(path)
+    assert calibration.threshold == 0.42 and calibration.method == "test"
+    load_calibration.cache_clear()
