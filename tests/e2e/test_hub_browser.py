@@ -97,3 +97,32 @@ def test_hub_home_and_ops_render_in_chromium(hub_url: str, tmp_path: Path) -> No
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "3"
         page.screenshot(path=str(tmp_path / "hub-ops.png"), full_page=True)
         browser.close()
+
+
+def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
+        hub_url: str, tmp_path: Path) -> None:
+    """The demo a PM gives: index the bundled help centre, ask, open a citation, ask off-topic."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page_errors: list[str] = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(f"{hub_url}/rag_search")
+        page.get_by_role("tab", name="Add documents").click(timeout=60_000)
+        page.get_by_role("button", name="Index folder").click()
+        page.get_by_text("Skipped").first.wait_for(timeout=120_000)  # the report's metrics
+        ask(page, "How long is the refund window for annual plans?")
+        page.get_by_text("30 days").first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stExpander"]').get_by_text("refund-policy.md").first.click()
+        assert_no_streamlit_exception(page, page_errors)
+        page.screenshot(path=str(tmp_path / "rag-answer.png"), full_page=True)
+        ask(page, "What is the capital of Australia?")
+        page.get_by_text("I don't know").first.wait_for(timeout=60_000)
+        assert_no_streamlit_exception(page, page_errors)
+        browser.close()
+
+
+def ask(page: Page, question: str) -> None:
+    page.get_by_role("tab", name="Ask").click()
+    page.get_by_label("Question").fill(question)
+    page.get_by_role("button", name="Ask").click()
