@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared._vector_types import CollectionInfo, Hit
 from shared.config import Settings
 from shared.errors import BadInput, ProviderUnreachable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 SERVER_CHECK_TIMEOUT_S = 5.0  # a healthy server answers a heartbeat in milliseconds
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
@@ -116,12 +118,36 @@ def check_collection_name(name: str) -> None:
                        "dots, dashes or underscores, starting and ending with a letter or digit.")
 
 
+def hits_from_result(result: Mapping[str, Any]) -> list[Hit]:
+    """Chroma's query result for one query as hits; score is cosine similarity."""
+    rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+               result["distances"][0], strict=True)
+    return [
+        Hit(id=id_, text=text or "", metadata=dict(meta or {}), score=1.0 - distance,
+            distance=distance)
+        for id_, text, meta, distance in rows
+    ]
+
+
+def collection_info(collection: Collection) -> CollectionInfo:
+    """What `list_collections` reports; embedder is None for a collection the kit did not build."""
+    metadata = collection.metadata or {}
+    dimension = metadata.get("dimension")
+    return CollectionInfo(
+        name=collection.name, count=collection.count(),
+        embedder=str(metadata["embedder"]) if "embedder" in metadata else None,
+        dimension=int(dimension) if isinstance(dimension, int) else None,
+    )
+
+
 __all__ = [
     "build_client",
     "check_collection_name",
     "check_server_answers",
     "chroma_errors",
+    "collection_info",
     "embedded_path",
+    "hits_from_result",
     "unreachable",
     "where_clause",
 ]

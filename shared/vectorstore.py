@@ -19,7 +19,14 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from shared._chroma import build_client, check_collection_name, chroma_errors, where_clause
+from shared._chroma import (
+    build_client,
+    check_collection_name,
+    chroma_errors,
+    collection_info,
+    hits_from_result,
+    where_clause,
+)
 from shared._vector_types import (
     AddReport,
     Chunk,
@@ -72,7 +79,7 @@ class VectorStore:
 
     def list_collections(self) -> list[CollectionInfo]:
         with chroma_errors(self.settings):
-            return [_info(c) for c in self._client.list_collections()]
+            return [collection_info(c) for c in self._client.list_collections()]
 
     def delete_collection(self, name: str) -> bool:
         """Drop a collection (the first step of a re-index); False if there was none."""
@@ -198,7 +205,7 @@ class ChunkCollection:
                 query_embeddings=[list(vector)], n_results=max(1, k),
                 where=where_clause(where), include=["documents", "metadatas", "distances"],
             )
-        return _hits(result)
+        return hits_from_result(result)
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         """The stored chunks for these ids, in the order given; unknown ids are skipped."""
@@ -290,26 +297,6 @@ def _first_occurrences(ids: list[str]) -> list[int]:
     for position, id_ in enumerate(ids):
         seen.setdefault(id_, position)
     return list(seen.values())
-
-
-def _hits(result: Mapping[str, Any]) -> list[Hit]:
-    rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
-               result["distances"][0], strict=True)
-    return [
-        Hit(id=id_, text=text or "", metadata=dict(meta or {}), score=1.0 - distance,
-            distance=distance)
-        for id_, text, meta, distance in rows
-    ]
-
-
-def _info(collection: Collection) -> CollectionInfo:
-    metadata = collection.metadata or {}
-    dimension = metadata.get("dimension")
-    return CollectionInfo(
-        name=collection.name, count=collection.count(),
-        embedder=str(metadata["embedder"]) if "embedder" in metadata else None,
-        dimension=int(dimension) if isinstance(dimension, int) else None,
-    )
 
 
 __all__ = [
