@@ -11,7 +11,8 @@ from pathlib import Path
 
 from docx import Document as WordDocument
 from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+
+from tests.shared.test_documents import encrypt_pdf
 
 REFUNDS_MD = """# Refunds
 
@@ -57,14 +58,6 @@ def make_pdf(pages: list[str], title: str | None = None) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, 10, text)
     return bytes(pdf.output())
-
-
-def encrypt_pdf(data: bytes, user_password: str) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def make_docx() -> bytes:
