@@ -93,6 +93,17 @@ class VectorStore:
                 return False
         return True
 
+    def has_collection(self, name: str) -> bool:
+        """Whether a collection exists, without creating it (one lookup, no counting)."""
+        from chromadb.errors import NotFoundError
+
+        with chroma_errors(self.settings):
+            try:
+                self._client.get_collection(name, embedding_function=None)
+            except NotFoundError:
+                return False
+        return True
+
     def read_metadata(self, name: str) -> dict[str, Any]:
         """A collection's metadata as stored now (not as cached when it was opened)."""
         return dict(self._client.get_collection(name, embedding_function=None).metadata or {})

@@ -143,3 +143,11 @@ def test_scan_without_text_reads_metadata_only(collection: ChunkCollection) -> N
     scanned = list(collection.scan(with_text=False))
     assert len(scanned) == 3
     assert all(chunk.text == "" and chunk.metadata["source"] == "notes.md" for chunk in scanned)
+
+
+def test_has_collection_never_creates_one(store: VectorStore) -> None:
+    name = f"has-{uuid.uuid4().hex[:10]}"
+    assert not store.has_collection(name)
+    assert name not in [info.name for info in store.list_collections()]
+    store.collection(name)
+    assert store.has_collection(name)

@@ -67,8 +67,8 @@ def _client_key(settings: Settings) -> tuple[object, ...]:
 def existing_knowledge_base(settings: Settings, collection: str) -> KnowledgeBase:
     """Open a collection that must already exist (search and ask never create one)."""
     store = open_vector_store(settings)
-    names = [info.name for info in store.list_collections()]
-    if collection not in names:
+    if not store.has_collection(collection):
+        names = [info.name for info in store.list_collections()]
         hint = f" Existing: {', '.join(sorted(names))}." if names else ""
         raise NotFound(f"No knowledge base named '{collection}'. Create it with `aipm rag ingest "
                        f"PATH --collection {collection}`.{hint}")
