@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from products.rag_search.core.citations import best_sentence, cite
-from products.rag_search.core.extractive import CHUNKS_READ, extractive_answer
+from products.rag_search.core.extractive import extractive_answer
 from products.rag_search.core.injection import neutralise
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.llm_reply import parse_reply, visible_prefix
@@ -101,7 +101,7 @@ def _extractive(asked: Asked) -> Answer:
     text, citations = extractive_answer(asked.question, asked.weights, asked.results)
     if not text:
         return abstain(asked, "extractive", "no_sentence", None)
-    flagged = [r.source for r in asked.results[:CHUNKS_READ] if neutralise(r.text)[1]]
+    flagged = [r.source for r in asked.results if neutralise(r.text)[1]]
     return _answer(asked, "extractive", None, answer=text, citations=citations,
                    warnings=_injection_warnings(flagged))
 

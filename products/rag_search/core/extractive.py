@@ -1,15 +1,17 @@
-"""The baseline engine (no LLM): the best sentences of the top chunks, each with its citation.
+"""The baseline engine (no LLM): the best sentences of the retrieved chunks, with citations.
 
-Every sentence in the top chunks is scored by the IDF-weighted share of the question's terms
-it contains (the same weights as the relevance signal), plus a bonus when it holds the kind of
-answer the question asks for: a number for "how long / how many / which version / what limit",
-a menu path for "where". That is the classic answer-type cue of extractive QA: "How often does
-it sync?" is answered by "changes are sent every 30 minutes", which shares one word with it.
-Sentences from pages marked archived or superseded are used only when no current page is
-among the top chunks, as the LLM prompt tells the model to prefer current pages. The best
-few, within a margin of the best one, are returned in reading order with a [S<n>] marker.
-Nothing is generated, so nothing can be invented: each sentence is a verbatim quote of its
-chunk. Instruction-like sentences are never picked (see `core.injection`).
+Every sentence of the retrieved chunks (all k, as the LLM sees them) is scored by the
+IDF-weighted share of the question's terms it contains (the same weights as the relevance
+signal), plus a bonus when it holds the kind of answer the question asks for: a number for
+"how long / how many / which version / what limit", a menu path for "where do I", a verdict
+("not", "only") for a yes/no question. That is the classic answer-type cue of extractive QA:
+"How often does it sync?" is answered by "changes are sent every 30 minutes", which shares
+one word with it. Sentences from pages marked archived or superseded are used only when no
+current page is among the retrieved chunks, as the LLM prompt tells the model to prefer
+current pages. The best few, within a margin of the best one, are returned in reading order
+with a [S<n>] marker. Nothing is generated, so nothing can be invented: each sentence is a
+verbatim quote of its chunk. Instruction-like sentences are never picked (see
+`core.injection`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
 from products.rag_search.core.text import split_sentences
 
-CHUNKS_READ = 3  # sentences come from the top three chunks only
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
@@ -37,7 +38,11 @@ _ASKS_QUANTITY = re.compile(
     r"which year|how frequently)\b", re.IGNORECASE)
 _ASKS_PLACE = re.compile(r"\bwhere (do|can|should|would) (i|we|you)\b|\bwhere (is|are)\b|"
                          r"\b(which|what) (menu|setting|page|tab)\b", re.IGNORECASE)
+_ASKS_YES_NO = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|may)\b",
+                          re.IGNORECASE)
 _HAS_NUMBER = re.compile(r"\d")
+_HAS_VERDICT = re.compile(r"\b(not|no|never|cannot|can't|only|isn't|aren't|doesn't|don't)\b",
+                          re.IGNORECASE)  # "Text-message codes are not supported."
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s")  # "2. Click Cancel" is a step, not a quantity
 _HAS_PLACE = re.compile(r">|\bSettings\b")
 
@@ -53,8 +58,8 @@ class Candidate:
 def extractive_answer(question: str, weights: dict[str, float],
                       results: Sequence[SearchResult]) -> tuple[str, list[Citation]]:
     """The answer text and its citations; ("", []) when no sentence shares a question term."""
-    current = [r for r in results[:CHUNKS_READ] if not is_archived(r)]
-    chosen = _choose(_candidates(weights, current or results[:CHUNKS_READ],
+    current = [r for r in results if not is_archived(r)]
+    chosen = _choose(_candidates(weights, current or list(results),
                                  answer_type_cue(question)))
     if not chosen:
         return "", []
@@ -69,6 +74,8 @@ def answer_type_cue(question: str) -> Callable[[str], bool]:
         return lambda sentence: _HAS_NUMBER.search(_LIST_NUMBER.sub("", sentence)) is not None
     if _ASKS_PLACE.search(question):
         return lambda sentence: _HAS_PLACE.search(sentence) is not None
+    if _ASKS_YES_NO.search(question):
+        return lambda sentence: _HAS_VERDICT.search(sentence) is not None
     return lambda sentence: False
 
 

@@ -65,10 +65,12 @@ def test_at_most_three_sentences() -> None:
     assert_verbatim(text, [chunk])
 
 
-def test_only_the_top_three_chunks_are_read() -> None:
-    results = [result(rank, f"Padding chunk {rank} about nothing much.") for rank in (1, 2, 3)]
-    results.append(result(4, "Exports arrive as CSV files."))
-    assert extractive_answer("Are exports CSV?", weights(exports=1.0, csv=1.0), results) == ("", [])
+def test_every_retrieved_chunk_is_read_like_the_llm_reads_them() -> None:
+    results = [result(rank, f"Padding chunk {rank} about nothing much.") for rank in (1, 2, 3, 4)]
+    results.append(result(5, "Exports arrive as CSV files."))
+    text, citations = extractive_answer("Are exports CSV?", weights(exports=1.0, csv=1.0), results)
+    assert text == "Exports arrive as CSV files. [S5]"
+    assert [citation.label for citation in citations] == ["S5"]
 
 
 def test_instruction_like_sentences_and_fragments_are_never_picked() -> None:
@@ -115,3 +117,12 @@ def test_a_sentence_of_the_asked_kind_is_preferred() -> None:
                       "minutes on the Free plan.")
     text, _ = extractive_answer("How often does sync run?", weights(sync=1.0, run=0.5), [chunk])
     assert text.startswith("Sync runs every 30 minutes")
+
+
+def test_a_yes_no_question_keeps_the_sentence_with_the_verdict() -> None:
+    """Without the verdict cue the second sentence (half the weight) falls below the margin."""
+    chunk = result(1, "Codes by text message went out within seconds. "
+                      "Those codes are not supported any more.")
+    text, _ = extractive_answer("Can I get codes by text message?",
+                                weights(codes=2.0, text=1.0, message=1.0), [chunk])
+    assert "Those codes are not supported any more." in text
