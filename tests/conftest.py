@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.testing.fake_provider import FakeProvider
+from tests.chroma_server import free_port, start_chroma_server, stop
 
 PROVIDER_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
@@ -86,3 +87,13 @@ def fake_provider() -> Iterator[FakeProvider]:
     """
     with FakeProvider() as fake:
         yield fake
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real `chroma run` on loopback, shared by one test module: (host, port)."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    process = start_chroma_server(root / "data", port, root / "server.log")
+    yield "127.0.0.1", port
+    stop(process)

@@ -12,12 +12,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from shared.config import Settings, load_settings
@@ -25,8 +23,8 @@ from shared.embeddings import HashingEmbedder
 from shared.errors import BadInput, IndexMismatch, ProviderUnreachable
 from shared.testing.fake_provider import FakeProvider
 from shared.vectorstore import Chunk, VectorStore, chunk_id, open_vector_store
+from tests.chroma_server import free_port, start_chroma_server, stop
 
-SERVER_START_TIMEOUT_S = 30.0
 HELP_CHUNKS = [
     Chunk(text="To reset your password, open the login page and click 'Forgot password'.",
           metadata={"source": "help/account.md", "page": 1, "public": True}),
@@ -37,50 +35,6 @@ HELP_CHUNKS = [
     Chunk(text="Invite teammates from Settings, then Members.",
           metadata={"source": "help/team.md", "page": 1, "public": True}),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_chroma_server(path: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """`chroma run` from this interpreter's venv, returned once its heartbeat answers."""
-    chroma = Path(sys.executable).parent / "chroma"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1.0).raise_for_status()
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    stop(process)
-    raise RuntimeError(f"chroma run did not start: {log_path.read_text(errors='replace')[-2000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    root = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    process = start_chroma_server(root / "data", port, root / "server.log")
-    yield "127.0.0.1", port
-    stop(process)
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -7,23 +7,12 @@ collection's metadata precisely so a change made by another process or machine s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
 import shared.vectorstore
 from shared.config import Settings, load_settings
 from shared.vectorstore import Chunk, ChunkCollection, VectorStore, open_vector_store
-from tests.shared.test_vectorstore import free_port, start_chroma_server, stop
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    root = tmp_path_factory.mktemp("chroma-revision")
-    port = free_port()
-    process = start_chroma_server(root / "data", port, root / "server.log")
-    yield "127.0.0.1", port
-    stop(process)
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -8,7 +8,7 @@ Front doors (cli.py, api.py, ui.py) call only what is exported here.
 """
 
 from products.rag_search.core.answer import AnswerDelta, AnswerDone, ask, stream_answer
-from products.rag_search.core.knowledge_base import KnowledgeBase, open_knowledge_base
+from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.models import (
     DEFAULT_COLLECTION,
     Answer,
@@ -54,7 +54,6 @@ __all__ = [
     "ingest_uploads",
     "list_knowledge_bases",
     "llm_for",
-    "open_knowledge_base",
     "parse_where",
     "run_ask",
     "run_ask_stream",

@@ -103,10 +103,6 @@ def lexical_folder(settings: Settings, collection: str) -> Path:
     return settings.data_dir / PRODUCT / "bm25" / store / collection
 
 
-def open_knowledge_base(settings: Settings, name: str) -> KnowledgeBase:
-    return KnowledgeBase(settings, name)
-
-
 def delete_knowledge_base(settings: Settings, name: str, store: VectorStore | None = None) -> bool:
     """Drop the collection and its BM25 index; False when neither existed."""
     store = store if store is not None else open_store(settings)
@@ -123,5 +119,4 @@ __all__ = [
     "delete_knowledge_base",
     "index_text",
     "lexical_folder",
-    "open_knowledge_base",
 ]

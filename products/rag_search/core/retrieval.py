@@ -76,10 +76,10 @@ RETRIEVERS = {"hybrid": retrieve_hybrid, "dense": retrieve_dense, "bm25": retrie
 
 
 def _results(ranked: Ranked) -> list[SearchResult]:
-    return [to_result(rank, chunk, score) for rank, (chunk, score) in enumerate(ranked, start=1)]
+    return [_to_result(rank, chunk, score) for rank, (chunk, score) in enumerate(ranked, start=1)]
 
 
-def to_result(rank: int, chunk: StoredChunk, score: float) -> SearchResult:
+def _to_result(rank: int, chunk: StoredChunk, score: float) -> SearchResult:
     meta = chunk.metadata
     page = meta.get("page")
     return SearchResult(
@@ -111,5 +111,4 @@ __all__ = [
     "retrieve_dense",
     "retrieve_hybrid",
     "search",
-    "to_result",
 ]

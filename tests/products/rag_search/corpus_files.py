@@ -10,9 +10,8 @@ import io
 from pathlib import Path
 
 from docx import Document as WordDocument
-from fpdf import FPDF
 
-from tests.shared.test_documents import encrypt_pdf
+from tests.shared.test_documents import encrypt_pdf, make_pdf
 
 REFUNDS_MD = """# Refunds
 
@@ -47,17 +46,6 @@ PDF_PAGES = [
 
 GOOD_FILES = ("billing/refunds.md", "errors.txt", "handbook.pdf", "manual.docx", "team.html")
 BAD_FILES = ("broken.pdf", "empty.txt", "fake.txt", "notes.xyz", "secret.pdf")
-
-
-def make_pdf(pages: list[str], title: str | None = None) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=12)
-    if title:
-        pdf.set_title(title)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 10, text)
-    return bytes(pdf.output())
 
 
 def make_docx() -> bytes:

@@ -7,7 +7,6 @@ moved on, so its local BM25 index is rebuilt from the server before answering.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,26 +15,18 @@ from products.rag_search.core import ingest_uploads, run_ask, run_ingest, run_se
 from products.rag_search.core.knowledge_base import lexical_folder
 from shared.config import Settings, load_settings
 from tests.products.rag_search.answer_helpers import HELP_CENTRE, write_corpus
-from tests.shared.test_vectorstore import free_port, start_chroma_server, stop
 
 pytestmark = [pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    root = tmp_path_factory.mktemp("rag-chroma-server")
-    port = free_port()
-    process = start_chroma_server(root / "data", port, root / "server.log")
-    yield port
-    stop(process)
 
 
 def machine(tmp_path: Path, name: str, port: int) -> Settings:
     return load_settings(data_dir=tmp_path / name, chroma_host="127.0.0.1", chroma_port=port)
 
 
-def test_two_machines_share_a_server_and_bm25_follows(tmp_path: Path, chroma_port: int) -> None:
-    first, second = machine(tmp_path, "laptop", chroma_port), machine(tmp_path, "ci", chroma_port)
+def test_two_machines_share_a_server_and_bm25_follows(
+        tmp_path: Path, chroma_server: tuple[str, int]) -> None:
+    port = chroma_server[1]
+    first, second = machine(tmp_path, "laptop", port), machine(tmp_path, "ci", port)
     report = run_ingest(first, [write_corpus(tmp_path / "kb", HELP_CENTRE)], collection="shared")
     assert report.files_indexed == len(HELP_CENTRE) and not report.files_skipped
     assert run_search(first, "refunds", collection="shared", mode="bm25").results
