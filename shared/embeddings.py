@@ -11,6 +11,7 @@ silently queried with another.
 
 from __future__ import annotations
 
+import functools
 import tarfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -177,6 +178,39 @@ def _load_minilm(model_dir: Path | None) -> Callable[[list[str]], Any]:
     return function
 
 
+class WordLlamaEmbedder:
+    """WordLlama's static token embeddings (256 dimensions) whose weights ship inside its wheel.
+
+    No torch and no download: the weights and tokenizer sit in the installed package, so the
+    loader is pointed at the package folder with downloads disabled (its default cache folder
+    is elsewhere and would try the network). It is semantic where hashing is only lexical:
+    "refund" lands near "money back". The model loads once per process (about 0.5 s).
+    """
+
+    name = "wordllama-l2supercat-256"
+    dimension = 256
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return _wordllama_model().embed(list(texts), norm=True).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@functools.cache
+def _wordllama_model() -> Any:
+    """Load the bundled model from site-packages; a missing package says how to install it."""
+    try:
+        import wordllama
+    except ImportError as exc:
+        raise BadInput("The wordllama embedder needs the `wordllama` package: run `make setup`, "
+                       "or set AIPM_EMBEDDER=hashing.") from exc
+    package_dir = Path(wordllama.__file__).parent
+    return wordllama.WordLlama.load(dim=256, cache_dir=package_dir, disable_download=True)
+
+
 EmbedderFactory = Callable[[Settings, str], Embedder]
 EMBEDDERS: dict[str, EmbedderFactory] = {}
 
@@ -194,6 +228,11 @@ def register_embedder(key: str) -> Callable[[EmbedderFactory], EmbedderFactory]:
 @register_embedder("hashing")
 def _hashing(settings: Settings, product: str) -> Embedder:
     return HashingEmbedder()
+
+
+@register_embedder("wordllama")
+def _wordllama(settings: Settings, product: str) -> Embedder:
+    return WordLlamaEmbedder()
 
 
 @register_embedder("openai")
@@ -234,6 +273,7 @@ __all__ = [
     "HashingEmbedder",
     "LLMEmbedder",
     "MiniLMEmbedder",
+    "WordLlamaEmbedder",
     "embedder_key_for",
     "get_embedder",
     "register_embedder",

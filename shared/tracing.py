@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,12 +34,14 @@ CREATE TABLE IF NOT EXISTS calls (
     cost_usd REAL NOT NULL,
     cache_hit INTEGER NOT NULL,
     status TEXT NOT NULL,
-    error TEXT
+    error TEXT,
+    items INTEGER NOT NULL DEFAULT 0
 );
 """
+LOCAL_PROVIDER = "local"  # the provider of a row that records a baseline (no LLM) operation
 _COLUMNS = (
     "ts", "product", "operation", "provider", "model", "latency_ms", "input_tokens",
-    "output_tokens", "cost_usd", "cache_hit", "status", "error",
+    "output_tokens", "cost_usd", "cache_hit", "status", "error", "items",
 )
 _INSERT_SQL = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({','.join('?' * len(_COLUMNS))})"
 
@@ -62,6 +65,7 @@ class TraceRow(BaseModel):
     cache_hit: bool = False
     status: str = "ok"
     error: str | None = None
+    items: int = 0  # rows, files or questions an operation handled (0 for one LLM call)
 
 
 class UsageSummary(BaseModel):
@@ -103,6 +107,7 @@ class TraceStore:
         self._writer.execute("PRAGMA journal_mode=WAL")
         self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.executescript(_SCHEMA)
+        _add_items_column(self._writer)
 
     def close(self) -> None:
         """Close the writer; later reads still work, a later write raises `sqlite3.Error`."""
@@ -146,6 +151,36 @@ class TraceStore:
         return [_summarise(key, rows) for key, rows in sorted(groups.items())]
 
 
+def _add_items_column(conn: sqlite3.Connection) -> None:
+    """Stores written before `items` existed get the column (default 0) instead of failing."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(calls)")}
+    if "items" not in columns:
+        conn.execute("ALTER TABLE calls ADD COLUMN items INTEGER NOT NULL DEFAULT 0")
+
+
+@contextmanager
+def trace_operation(
+    store: TraceStore, *, product: str, operation: str, engine: str, items: int = 0,
+) -> Iterator[TraceRow]:
+    """Record one product operation (a baseline ask, a CSV analysis) with its latency: no text.
+
+    LLM calls are traced one by one by `shared.llm`; this row is what a keyless session leaves
+    on the Ops page. Set `row.items` inside the block when the count is known only at the end;
+    an exception marks the row as an error with its class name and is re-raised.
+    """
+    row = TraceRow(product=product, operation=operation, provider=LOCAL_PROVIDER,
+                   model=engine, items=items)
+    started = time.perf_counter()
+    try:
+        yield row
+    except Exception as exc:
+        row.status, row.error = "error", type(exc).__name__
+        raise
+    finally:
+        row.latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        store.record(row)
+
+
 def _row_values(row: TraceRow) -> tuple[object, ...]:
     """The row as SQL values, with personal data and secrets masked out of the error text."""
     error = redact_pii(row.error) if row.error else row.error
@@ -169,4 +204,6 @@ def _summarise(key: tuple[str, str, str], rows: list[TraceRow]) -> UsageSummary:
     )
 
 
-__all__ = ["TraceRow", "TraceStore", "UsageSummary", "percentile"]
+__all__ = [
+    "LOCAL_PROVIDER", "TraceRow", "TraceStore", "UsageSummary", "percentile", "trace_operation",
+]

@@ -159,3 +159,13 @@ def test_minilm_blocked_connection_is_the_same_clear_error(
     with pytest.raises(ProviderUnreachable, match="AIPM_EMBEDDER=hashing") as caught:
         MiniLMEmbedder(model_dir=tmp_path / "onnx-cache").embed_documents(["hello"])
     assert "non-loopback" in caught.value.message  # the guard's own NetworkBlocked message
+
+
+def test_wordllama_loads_offline_from_its_wheel_and_is_semantic() -> None:
+    """The bundled model loads with sockets blocked, and a paraphrase beats an unrelated text."""
+    embedder = get_embedder(load_settings(embedder="wordllama"))
+    query, paraphrase, unrelated = embedder.embed_documents(
+        ["How do I get my money back?", "Requesting a refund", "Configure the webhook URL"])
+    assert embedder.name.startswith("wordllama-") and len(query) == embedder.dimension == 256
+    assert cosine(query, paraphrase) > cosine(query, unrelated) + 0.2
+    assert embedder.embed_query("Requesting a refund") == paraphrase

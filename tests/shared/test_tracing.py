@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from shared.tracing import TraceRow, TraceStore, percentile
+import pytest
+
+from shared.tracing import LOCAL_PROVIDER, TraceRow, TraceStore, percentile, trace_operation
 
 
 def test_rows_round_trip_newest_first(tmp_path: Path) -> None:
@@ -103,3 +106,28 @@ def test_rows_recorded_just_before_exit_are_not_lost(tmp_path: Path, repo_root: 
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=repo_root, timeout=60)
     assert len(TraceStore(tmp_path / "t.sqlite").recent(limit=5000)) == 3000
+
+
+def test_trace_operation_records_a_baseline_run_without_text(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "traces.sqlite")
+    with trace_operation(store, product="rag_search", operation="ask", engine="extractive") as row:
+        row.items = 3
+    with pytest.raises(ValueError), trace_operation(
+            store, product="rag_search", operation="ask", engine="extractive"):
+        raise ValueError("secret question text")
+    failed, ok = store.recent()
+    assert (ok.provider, ok.model, ok.items, ok.status) == (LOCAL_PROVIDER, "extractive", 3, "ok")
+    assert ok.latency_ms >= 0 and failed.status == "error" and failed.error == "ValueError"
+
+
+def test_a_store_written_before_items_existed_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE calls (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL,"
+                     " product TEXT NOT NULL, operation TEXT NOT NULL, provider TEXT NOT NULL,"
+                     " model TEXT NOT NULL, latency_ms REAL NOT NULL, input_tokens INTEGER NOT"
+                     " NULL, output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, cache_hit"
+                     " INTEGER NOT NULL, status TEXT NOT NULL, error TEXT)")
+    store = TraceStore(path)
+    store.record(TraceRow(provider="openai", model="m", items=2))
+    assert store.recent()[0].items == 2
