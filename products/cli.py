@@ -25,6 +25,7 @@ from products import (
     load_object,
 )
 from products.cli_support import emit_json, fail, require_free_port
+from products.pm_cli import register_pm_commands
 from shared.errors import AIPMError, BadInput
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -150,6 +151,7 @@ def build_app(products: Iterable[ProductSpec]) -> typer.Typer:
     for spec in products:
         app.add_typer(load_object(spec.cli_app), name=spec.cli_name, help=spec.pitch)
     app.add_typer(build_eval_app(products), name="eval")
+    register_pm_commands(app)
     return app
 
 

@@ -1,0 +1,69 @@
+"""The PM commands of `aipm`: `prd new|check|sync`, `fork`, `stress` and `portfolio`.
+
+Thin adapters over `products.pm`: parse options, call one function, print a table or one
+JSON object. Heavy imports stay inside the commands so `aipm --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from products.cli_support import emit_json
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+ProductArg = Annotated[str, typer.Argument(help="A built product, by name or CLI name (rag).")]
+
+prd_app = typer.Typer(no_args_is_help=True, help="PRD templates: new, check, sync.")
+
+
+@prd_app.command("new")
+def prd_new(
+    name: Annotated[str, typer.Argument(help="The new product's name (the PRD title).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write PRD.md into.")],
+    product: Annotated[str | None, typer.Option(help="Prefill from this built product's "
+                                                     "facts (eval report, metrics).")] = None,
+) -> None:
+    """Write a new PRD from prd_templates/PRD.md, prefilled when --product is given."""
+    from products.pm.prd_new import new_prd
+
+    path = new_prd(name, out, product)
+    typer.echo(f"Wrote {path}. Fill in every {{{{…}}}}, then run `aipm prd check {path}`.")
+
+
+@prd_app.command("check")
+def prd_check(
+    paths: Annotated[list[Path], typer.Argument(help="PRD files to check.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """List missing sections, placeholders, metrics without target or method, stale numbers."""
+    from products.pm.prd_check import check_prds
+
+    result = check_prds(paths)
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        for problem in result.problems:
+            typer.echo(f"{problem.file}: [{problem.section}] {problem.problem}")
+        typer.echo(f"{len(paths)} PRD(s) checked: " + (
+            "no gaps." if result.ok else f"{len(result.problems)} gap(s)."))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@prd_app.command("sync")
+def prd_sync(product: ProductArg) -> None:
+    """Regenerate the metrics block in a product's PRD.md from its latest eval report."""
+    from products.pm.prd_sync import sync_prd
+
+    path, changed = sync_prd(product)
+    typer.echo(f"{path}: metrics block {'updated' if changed else 'already up to date'}.")
+
+
+def register_pm_commands(app: typer.Typer) -> None:
+    """Add the PM commands to the `aipm` app (one call from products/cli.py)."""
+    app.add_typer(prd_app, name="prd")
+
+
+__all__ = ["prd_app", "register_pm_commands"]
