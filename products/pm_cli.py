@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from products.cli_support import emit_json
+from products.cli_support import emit_json, fail
+from shared.errors import AIPMError
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 ProductArg = Annotated[str, typer.Argument(help="A built product, by name or CLI name (rag).")]
@@ -64,6 +65,33 @@ def prd_sync(product: ProductArg) -> None:
 def register_pm_commands(app: typer.Typer) -> None:
     """Add the PM commands to the `aipm` app (one call from products/cli.py)."""
     app.add_typer(prd_app, name="prd")
+    app.command()(stress)
 
 
-__all__ = ["prd_app", "register_pm_commands"]
+
+
+def stress(
+    product: ProductArg,
+    json_output: JsonFlag = False,
+    report: Annotated[Path | None, typer.Option(help="Where to write the Markdown report "
+                                                     "(default: the product's "
+                                                     "evals/stress.md).")] = None,
+) -> None:
+    """Run a product's adversarial pack with its current engine; write evals/stress.md."""
+    from products.pm.stress_report import run_stress_pack
+    from shared.config import load_settings
+
+    try:
+        run = run_stress_pack(product, load_settings(), report=report)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json(run.model_dump(mode="json"))
+        return
+    for outcome in run.outcomes:
+        mark = "pass" if outcome.passed else "FAIL"
+        typer.echo(f"{mark:4}  {outcome.failure_mode:34} {outcome.case}\n      {outcome.observed}")
+    typer.echo(f"{run.passed}/{run.total} held ({run.engine} engine). Report: {run.report_path}")
+
+
+__all__ = ["prd_app", "register_pm_commands", "stress"]
