@@ -66,6 +66,7 @@ def register_pm_commands(app: typer.Typer) -> None:
     """Add the PM commands to the `aipm` app (one call from products/cli.py)."""
     app.add_typer(prd_app, name="prd")
     app.command()(stress)
+    app.command()(fork)
 
 
 
@@ -94,4 +95,24 @@ def stress(
     typer.echo(f"{run.passed}/{run.total} held ({run.engine} engine). Report: {run.report_path}")
 
 
-__all__ = ["prd_app", "register_pm_commands", "stress"]
+def fork(
+    product: ProductArg,
+    dest: Annotated[Path, typer.Argument(help="A new folder for the standalone repository.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Copy one product, the platform parts it imports and its tests into a new git repo."""
+    from products.pm.fork import fork_product
+
+    try:
+        result = fork_product(product, dest)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"Forked {result.product} into {result.dest}: {result.files} files, "
+               f"{len(result.dependencies)} dependencies, first commit {result.commit[:7]}.\n"
+               f"Next: cd {result.dest} && make test")
+
+
+__all__ = ["fork", "prd_app", "register_pm_commands", "stress"]
