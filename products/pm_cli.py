@@ -67,6 +67,7 @@ def register_pm_commands(app: typer.Typer) -> None:
     app.add_typer(prd_app, name="prd")
     app.command()(stress)
     app.command()(fork)
+    app.command()(portfolio)
 
 
 
@@ -115,4 +116,23 @@ def fork(
                f"Next: cd {result.dest} && make test")
 
 
-__all__ = ["fork", "prd_app", "register_pm_commands", "stress"]
+def portfolio(
+    product: ProductArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the .md and .html files.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """A one-page case study (Markdown + offline HTML with SVG charts) from real numbers."""
+    from products.pm.portfolio import write_case_study
+    from shared.config import load_settings
+
+    try:
+        markdown, page = write_case_study(product, out, load_settings())
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"markdown": str(markdown), "html": str(page)})
+        return
+    typer.echo(f"Wrote {markdown} and {page} (open the .html in any browser, offline).")
+
+
+__all__ = ["fork", "portfolio", "prd_app", "register_pm_commands", "stress"]
