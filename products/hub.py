@@ -1,4 +1,4 @@
-"""The Streamlit hub: Home, one page per available product, and Ops.
+"""The Streamlit hub: Home, Ops, PM, and one page per available product.
 
 Run it with `aipm hub` (or `streamlit run products/hub.py`). Settings are read once per run
 here; a kit error anywhere on a page is shown with `st.error(message)`, never a traceback.
@@ -21,6 +21,7 @@ def build_pages() -> dict[str, list[st.Page]]:
     kit = [
         st.Page(PAGES_DIR / "home.py", title="Home", icon=":material/home:", default=True),
         st.Page(PAGES_DIR / "ops.py", title="Ops", icon=":material/monitoring:", url_path="ops"),
+        st.Page(PAGES_DIR / "pm.py", title="PM", icon=":material/assignment:", url_path="pm"),
     ]
     products = [
         st.Page(spec.page, title=spec.title, url_path=spec.name) for spec in available_products()
