@@ -54,11 +54,16 @@ def prd_check(
 
 
 @prd_app.command("sync")
-def prd_sync(product: ProductArg) -> None:
+def prd_sync(
+    product: ProductArg,
+    init: Annotated[bool, typer.Option("--init", help="Write a starter evals/metrics.toml "
+                                                      "(every summary number, no targets) "
+                                                      "first when there is none.")] = False,
+) -> None:
     """Regenerate the metrics block in a product's PRD.md from its latest eval report."""
     from products.pm.prd_sync import sync_prd
 
-    path, changed = sync_prd(product)
+    path, changed = sync_prd(product, init=init)
     typer.echo(f"{path}: metrics block {'updated' if changed else 'already up to date'}.")
 
 

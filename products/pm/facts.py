@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from products import PRODUCTS_DIR, ProductSpec, available_products, get_product
-from products.pm.metrics import MetricValue, load_metric_specs, measure, render_block
+from products.pm.metrics import (
+    MetricValue,
+    default_specs,
+    load_metric_specs,
+    measure,
+    render_block,
+)
 from products.pm.report_tables import ParsedReport, read_report
 from shared.errors import NotFound
 
@@ -76,9 +82,16 @@ def product_for_prd(path: Path) -> ProductPaths | None:
     return None
 
 
-def latest_metrics(paths: ProductPaths) -> tuple[ParsedReport, list[MetricValue]]:
-    """The latest report and every success metric's value in it."""
+def latest_metrics(paths: ProductPaths, *, allow_default: bool = False
+                   ) -> tuple[ParsedReport, list[MetricValue]]:
+    """The latest report and every success metric's value in it.
+
+    Without `evals/metrics.toml`, `allow_default` shows every summary number of the report
+    (case study, hub); the PRD commands keep requiring the spec, since only it has targets.
+    """
     report = read_report(paths.report)
+    if allow_default and not paths.metrics_spec.is_file():
+        return report, measure(default_specs(report), report)
     return report, measure(load_metric_specs(paths.metrics_spec), report)
 
 

@@ -69,6 +69,38 @@ def load_metric_specs(path: Path) -> list[MetricSpec]:
         raise BadInput(f"{path} is not a valid metrics spec: {first}") from err
 
 
+def default_specs(report: ParsedReport, max_rows: int = 6) -> list[MetricSpec]:
+    """Every numeric cell of the report's small tables, with no target: a starting point.
+
+    Used when a product has no `evals/metrics.toml` yet (the case study and the hub still
+    show its numbers) and by `aipm prd sync --init`, which writes these for a PM to edit.
+    """
+    specs = []
+    for table in report.tables:
+        if len(table.rows) > max_rows or table.title.lower().startswith(("per ", "notes")):
+            continue
+        for row, cells in table.rows.items():
+            specs += [MetricSpec(name=f"{row} {column}".strip(), table=table.title, row=row,
+                                 column=column)
+                      for column, cell in cells.items() if as_number(cell) is not None]
+    return specs
+
+
+def specs_toml(specs: list[MetricSpec]) -> str:
+    """A metrics spec file a PM edits: every metric listed, targets left to fill in."""
+    lines = ["# Success metrics for the PRD's generated block. Set each `target` (\">= 0.85\")",
+             "# and say `how` it is measured; delete the metrics the PRD does not promise.", ""]
+    for spec in specs:
+        lines += ["[[metric]]", f"name = {_toml_string(spec.name)}",
+                  f"table = {_toml_string(spec.table)}", f"row = {_toml_string(spec.row)}",
+                  f"column = {_toml_string(spec.column)}", 'target = ""', 'how = ""', ""]
+    return "\n".join(lines)
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def parse_target(target: str) -> tuple[str, float] | None:
     """`">= 0.95"` → (">=", 0.95); None when the target is not a comparison with a number."""
     match = TARGET.match(target)
@@ -162,6 +194,7 @@ __all__ = [
     "MetricSpec",
     "MetricValue",
     "block_values",
+    "default_specs",
     "find_block",
     "load_metric_specs",
     "measure",
@@ -169,4 +202,5 @@ __all__ = [
     "pretty_target",
     "render_block",
     "replace_block",
+    "specs_toml",
 ]

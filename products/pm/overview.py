@@ -52,7 +52,7 @@ def overview(product: str) -> ProductOverview:
         problems=check_prd(paths.prd) if paths.prd.is_file() else [],
         report_text=readable(paths.report))
     try:
-        _, view.metrics = latest_metrics(paths)
+        _, view.metrics = latest_metrics(paths, allow_default=True)
     except AIPMError as err:
         view.report_error = err.message
     if paths.stress_report.is_file():

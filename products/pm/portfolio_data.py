@@ -58,7 +58,7 @@ class CaseStudy(BaseModel):
 
 def gather(paths: ProductPaths, settings: Settings) -> CaseStudy:
     """Read every source once."""
-    report, metrics = latest_metrics(paths)
+    report, metrics = latest_metrics(paths, allow_default=True)
     prd = split_sections(paths.prd.read_text(encoding="utf-8"))
     return CaseStudy(
         product=paths.spec.name, cli_name=paths.spec.cli_name, title=paths.spec.title,

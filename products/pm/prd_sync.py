@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from products.pm.facts import ProductPaths, metrics_block, product_paths
-from products.pm.metrics import find_block, replace_block
+from products.pm.metrics import default_specs, find_block, replace_block, specs_toml
 from products.pm.prd_sections import REQUIRED_SECTIONS, find_sections, split_sections
+from products.pm.report_tables import read_report
 
 
-def sync_prd(product: str) -> tuple[str, bool]:
-    """Regenerate the block in `products/<name>/PRD.md`; returns (path, changed)."""
-    return sync_paths(product_paths(product))
+def sync_prd(product: str, init: bool = False) -> tuple[str, bool]:
+    """Regenerate the block in `products/<name>/PRD.md`; returns (path, changed).
+
+    `init` first writes a starter `evals/metrics.toml` (every summary number of the report,
+    targets empty) when the product has none, so a newly merged product needs one command.
+    """
+    return sync_paths(product_paths(product), init=init)
 
 
-def sync_paths(paths: ProductPaths) -> tuple[str, bool]:
+def sync_paths(paths: ProductPaths, init: bool = False) -> tuple[str, bool]:
     """The same for any product folder (a fork, a copy under test)."""
+    if init and not paths.metrics_spec.is_file():
+        specs = default_specs(read_report(paths.report))
+        paths.metrics_spec.write_text(specs_toml(specs), encoding="utf-8")
     text = paths.prd.read_text(encoding="utf-8")
     block = metrics_block(paths)
     updated = replace_block(text, block, _metrics_heading(text) if not find_block(text) else None)

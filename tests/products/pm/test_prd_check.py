@@ -15,6 +15,7 @@ from products.pm.facts import ProductPaths, product_paths
 from products.pm.prd_check import check_prd
 from products.pm.prd_new import new_prd
 from products.pm.prd_sync import sync_paths
+from shared.errors import NotFound
 
 HALF_FILLED = """# PRD: Churn radar
 
@@ -159,3 +160,18 @@ def test_a_blank_prd_from_the_template_has_every_section(tmp_path: Path) -> None
     path = new_prd("Churn radar", tmp_path)
     problems = {p for _, p in gaps(path)}
     assert problems and all(p.startswith("unfilled placeholder") for p in problems)
+
+
+def test_a_newly_merged_product_needs_one_sync_init(tmp_path: Path) -> None:
+    paths = rag_copy(tmp_path)
+    paths.metrics_spec.unlink()
+    text = paths.prd.read_text()
+    start, end = text.index("<!-- metrics:start"), text.index("<!-- metrics:end -->")
+    paths.prd.write_text(text[:start] + text[end + 20:])
+    with pytest.raises(NotFound, match="No metrics spec"):
+        sync_paths(paths)
+    assert sync_paths(paths, init=True)[1] is True
+    assert "[[metric]]" in paths.metrics_spec.read_text()
+    found = {problem for _, problem in gaps(paths.prd, paths)}
+    assert "metric 'hybrid recall@5' has no target" in found  # the PM sets targets next
+    assert not any(p.startswith(("stale", "no generated")) for p in found)
