@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from products import PRODUCTS_DIR
+from products import PRODUCTS_DIR, ProductSpec
 from products.pm.facts import product_paths
 from products.pm.fork_files import (
     CI_RUN,
@@ -54,7 +54,7 @@ def fork_product(product: str, dest: Path, kit_root: Path = KIT_ROOT) -> ForkRes
     for path in sorted(closure.files):
         _copy(path, kit_root.resolve(), dest)
     _copy_tree(kit_root / "products" / paths.spec.name, dest / "products" / paths.spec.name)
-    _copy_kit_files(kit_root, dest, closure.files)
+    _copy_kit_files(kit_root, dest)
     _narrow_registry(dest, paths.spec.name)
     runtime, dev = fork_dependencies(kit_root / "pyproject.toml", closure.third_party)
     _write_repo_files(dest, paths.spec, kit_root, runtime, dev)
@@ -97,7 +97,7 @@ def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=SKIP, dirs_exist_ok=True)
 
 
-def _copy_kit_files(kit_root: Path, dest: Path, files: set[Path]) -> None:
+def _copy_kit_files(kit_root: Path, dest: Path) -> None:
     """Templates the PM commands read, settings example, ignore list."""
     for name in KIT_FILES:
         source = kit_root / name
@@ -116,7 +116,7 @@ def _narrow_registry(dest: Path, name: str) -> None:
         encoding="utf-8")
 
 
-def _write_repo_files(dest: Path, spec, kit_root: Path, runtime: list[str],  # type: ignore[no-untyped-def]
+def _write_repo_files(dest: Path, spec: ProductSpec, kit_root: Path, runtime: list[str],
                       dev: list[str]) -> None:
     needs_browser = any(r.startswith("playwright") for r in dev)
     (dest / "pyproject.toml").write_text(pyproject_text(spec, kit_root / "pyproject.toml",

@@ -15,7 +15,12 @@ from pydantic import BaseModel, Field
 from products.ops import open_trace_store
 from products.pm.facts import ProductPaths, decision_titles, latest_metrics
 from products.pm.metrics import MetricValue
-from products.pm.prd_sections import REQUIRED_SECTIONS, find_sections, split_sections
+from products.pm.prd_sections import (
+    REQUIRED_SECTIONS,
+    Section,
+    find_sections,
+    split_sections,
+)
 from products.pm.report_tables import ParsedReport, ReportTable, read_report
 from shared.config import Settings
 from shared.tracing import percentile
@@ -70,19 +75,19 @@ def gather(paths: ProductPaths, settings: Settings) -> CaseStudy:
         open_questions=_bullets(prd, "Open questions"))
 
 
-def _section_text(sections: list, name: str) -> str:  # type: ignore[type-arg]
+def _section_text(sections: list[Section], name: str) -> str:
     required = next(r for r in REQUIRED_SECTIONS if r.name == name)
     found = find_sections(sections, required)
     return found[0].body if found else ""
 
 
-def _first_paragraph(sections: list, name: str) -> str:  # type: ignore[type-arg]
+def _first_paragraph(sections: list[Section], name: str) -> str:
     paragraphs = [p.strip() for p in _section_text(sections, name).split("\n\n")]
     prose = [p for p in paragraphs if p and not p.startswith(("|", ">", "#", "<!--"))]
     return " ".join(prose[0].split()) if prose else ""
 
 
-def _bullets(sections: list, name: str) -> list[str]:  # type: ignore[type-arg]
+def _bullets(sections: list[Section], name: str) -> list[str]:
     items = re.findall(r"^\s*(?:-|\d+\.)\s+(.+(?:\n\s{2,}.+)*)", _section_text(sections, name),
                        flags=re.MULTILINE)
     return [" ".join(item.split()) for item in items]

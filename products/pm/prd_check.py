@@ -81,7 +81,7 @@ def _placeholders(text: str, sections: list[Section]) -> list[tuple[str, str]]:
     """Every `{{…}}`, TODO, TBD or FIXME, named by the innermost section that holds it."""
     gaps = []
     for section in sections:
-        own = section.body.split("\n#", 1)[0]
+        own = ("\n" + section.body).split("\n#", 1)[0]
         gaps += [(section.title, f"unfilled placeholder: {m.group(0)}")
                  for m in PLACEHOLDER.finditer(COMMENT.sub("", own))]
     head = text.split("\n#", 1)[0] if not text.startswith("#") else ""

@@ -175,3 +175,10 @@ def test_a_newly_merged_product_needs_one_sync_init(tmp_path: Path) -> None:
     found = {problem for _, problem in gaps(paths.prd, paths)}
     assert "metric 'hybrid recall@5' has no target" in found  # the PM sets targets next
     assert not any(p.startswith(("stale", "no generated")) for p in found)
+
+
+def test_a_placeholder_in_a_subsection_is_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "PRD.md"
+    path.write_text(HALF_FILLED.replace("## User stories\n", "## User stories\n### Agents\n"))
+    problems = [p.problem for p in check_prd(path) if "{{criterion}}" in p.problem]
+    assert problems == ["unfilled placeholder: {{criterion}}"]
