@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,13 @@ def clean_env() -> dict[str, str]:
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("spec", available_products(), ids=lambda s: s.name)
-def test_a_fork_passes_its_own_make_test_from_a_fresh_clone(spec, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_fork_passes_its_own_make_test_from_a_fresh_clone(spec) -> None:  # type: ignore[no-untyped-def]
+    # Its own temporary folder: pytest prunes old basetemp folders of other concurrent runs.
+    with tempfile.TemporaryDirectory(prefix="aipm-fork-test-") as folder:
+        fork_and_test(spec, Path(folder))
+
+
+def fork_and_test(spec, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fork = tmp_path / "fork"
     result = CliRunner().invoke(build_app(available_products()),
                                 ["fork", spec.cli_name, str(fork), "--json"])
@@ -61,3 +68,28 @@ def test_a_fork_passes_its_own_make_test_from_a_fresh_clone(spec, tmp_path: Path
     assert spec.cli_name in aipm.stdout
     others = [s.cli_name for s in available_products() if s.name != spec.name]
     assert not any(f" {name} " in aipm.stdout for name in others)
+    standalone = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c",
+                                 STANDALONE_CHECK.format(name=spec.name, cli=spec.cli_name)],
+                                cwd=clone, env=clean_env() | {"AIPM_DATA_DIR": str(tmp_path)},
+                                capture_output=True, text=True)
+    assert standalone.returncode == 0, standalone.stderr[-3000:]
+    assert standalone.stdout.split() == [str(clone / "products" / "__init__.py"), "200", "True",
+                                        "ok"]
+
+
+# Inside the clone: the fork's own packages are imported (not the kit's), the API answers on
+# the product's routes, and the hub runs the product's page with no exception.
+STANDALONE_CHECK = """
+import products
+from fastapi.testclient import TestClient
+from streamlit.testing.v1 import AppTest
+from products.server import create_app
+print(products.__file__)
+app = create_app()
+print(TestClient(app).get("/v1/products").status_code)
+print(any(path.startswith("/v1/{cli}/") for path in app.openapi()["paths"]))
+hub = AppTest.from_file("products/hub.py", default_timeout=60).run()
+hub.switch_page("{name}/ui.py").run()
+assert not hub.exception, [e.value for e in hub.exception]
+print("ok")
+"""
