@@ -188,7 +188,11 @@ def run_eval(
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
-        emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
+        from products.rag_search.core.injection_eval import run_injection_eval
+
+        injection = {split: s.model_dump() for split, s in run_injection_eval().items()}
+        emit_json({**result.model_dump(mode="json"), "injection": injection,
+                   "report_path": str(path)})
     else:
         render_eval(result, path)
 

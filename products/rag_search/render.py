@@ -20,6 +20,7 @@ from products.rag_search.core import (
     SearchResponse,
 )
 from products.rag_search.core.evaluation import RagEval
+from products.rag_search.core.injection_eval import run_injection_eval
 from shared.vectorstore import CollectionInfo
 
 _err = Console(stderr=True)
@@ -153,4 +154,8 @@ def render_eval(result: RagEval, report_path: Path) -> None:
     typer.echo(f"Answers ({result.engine}): key-fact coverage "
                f"{answers['key_fact_coverage']:.3f}, citation validity "
                f"{answers['citation_validity']:.3f}")
+    for split, scores in run_injection_eval().items():
+        typer.echo(f"Injection ({split}): catch rate {scores.catch_rate:.3f} of "
+                   f"{scores.injections}, false-positive rate {scores.false_positive_rate:.3f} "
+                   f"of {scores.benign}")
     typer.echo(f"Report written to {report_path}")

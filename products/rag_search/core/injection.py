@@ -42,8 +42,10 @@ _ADDRESSEE = (r"(?:ai(?![-\w])|a\.i\.|artificial intelligence|(?:ai |virtual |au
               r"tools?|agents?))")  # who a document has no reason to address
 _AUDIENCE = (r"(?:the |all |every |any |our )?(?:users?|customers?|people|readers?|visitors?|"
              r"anyone|everyone|them|whoever asks|the person|humans?)")
-_ORDERS = r"(?:instructions?|prompts?|rules|guidelines|directions|context|guardrails|policies)"
-_CLAUSE = r"(?:^|[.:;!?|>\-*(\"]\s*|\b(?:and|then|please|so|now)\s+)"
+_ORDERS = (r"(?:instructions?|prompts?|rules|guidelines|guidance|directions|context|guardrails|"
+           r"policies)")
+_CLAUSE = (r"(?:^|[.,:;!?|>\-*(\"]\s*|\b(?:and|then|please|so|now)\s+)"
+           r"(?:always |only |just |simply )?")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ SIGNALS = [
             r"prior|above|earlier|preceding|original|your|system|existing|other)\b.{0,25}?\b"
             + _ORDERS + r"\b",
             r"\b(?:ignore|disregard|forget)\b.{0,40}\b" + _ORDERS
-            + r"\s+(?:above|so far|you (?:were|have been) given)\b",
+            + r"\s+(?:above|so far|earlier|you (?:were|have been) given)\b",
+            r"\b(?:previous|prior|above|earlier|all|old) (?:rules|instructions|guidelines)\b.{0,15}"
+            r"\b(?:are|is) (?:now )?(?:void|cancell?ed|obsolete|revoked|suspended|no longer valid)",
             r"\b(?:reveal|print|show|repeat|output|leak)\b.{0,25}\b(?:system|developer|hidden|"
             r"initial) (?:prompt|message|instructions?)\b",
             r"\byour (?:system|hidden|original|initial) (?:prompt|instructions)\b",
@@ -83,8 +87,9 @@ SIGNALS = [
             _CLAUSE + r"(?:dear |attention,? |note (?:to|for) (?:any |all |the )?|hey |hello,? |"
             r"message (?:to|for) (?:any |all |the )?|to (?:any |all |the )?)" + _ADDRESSEE + r"\b",
             _CLAUSE + r"(?:any |all |every )?" + _ADDRESSEE
-            + r"(?: \w+){0,3} (?:reading|processing|parsing|summari[sz]ing|indexing|"
-            r"answering from|that reads?) (?:this|these)\b",
+            + r"(?: \w+){0,3}? (?:that |who )?(?:reads?|reading|process(?:es|ing)?|"
+            r"pars(?:es|e|ing)|summari[sz](?:es|e|ing)|index(?:es|ing)?|answer(?:s|ing)? from|"
+            r"crawl(?:s|ing)?|quot(?:es|e|ing)) (?:this|these)\b",
             r"\b(?:if|when) you(?:'re| are) (?:an? |the )?(?:\w+ )?" + _ADDRESSEE + r"\b",
             r"^\W*(?:the |any |all |every )?" + _ADDRESSEE + r"\s*[:,]\s",
             r"\bas an? (?:ai|language model|llm|assistant|chatbot)(?![-\w])",
@@ -100,8 +105,12 @@ SIGNALS = [
             + r"\b",
             r"\b(?:you|assistants?|models?|bots?|ai)\s+(?:must|should|shall|will|are to)\s+"
             r"(?:always |now |only )?(?:say|tell|answer|reply|respond|claim|state)\b",
-            r"\b(?:the|your) (?:correct|real|true|official|only|final) (?:answer|response|reply)"
-            r"\s+(?:is|must be|should be|will be)\b",
+            r"\b(?:must|should|shall|are to|have to)\s+(?:always\s+)?(?:answer|reply|respond|say|"
+            r"state|claim)\s+that\b",
+            r"\b(?:include|add|append|insert|put)\b.{0,40}\b(?:in|to|at the end of) (?:every|each|"
+            r"all|your) (?:answers?|responses?|replies)\b",
+            r"\b(?:the|your) (?:\w+ )?(?:correct|real|true|official|only|final) "
+            r"(?:answer|response|reply)\s+(?:is|must be|should be|will be)\b",
             r"\byour (?:answers?|responses?|replies|output)\s+(?:must|should|shall|will)\b",
             r"\b(?:responde|contesta|réponds|répondez|antworte|antworten sie|rispondi|responda|"
             r"antwoord|отвечай\w*)\b.{0,20}\b(?:que|dass|che|dat|что)\b",
@@ -114,13 +123,20 @@ SIGNALS = [
             r"user|collaborator|subscriber|pro|premium|paid|verified|registered)\b)\w+",
             r"\byou are no longer (?:bound|restricted|limited|required to follow)\b",
             r"\btell (?:the|every|all|any) (?:users?|customers?|people|visitors?|readers?) that\b",
-            r"\binform (?:the|every|all|any) (?:users?|customers?) that\b"),
+            r"\binform (?:the|every|all|any) (?:users?|customers?) that\b",
+            r"\byour (?:answer|response|reply) (?:must|should|shall) (?:say|state|claim|mention|"
+            r"include)\b",
+            r"\b(?:pretend|imagine) (?:to be|you are|you're|that you are)\b",
+            r"\brole-?play(?:ing)? as\b"),
     _signal("roleplay", 0.8,
             r"\byou are (?:now|no longer)\b", r"\bfrom now on,? you\b",
             r"\b(?:pretend|imagine) (?:to be|you are|you're|that you are)\b",
             r"\brole-?play(?:ing)? as\b", r"\bstay in character\b",
             r"\bact as (?:an? |the )?(?:\w+ )?" + _AGENT + r"\b",
             r"\b(?:tu es|eres|du bist|sei) (?:maintenant|ahora|jetzt|ora)\b", r"你现在是"),
+    _signal("asks_framing", 0.3,
+            r"\b(?:when|if|whenever) (?:a |the )?(?:customers?|users?|someone|anyone|people|"
+            r"visitors?) asks?\b", r"\bwhatever the (?:user|customer|person) asks\b"),
     _signal("persistence", 0.3,
             r"\bfrom now on\b", r"\bregardless of\b", r"\bno matter (?:what|which)\b",
             r"\b(?:in|at the end of|to) (?:every|each|all|any) (?:answers?|responses?|replies|"
