@@ -67,21 +67,34 @@ def render_search(response: SearchResponse) -> None:
     _out.print(table)
 
 
-def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> None:
-    """Print answer text as it streams, then the checked answer's sources and footer."""
-    streamed = False
+def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | None:
+    """Print answer text as it streams, then the checked answer's sources and footer.
+
+    When the checked answer differs from the draft that streamed (sentences without a source
+    removed, or a fallback to the extractive engine), it is printed in full under a rule.
+    """
+    streamed = ""
     for event in events:
         if isinstance(event, AnswerDelta):
             typer.echo(event.text, nl=False)
-            streamed = True
+            streamed += event.text
         else:
             if streamed:
                 typer.echo()
-            render_answer(event.answer, text_shown=streamed and not event.answer.abstained)
+            same = bool(streamed) and streamed.strip() == event.answer.answer.strip()
+            if streamed and not same:
+                typer.echo("--- checked answer ---")
+            render_answer(event.answer, text_shown=same)
+            return event.answer
+    return None
 
 
 def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     """The answer (unless it was streamed already), sources, warnings and the engine footer."""
+    if answer.note:
+        typer.echo(f"Note: {answer.note}", err=True)
+    if answer.standalone_question:
+        typer.echo(f"(searched for: {answer.standalone_question})", err=True)
     if answer.answer and not text_shown:
         typer.echo(answer.answer)
     if answer.abstained and answer.abstain_reason:
@@ -103,7 +116,8 @@ def _citations(title: str, citations: list[Citation]) -> None:
         page = f", page {citation.page}" if citation.page is not None else ""
         flag = "" if citation.verified else "  (quote NOT found in the source)"
         typer.echo(f"  [{citation.label}] {citation.source}{page} — {citation.heading}{flag}")
-        typer.echo(f'      "{_clip(citation.quote, 200)}"')
+        if citation.quote:
+            typer.echo(f'      "{_clip(citation.quote, 200)}"')
 
 
 def render_collections(infos: list[CollectionInfo]) -> None:

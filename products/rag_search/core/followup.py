@@ -26,7 +26,7 @@ from shared.llm import LLMClient
 
 HISTORY_USED = 6  # turns the rewrite sees
 TURN_CHARS = 600  # of each turn
-CARRIED_TERMS = 3
+CARRIED_TERMS = 4
 MAX_REWRITE_CHARS = 400
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|those|these|they|them|their|one|ones|there|"
                           r"same|also|else|instead|other|another|former|latter)\b|^\s*(and|what "
