@@ -107,4 +107,20 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise BadInput(f"{option} must be a date like 2026-12-02; got '{value}'.") from err
 
 
-__all__ = ["SearchFilters", "filter_where", "matching_folders", "parse_filters"]
+
+
+class Facets(BaseModel):
+    """What a collection can be filtered by: its folders and file types."""
+
+    folders: list[str] = Field(default_factory=list)
+    file_types: list[str] = Field(default_factory=list)
+
+
+def facets(kb: KnowledgeBase) -> Facets:
+    files = kb.files().values()
+    return Facets(folders=sorted({str(m.get("folder", "")) for m in files} - {""}),
+                  file_types=sorted({str(m["file_type"]) for m in files if "file_type" in m}))
+
+
+__all__ = ["Facets", "SearchFilters", "facets", "filter_where", "matching_folders",
+           "parse_filters"]

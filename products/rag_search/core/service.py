@@ -19,7 +19,7 @@ from products.rag_search.core.answer import (
     ask,
     stream_answer,
 )
-from products.rag_search.core.filters import SearchFilters, filter_where
+from products.rag_search.core.filters import Facets, SearchFilters, facets, filter_where
 from products.rag_search.core.followup import ChatTurn
 from products.rag_search.core.ingest import Progress, ingest_paths
 from products.rag_search.core.knowledge_base import (
@@ -152,6 +152,14 @@ def _check_length(text: str, what: str) -> None:
                        f"{MAX_QUESTION_CHARS:,}. Shorten it to the question itself.")
 
 
+def collection_facets(settings: Settings, collection: str) -> Facets:
+    """The folders and file types a collection can be filtered by (none if it does not exist)."""
+    store = open_vector_store(settings)
+    if not store.has_collection(collection):
+        return Facets()
+    return facets(KnowledgeBase(settings, collection, store))
+
+
 def list_knowledge_bases(settings: Settings) -> list[CollectionInfo]:
     return open_vector_store(settings).list_collections()
 
@@ -209,6 +217,7 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
 
 __all__ = [
     "FROM_SETTINGS",
+    "collection_facets",
     "delete_collection",
     "existing_knowledge_base",
     "ingest_uploads",
