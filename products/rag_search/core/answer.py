@@ -53,7 +53,9 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
                   history: Sequence[ChatTurn] | None = None,
                   ) -> Iterator[AnswerDelta | AnswerDone]:
     """Text deltas (LLM engine only), then one AnswerDone with the checked answer."""
-    asked = _retrieve(kb, question, k, where, standalone_query(kb, question, history, llm))
+    started = time.perf_counter()
+    query = standalone_query(kb, question, history, llm)
+    asked = _retrieve(kb, question, k, where, query, started)
     engine = "llm" if llm is not None else "extractive"
     if not asked.results or asked.relevance < load_calibration().threshold:
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
@@ -65,8 +67,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,
-              query: str) -> Asked:
-    started = time.perf_counter()
+              query: str, started: float) -> Asked:
     results = search(kb, query, mode="hybrid", k=k, where=where).results
     lexical = kb.lexical()
     weights = term_weights(query, lexical)

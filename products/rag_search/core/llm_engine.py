@@ -68,7 +68,7 @@ def from_reply(asked: Asked, llm: LLMClient, result: LLMResult, built: BuiltProm
     if parsed.unusable:
         note = FALLBACK_NOTE.format(why=UNUSABLE[parsed.unusable])
         fallback = extractive_outcome(asked, note, result)
-        fallback.warnings = [*warnings, *fallback.warnings]
+        fallback.warnings = list(dict.fromkeys([*warnings, *fallback.warnings]))
         return fallback
     return build_answer(asked, "llm", llm, answer=parsed.answer, citations=parsed.citations,
                         result=result, warnings=warnings)

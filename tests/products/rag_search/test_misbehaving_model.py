@@ -164,3 +164,11 @@ def test_the_extractive_engine_does_not_quote_a_reworded_injection(tmp_path: Pat
     answer = ask(kb, "How long is the refund window?")
     assert "365" not in answer.answer and "assistants" not in answer.answer.lower()
     assert any("community/refund-faq.md" in warning for warning in answer.warnings)
+
+
+def test_a_fallback_warns_once_per_quarantined_file(tmp_path: Path, start_llm: StartLLM) -> None:
+    kb = help_centre(tmp_path, REWORDED_POISON, collection="reworded")
+    answer = ask(kb, "How long is the refund window?", llm=start_llm(uncited)[1])
+    assert answer.note is not None
+    flagged = [w for w in answer.warnings if "community/refund-faq.md" in w]
+    assert len(flagged) == 1
