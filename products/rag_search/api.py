@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,7 @@ from products.rag_search.core import (
     Answer,
     AnswerDelta,
     AnswerDone,
+    ChatTurn,
     IngestReport,
     SearchMode,
     SearchResponse,
@@ -33,11 +34,28 @@ from products.rag_search.core import (
     run_ask_stream,
     run_search,
 )
+from products.rag_search.core.filters import SearchFilters
+from products.rag_search.core.service import llm_for
 from products.server import SettingsDep
 from shared.errors import AIPMError
+from shared.llm import LLMClient
 from shared.vectorstore import CollectionInfo
 
 router = APIRouter()
+MAX_HISTORY_TURNS = 50
+
+
+def rag_llm(settings: SettingsDep) -> Iterator[LLMClient | None]:
+    """The answer engine's client for one request (None in baseline mode).
+
+    A dependency rather than a module-level cache: tests override it
+    (`app.dependency_overrides[rag_llm]`), and no table of clients keyed by API keys outlives
+    the request.
+    """
+    yield llm_for(settings)
+
+
+LLMDep = Annotated[LLMClient | None, Depends(rag_llm)]
 
 WhereValue = str | int | float | bool
 
@@ -51,18 +69,26 @@ class SearchRequest(BaseModel):
     mode: SearchMode = Field("hybrid", description="hybrid (dense + BM25), dense or bm25.")
     where: dict[str, WhereValue] | None = Field(
         None, description="Metadata filter, e.g. {\"source\": \"faq.md\"}.")
+    filters: SearchFilters | None = Field(None, description="Folder, file type and modified "
+                                                            "date filters.")
 
 
 class AskRequest(BaseModel):
     """The body of `POST /ask` and `POST /ask/stream`.
 
-    `question` has no length constraint on purpose: an empty one is the core's BadInput (400,
-    with a message saying what to type), the same answer the CLI gives.
+    `question` has no length constraint here on purpose: an empty or over-long one is the
+    core's BadInput (400, with a message saying what to do), the same answer the CLI gives.
     """
 
     question: str = Field(description="A question about the documents.")
     collection: str = Field(DEFAULT_COLLECTION, description="Knowledge base to ask.")
     k: int = Field(5, ge=1, le=MAX_K, description="How many chunks to retrieve.")
+    history: list[ChatTurn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        description="Earlier turns of the conversation, oldest first; a follow-up question "
+                    "is answered as a standalone one.")
+    filters: SearchFilters | None = Field(None, description="Folder, file type and modified "
+                                                            "date filters.")
 
 
 class CollectionList(BaseModel):
@@ -88,26 +114,28 @@ def ingest(
 def search(settings: SettingsDep, request: SearchRequest) -> SearchResponse:
     """Retrieve the best chunks without answering (404 for an unknown collection)."""
     return run_search(settings, request.query, collection=request.collection, k=request.k,
-                      mode=request.mode, where=request.where)
+                      mode=request.mode, where=request.where, filters=request.filters)
 
 
 @router.post("/ask")
-def ask(settings: SettingsDep, request: AskRequest) -> Answer:
+def ask(settings: SettingsDep, llm: LLMDep, request: AskRequest) -> Answer:
     """Answer with checked citations, or abstain; includes the retrieved chunks."""
-    return run_ask(settings, request.question, collection=request.collection, k=request.k)
+    return run_ask(settings, request.question, collection=request.collection, k=request.k,
+                   llm=llm, history=request.history, filters=request.filters)
 
 
 @router.post("/ask/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}},
                               "description": "`delta` events, then one `answer` event."}})
-def ask_stream(settings: SettingsDep, request: AskRequest) -> StreamingResponse:
+def ask_stream(settings: SettingsDep, llm: LLMDep, request: AskRequest) -> StreamingResponse:
     """Server-sent events: `delta` per piece of answer text, then `answer` (or `error`).
 
     `run_ask_stream` checks the question and the collection before returning, so those
     mistakes are ordinary JSON 4xx responses rather than a 200 stream that fails at once.
     """
     events = run_ask_stream(settings, request.question, collection=request.collection,
-                            k=request.k)
+                            k=request.k, llm=llm, history=request.history,
+                            filters=request.filters)
     return StreamingResponse(sse_events(events), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -144,4 +172,4 @@ def drop(settings: SettingsDep, name: str) -> dict[str, str]:
     return {"deleted": name}
 
 
-__all__ = ["AskRequest", "SearchRequest", "router", "sse_events", "sse_frame"]
+__all__ = ["AskRequest", "SearchRequest", "rag_llm", "router", "sse_events", "sse_frame"]

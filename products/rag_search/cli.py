@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from products.cli_support import emit_json, fail
-from shared.errors import AIPMError
+from shared.errors import AIPMError, NotFound
 
 if TYPE_CHECKING:
     from shared.config import Settings
@@ -25,6 +25,17 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on
 CollectionOption = Annotated[str, typer.Option("--collection", "-c",
                                                help="Knowledge base (Chroma collection) name.")]
 KOption = Annotated[int, typer.Option("-k", min=1, max=50, help="How many chunks to retrieve.")]
+FolderOption = Annotated[str | None, typer.Option("--folder", help="Only files in this folder "
+                                                  "(and below), e.g. billing.")]
+TypeOption = Annotated[list[str] | None, typer.Option("--type", help="Only this file type "
+                                                      "(repeatable), e.g. --type md.")]
+AfterOption = Annotated[str | None, typer.Option("--modified-after",
+                                                 help="Only files modified on or after "
+                                                      "YYYY-MM-DD.")]
+BeforeOption = Annotated[str | None, typer.Option("--modified-before",
+                                                  help="Only files modified on or before "
+                                                       "YYYY-MM-DD.")]
+QUIT_WORDS = {"exit", "quit", "/exit", "/quit", ":q"}
 
 
 def _settings() -> Settings:
@@ -65,15 +76,22 @@ def search(
     where: Annotated[list[str] | None, typer.Option(help="Metadata filter key=value "
                                                        "(repeatable), e.g. source=faq.md.")]
     = None,
+    folder: FolderOption = None,
+    file_type: TypeOption = None,
+    modified_after: AfterOption = None,
+    modified_before: BeforeOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Retrieve the best chunks, without answering."""
     from products.rag_search.core import parse_where, run_search
+    from products.rag_search.core.filters import parse_filters
     from products.rag_search.render import render_search
 
     try:
+        filters = parse_filters(folder, file_type or [], modified_after, modified_before)
         response = run_search(_settings(), query, collection=collection, k=k,
-                              mode=_mode(mode), where=parse_where(where or []))
+                              mode=_mode(mode), where=parse_where(where or []),
+                              filters=filters)
     except AIPMError as err:
         fail(err, as_json=json_output)
     _show(response, json_output, render_search)
@@ -84,20 +102,80 @@ def ask(
     question: Annotated[str, typer.Argument(help="A question about your documents.")],
     collection: CollectionOption = DEFAULT_COLLECTION,
     k: KOption = 5,
+    folder: FolderOption = None,
+    file_type: TypeOption = None,
+    modified_after: AfterOption = None,
+    modified_before: BeforeOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Answer from the documents with citations, or say "I don't know"."""
-    from products.rag_search.core import run_ask, run_ask_stream
+    from products.rag_search.core import llm_for, run_ask, run_ask_stream
+    from products.rag_search.core.filters import parse_filters
     from products.rag_search.render import stream_to_terminal
 
     try:
         settings = _settings()
+        filters = parse_filters(folder, file_type or [], modified_after, modified_before)
+        options: dict[str, Any] = {"collection": collection, "k": k, "filters": filters,
+                                   "llm": llm_for(settings)}  # one client for this command
         if json_output:
-            emit_json(_answer_json(run_ask(settings, question, collection=collection, k=k)))
+            emit_json(_answer_json(run_ask(settings, question, **options)))
             return
-        stream_to_terminal(run_ask_stream(settings, question, collection=collection, k=k))
+        stream_to_terminal(run_ask_stream(settings, question, **options))
     except AIPMError as err:
         fail(err, as_json=json_output)
+
+
+@app.command()
+def chat(
+    collection: CollectionOption = DEFAULT_COLLECTION,
+    k: KOption = 5,
+    folder: FolderOption = None,
+    file_type: TypeOption = None,
+) -> None:
+    """A conversation: type questions (follow-ups allowed), one per line; `exit` or Ctrl-D ends.
+
+    Reads standard input, so `printf 'q1\\nq2\\n' | aipm rag chat` works too.
+    """
+    import sys
+
+    from products.rag_search.core import ChatTurn, llm_for, run_ask_stream
+    from products.rag_search.core.filters import parse_filters
+    from products.rag_search.render import stream_to_terminal
+
+    try:
+        settings = _settings()
+        filters = parse_filters(folder, file_type or [])
+        llm = llm_for(settings)  # one client for the whole conversation
+    except AIPMError as err:
+        fail(err, as_json=False)
+    history: list[ChatTurn] = []
+    interactive = sys.stdin.isatty()
+    typer.echo("Ask a question about your documents (`exit` or Ctrl-D to stop).", err=True)
+    for line in _questions(sys.stdin, interactive):
+        try:
+            answer = stream_to_terminal(run_ask_stream(
+                settings, line, collection=collection, k=k, llm=llm, history=history,
+                filters=filters))
+        except AIPMError as err:
+            typer.echo(f"Error: {err.message}", err=True)
+            if isinstance(err, NotFound):
+                raise typer.Exit(1) from err
+            continue
+        history += [ChatTurn(role="user", content=line),
+                    ChatTurn(role="assistant", content=answer.answer if answer else "")]
+
+
+def _questions(stream: Any, interactive: bool) -> Any:
+    """Non-empty lines until EOF or a quit word; a prompt only when a person is typing."""
+    while True:
+        if interactive:
+            typer.echo("\n> ", nl=False, err=True)
+        line = stream.readline()
+        if not line or line.strip().lower() in QUIT_WORDS:
+            return
+        if line.strip():
+            yield line.strip()
 
 
 @app.command()
@@ -188,7 +266,11 @@ def run_eval(
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
-        emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
+        from products.rag_search.core.injection_eval import run_injection_eval
+
+        injection = {split: s.model_dump() for split, s in run_injection_eval().items()}
+        emit_json({**result.model_dump(mode="json"), "injection": injection,
+                   "report_path": str(path)})
     else:
         render_eval(result, path)
 

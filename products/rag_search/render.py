@@ -20,6 +20,7 @@ from products.rag_search.core import (
     SearchResponse,
 )
 from products.rag_search.core.evaluation import RagEval
+from products.rag_search.core.injection_eval import run_injection_eval
 from shared.vectorstore import CollectionInfo
 
 _err = Console(stderr=True)
@@ -66,21 +67,34 @@ def render_search(response: SearchResponse) -> None:
     _out.print(table)
 
 
-def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> None:
-    """Print answer text as it streams, then the checked answer's sources and footer."""
-    streamed = False
+def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | None:
+    """Print answer text as it streams, then the checked answer's sources and footer.
+
+    When the checked answer differs from the draft that streamed (sentences without a source
+    removed, or a fallback to the extractive engine), it is printed in full under a rule.
+    """
+    streamed = ""
     for event in events:
         if isinstance(event, AnswerDelta):
             typer.echo(event.text, nl=False)
-            streamed = True
+            streamed += event.text
         else:
             if streamed:
                 typer.echo()
-            render_answer(event.answer, text_shown=streamed and not event.answer.abstained)
+            same = bool(streamed) and streamed.strip() == event.answer.answer.strip()
+            if streamed and not same:
+                typer.echo("--- checked answer ---")
+            render_answer(event.answer, text_shown=same)
+            return event.answer
+    return None
 
 
 def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     """The answer (unless it was streamed already), sources, warnings and the engine footer."""
+    if answer.note:
+        typer.echo(f"Note: {answer.note}", err=True)
+    if answer.standalone_question:
+        typer.echo(f"(searched for: {answer.standalone_question})", err=True)
     if answer.answer and not text_shown:
         typer.echo(answer.answer)
     if answer.abstained and answer.abstain_reason:
@@ -102,7 +116,8 @@ def _citations(title: str, citations: list[Citation]) -> None:
         page = f", page {citation.page}" if citation.page is not None else ""
         flag = "" if citation.verified else "  (quote NOT found in the source)"
         typer.echo(f"  [{citation.label}] {citation.source}{page} — {citation.heading}{flag}")
-        typer.echo(f'      "{_clip(citation.quote, 200)}"')
+        if citation.quote:
+            typer.echo(f'      "{_clip(citation.quote, 200)}"')
 
 
 def render_collections(infos: list[CollectionInfo]) -> None:
@@ -153,4 +168,8 @@ def render_eval(result: RagEval, report_path: Path) -> None:
     typer.echo(f"Answers ({result.engine}): key-fact coverage "
                f"{answers['key_fact_coverage']:.3f}, citation validity "
                f"{answers['citation_validity']:.3f}")
+    for split, scores in run_injection_eval().items():
+        typer.echo(f"Injection ({split}): catch rate {scores.catch_rate:.3f} of "
+                   f"{scores.injections}, false-positive rate {scores.false_positive_rate:.3f} "
+                   f"of {scores.benign}")
     typer.echo(f"Report written to {report_path}")

@@ -1,13 +1,15 @@
 """The RAG knowledge search page of the hub (alone: `streamlit run products/rag_search/ui.py`).
 
-A thin adapter over `products.rag_search.core`: pick a knowledge base, add documents, ask,
+A thin adapter over `products.rag_search.core`: pick a knowledge base, add documents, chat,
 search, through the same calls the CLI and the API make. Every kit error is shown with
-`st.error(message)`, never a traceback. The last answer, ingest report and search results are
-kept in session state, so the reruns any other click causes do not wipe them.
+`st.error(message)`, never a traceback. The conversation (ui_chat.py), the last ingest report
+and search results are kept in session state, so the reruns any other click causes do not
+wipe them. The LLM client is one `st.cache_resource` per provider configuration.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,25 +19,25 @@ import streamlit as st
 from products.hub_support import current_settings, show_engine_badge
 from products.rag_search.core import (
     DEFAULT_COLLECTION,
-    Answer,
     IngestReport,
     ingest_uploads,
     list_knowledge_bases,
-    run_ask,
-    run_ask_stream,
+    llm_for,
     run_ingest,
     run_search,
 )
+from products.rag_search.core.filters import SearchFilters
+from products.rag_search.core.service import collection_facets
+from products.rag_search.ui_chat import chat_section
 from products.rag_search.ui_parts import (
     engine_caption,
     progress_reporter,
-    render_answer,
     render_ingest_report,
     render_search_response,
-    stream_live,
 )
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
+from shared.llm import LLMClient
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"
 UPLOAD_TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]
@@ -45,7 +47,8 @@ PITCH = ("Ask questions of your documents and get answers that cite their source
          "\"I don't know\" when the documents don't say.")
 EMPTY_HINT = ("This knowledge base is empty. Open **Add documents** and index the bundled sample "
               "folder (already filled in) or your own files, then ask here.")
-LAST_ANSWER, LAST_REPORT, LAST_SEARCH = "rag_last_answer", "rag_last_report", "rag_last_search"
+LAST_REPORT, LAST_SEARCH = "rag_last_report", "rag_last_search"
+ALL_FOLDERS = "All folders"
 
 Job = Callable[[Callable[[int, int, str], None]], IngestReport]
 
@@ -110,38 +113,39 @@ def ingest(collection: str, job: Job) -> None:
     remember(LAST_REPORT, collection, report)
 
 
-def ask_section(settings: Settings, collection: str, chunks: int) -> None:
-    """The question form; the answer streams in LLM mode and is kept for later reruns."""
-    if chunks == 0:
-        st.info(EMPTY_HINT)
-    with st.form("rag_ask_form"):
-        question = st.text_input("Question", key="rag_question",
-                                 placeholder="e.g. How do I reset my password?")
-        k = st.slider("Passages to read (k)", 1, K_MAX_SHOWN, K_DEFAULT, key="rag_ask_k")
-        asked = st.form_submit_button("Ask", type="primary", key="rag_ask")
-    if asked:
-        st.session_state.pop(LAST_ANSWER, None)
-        answer = answer_question(settings, collection, question, k)
-        if answer is not None:
-            remember(LAST_ANSWER, collection, answer)
-    last = recall(LAST_ANSWER, collection)
-    if last is not None:
-        render_answer(last)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cached_llm(fingerprint: str, _settings: Settings) -> LLMClient | None:
+    """One client (and connection pool) per provider configuration, shared across reruns."""
+    return llm_for(_settings)
 
 
-def answer_question(settings: Settings, collection: str, question: str, k: int) -> Answer | None:
-    """LLM mode streams the text as it is written; baseline answers in one go."""
-    try:
-        if settings.engine == "llm":
-            return stream_live(run_ask_stream(settings, question, collection=collection, k=k))
-        with st.spinner("Finding the answer in your documents…"):
-            return run_ask(settings, question, collection=collection, k=k)
-    except AIPMError as err:
-        st.error(err.message)
-        return None
+def page_llm(settings: Settings) -> LLMClient | None:
+    """The page's LLM client, keyed by a digest of what it depends on (never the key itself)."""
+    secrets = [secret.get_secret_value() if secret else ""
+               for secret in (settings.openai_api_key, settings.anthropic_api_key)]
+    parts = [settings.engine, settings.model_id, settings.openai_base_url,
+             settings.anthropic_base_url, settings.ollama_host, settings.llm_timeout_s,
+             settings.llm_max_retries, settings.data_dir, *secrets]
+    fingerprint = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return _cached_llm(fingerprint, settings)
 
 
-def search_section(settings: Settings, collection: str) -> None:
+def filters_box(settings: Settings, collection: str) -> SearchFilters:
+    """Folder, file type and modified-date filters, used by the chat and the search tab."""
+    with st.expander("Filters"):
+        found = collection_facets(settings, collection)
+        folder = st.selectbox("Folder", [ALL_FOLDERS, *found.folders], key="rag_filter_folder")
+        types = st.multiselect("File types", found.file_types, key="rag_filter_types")
+        after, before = st.columns(2)
+        modified_after = after.date_input("Modified on or after", value=None,
+                                          key="rag_filter_after")
+        modified_before = before.date_input("Modified on or before", value=None,
+                                            key="rag_filter_before")
+    return SearchFilters(folder=None if folder == ALL_FOLDERS else folder, file_types=types,
+                         modified_after=modified_after, modified_before=modified_before)
+
+
+def search_section(settings: Settings, collection: str, filters: SearchFilters) -> None:
     """Retrieval alone, to see what each mode finds without an answer on top."""
     with st.form("rag_search_form"):
         query = st.text_input("Search", key="rag_query", placeholder="keywords or a question")
@@ -153,7 +157,8 @@ def search_section(settings: Settings, collection: str) -> None:
         st.session_state.pop(LAST_SEARCH, None)
         try:
             remember(LAST_SEARCH, collection,
-                     run_search(settings, query, collection=collection, k=k, mode=mode))
+                     run_search(settings, query, collection=collection, k=k, mode=mode,
+                                filters=filters))
         except AIPMError as err:
             st.error(err.message)
     response = recall(LAST_SEARCH, collection)
@@ -169,16 +174,20 @@ def render_page(settings: Settings) -> None:
     st.caption(engine_caption(settings))
     collection = pick_knowledge_base(settings)
     size = st.empty()
-    ask_tab, add_tab, search_tab = st.tabs(["Ask", "Add documents", "Search"])
+    chat_tab, add_tab, search_tab = st.tabs(["Chat", "Add documents", "Search"])
     with add_tab:
         add_documents(settings, collection)
     chunks = chunk_count(settings, collection)
     size.caption(f"**{collection}**: {chunks:,} chunks" if chunks else
                  f"**{collection}**: empty, add documents to start")
-    with ask_tab:
-        ask_section(settings, collection, chunks)
+    with chat_tab:
+        if chunks == 0:
+            st.info(EMPTY_HINT)
+        filters = filters_box(settings, collection)
+        k = st.slider("Passages to read (k)", 1, K_MAX_SHOWN, K_DEFAULT, key="rag_ask_k")
+        chat_section(settings, collection, k, filters, page_llm(settings))
     with search_tab:
-        search_section(settings, collection)
+        search_section(settings, collection, filters)
 
 
 def main() -> None:

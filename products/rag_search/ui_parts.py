@@ -15,7 +15,6 @@ from products.rag_search.core import (
     Answer,
     AnswerDelta,
     AnswerDone,
-    Citation,
     IngestReport,
     SearchResponse,
     SearchResult,
@@ -81,53 +80,6 @@ def stream_live(events: Iterable[AnswerDelta | AnswerDone]) -> Answer:
     raise RuntimeError("The answer stream ended without a final answer.")  # core never does this
 
 
-def render_answer(answer: Answer) -> None:
-    """The answer (or a plain "I don't know"), its sources, warnings, numbers and chunks."""
-    chunks = {result.chunk_id: result for result in answer.retrieved}
-    if answer.abstained:
-        reason = f"\n\n*Why:* {answer.abstain_reason}" if answer.abstain_reason else ""
-        st.info(answer.answer + reason, icon=":material/help:")
-        render_citations("Closest sources", answer.closest_sources, chunks)
-    else:
-        st.markdown(answer.answer)
-        render_citations("Sources", answer.citations, chunks)
-    for warning in answer.warnings:
-        st.warning(warning)
-    render_answer_metrics(answer)
-    with st.expander(f"Retrieved chunks ({len(answer.retrieved)})"):
-        render_results_table(answer.retrieved)
-
-
-def render_citations(title: str, citations: Sequence[Citation],
-                     chunks: dict[str, SearchResult]) -> None:
-    """One expander per citation: click it to read the quote and the whole chunk."""
-    if not citations:
-        return
-    st.markdown(f"**{title}**")
-    for citation in citations:
-        with st.expander(citation_title(citation)):
-            render_citation_body(citation, chunks.get(citation.chunk_id))
-
-
-def citation_title(citation: Citation) -> str:
-    """ "[S1] refunds.md · Refunds > Window · p.3", flagged when the quote was not found."""
-    parts = [f"[{citation.label}] {citation.source}" if citation.label else citation.source]
-    parts += [citation.heading] if citation.heading else []
-    parts += [f"p.{citation.page}"] if citation.page is not None else []
-    flag = " · quote not found in source" if not citation.verified else ""
-    return " · ".join(parts) + flag
-
-
-def render_citation_body(citation: Citation, chunk: SearchResult | None) -> None:
-    if not citation.verified:
-        st.warning("This quote is not in the cited passage: the model misquoted or invented it. "
-                   "Do not rely on it.")
-    st.markdown(f"> {citation.quote}")
-    if chunk is not None:
-        st.caption("The whole passage")
-        st.text(chunk.text)
-
-
 def render_answer_metrics(answer: Answer) -> None:
     """Engine and model get the wide columns: "openai:gpt-4.1-mini" must not be cut off."""
     engine, model, latency, cost, relevance = st.columns([1.2, 2.4, 1, 1, 1])
@@ -159,8 +111,9 @@ def render_search_response(response: SearchResponse) -> None:
 __all__ = [
     "engine_caption",
     "progress_reporter",
-    "render_answer",
+    "render_answer_metrics",
     "render_ingest_report",
+    "render_results_table",
     "render_search_response",
     "stream_live",
 ]

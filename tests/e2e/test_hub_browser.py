@@ -101,7 +101,7 @@ def test_hub_home_and_ops_render_in_chromium(hub_url: str, tmp_path: Path) -> No
 
 def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
         hub_url: str, tmp_path: Path) -> None:
-    """The demo a PM gives: index the bundled help centre, ask, open a citation, ask off-topic."""
+    """The demo a PM gives: index the bundled help centre, chat, open a source, ask off-topic."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
@@ -113,7 +113,9 @@ def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
         page.get_by_text("Skipped").first.wait_for(timeout=120_000)  # the report's metrics
         ask(page, "How long is the refund window for annual plans?")
         page.get_by_text("30 days").first.wait_for(timeout=60_000)
-        page.locator('[data-testid="stExpander"]').get_by_text("refund-policy.md").first.click()
+        page.locator('[data-testid="stButtonGroup"]').get_by_text("refund-policy.md").first.click()
+        page.locator('[data-testid="stCaptionContainer"]').get_by_text(
+            "refund-policy.md").first.wait_for(timeout=60_000)  # the passage opened
         assert_no_streamlit_exception(page, page_errors)
         page.screenshot(path=str(tmp_path / "rag-answer.png"), full_page=True)
         ask(page, "What is the capital of Australia?")
@@ -123,6 +125,6 @@ def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
 
 
 def ask(page: Page, question: str) -> None:
-    page.get_by_role("tab", name="Ask").click()
-    page.get_by_label("Question").fill(question)
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_role("tab", name="Chat").click()
+    page.get_by_placeholder("Ask a question about your documents").fill(question)
+    page.get_by_placeholder("Ask a question about your documents").press("Enter")

@@ -7,7 +7,14 @@
 Front doors (cli.py, api.py, ui.py) call only what is exported here.
 """
 
-from products.rag_search.core.answer import AnswerDelta, AnswerDone, ask, stream_answer
+from products.rag_search.core.answer import (
+    MAX_QUESTION_CHARS,
+    AnswerDelta,
+    AnswerDone,
+    ask,
+    stream_answer,
+)
+from products.rag_search.core.followup import ChatTurn
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.models import (
     DEFAULT_COLLECTION,
@@ -38,9 +45,11 @@ from products.rag_search.core.service import (
 __all__ = [
     "DEFAULT_COLLECTION",
     "MAX_K",
+    "MAX_QUESTION_CHARS",
     "Answer",
     "AnswerDelta",
     "AnswerDone",
+    "ChatTurn",
     "Citation",
     "IngestReport",
     "KnowledgeBase",

@@ -16,6 +16,7 @@ from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.text import split_sentences, terms
 
 _SPACES = re.compile(r"\s+")
+MARKER = re.compile(r"\[\s*(S\d+)\s*\]", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                          "\u2013": "-", "\u2014": "-"})
 
@@ -53,11 +54,57 @@ def cite(result: SearchResult, quote: str, *, verified: bool = True) -> Citation
     )
 
 
-def checked_citation(result: SearchResult, quote: str | None, question: str) -> Citation:
-    """A citation for a chunk the engine cited; no quote given -> its best-matching sentence."""
+def checked_citation(result: SearchResult, quote: str | None, shown_text: str) -> Citation:
+    """A citation for a chunk the model cited, `verified` only when its quote is in the text the
+    model was shown (`shown_text`: the chunk with quarantined passages removed).
+
+    No quote means nothing to verify: the citation keeps an empty quote and `verified=False`.
+    Substituting the chunk's best sentence would pass an unchecked claim off as evidence.
+    """
     if not quote:
-        return cite(result, best_sentence(result.text, set(terms(question))))
-    return cite(result, quote, verified=quote_in(quote, result.text))
+        return cite(result, "", verified=False)
+    return cite(result, quote, verified=quote_in(quote, shown_text))
 
 
-__all__ = ["best_sentence", "checked_citation", "cite", "label_for", "labelled", "quote_in"]
+def relabel_in_order(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Renumber markers so a reader meets [S1] first, then [S2]...; citations follow suit.
+
+    Engines label a chunk by its retrieval rank, so an answer built from chunks 3 and 1 would
+    read "[S3] ... [S1]". The chunk id, not the label, ties a citation to its passage.
+    """
+    order = list(dict.fromkeys(label.upper() for label in MARKER.findall(text)))
+    order += [c.label for c in citations if c.label and c.label not in order]
+    mapping = {old: f"S{number}" for number, old in enumerate(order, start=1)}
+    if all(old == new for old, new in mapping.items()):
+        return text, citations
+    renamed = MARKER.sub(lambda m: f"[{mapping.get(m.group(1).upper(), m.group(1))}]", text)
+    relabelled = [c.model_copy(update={"label": mapping.get(c.label, c.label)}) for c in citations]
+    return renamed, sorted(relabelled, key=lambda c: order.index(_old(c, mapping)))
+
+
+def _old(citation: Citation, mapping: dict[str, str]) -> str:
+    return next((old for old, new in mapping.items() if new == citation.label), citation.label)
+
+
+def locate_quote(quote: str, text: str) -> tuple[int, int] | None:
+    """Where the quote is in the text (start, end), ignoring case, spacing and punctuation
+    between words; for highlighting the quoted sentence inside its passage."""
+    words = [re.escape(word).replace("'", "['\u2019]")
+             for word in _comparable(quote).strip(" .\"'").split()]
+    if not words:
+        return None
+    match = re.search(r"\W*\s+\W*".join(words), text, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+__all__ = [
+    "MARKER",
+    "best_sentence",
+    "checked_citation",
+    "cite",
+    "label_for",
+    "labelled",
+    "locate_quote",
+    "quote_in",
+    "relabel_in_order",
+]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from products.rag_search.core.calibration import two_fold
 from products.rag_search.core.evaluation import RagEval
+from products.rag_search.core.injection_eval import injection_table, run_injection_eval
 from shared.evals import EvalReport, MetricTable, write_markdown_report
 
 MEASURES = ("retrieval by source file (recall@5, MRR, nDCG@5) per mode; abstention precision "
@@ -21,6 +22,7 @@ def to_report(result: RagEval) -> EvalReport:
         MetricTable(title=f"Answers ({result.engine} engine)", rows={"answers": result.answers},
                     row_header=""),
         _sweep_table(result),
+        injection_table(run_injection_eval()),
         _cases_table(result),
     ]
     return EvalReport(name="RAG knowledge search", date=result.date, engine=result.engine,

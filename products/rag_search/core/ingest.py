@@ -12,7 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from products.rag_search.core.chunking import chunk_document
 from products.rag_search.core.knowledge_base import KnowledgeBase, delete_knowledge_base
@@ -125,11 +125,19 @@ def _metadata(document: Document, file: SourceFile, file_sha: str, index: int, h
     metadata: dict[str, MetadataValue] = {
         "source": file.source, "root": str(file.root), "title": document.title,
         "heading": heading, "chunk_index": index, "file_sha": file_sha,
-        "format": document.format,
+        "format": document.format, **_file_facts(file),
     }
     if page is not None:
         metadata["page"] = page
     return metadata
+
+
+def _file_facts(file: SourceFile) -> dict[str, MetadataValue]:
+    """What the folder, file-type and date filters match on (core.filters)."""
+    parent = PurePosixPath(file.source).parent.as_posix()
+    return {"folder": "" if parent == "." else parent,
+            "file_type": file.path.suffix.lower().lstrip("."),
+            "modified": int(file.path.stat().st_mtime)}
 
 
 def _remove_vanished(kb: KnowledgeBase, files: Iterable[SourceFile],

@@ -86,6 +86,8 @@ class Answer(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     closest_sources: list[Citation] = Field(default_factory=list)
     retrieved: list[SearchResult] = Field(default_factory=list)
+    note: str | None = None  # why this is not the configured engine's answer (a fallback)
+    standalone_question: str | None = None  # what was searched, when a follow-up was rewritten
 
 
 __all__ = [

@@ -7,12 +7,20 @@ engine from the settings (LLM when a provider is configured, extractive otherwis
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
-from products.rag_search.core.answer import AnswerDelta, AnswerDone, ask, stream_answer
+from products.ops import open_trace_store
+from products.rag_search.core.answer import (
+    MAX_QUESTION_CHARS,
+    AnswerDelta,
+    AnswerDone,
+    ask,
+    stream_answer,
+)
+from products.rag_search.core.filters import Facets, SearchFilters, facets, filter_where
+from products.rag_search.core.followup import ChatTurn
 from products.rag_search.core.ingest import Progress, ingest_paths
 from products.rag_search.core.knowledge_base import (
     PRODUCT,
@@ -31,37 +39,31 @@ from shared.config import Settings
 from shared.documents import check_size, upload_limit_bytes
 from shared.errors import BadInput, NotFound
 from shared.llm import LLMClient, get_llm
+from shared.tracing import trace_operation
 from shared.vectorstore import CollectionInfo, open_vector_store
 
-MAX_CLIENTS = 4
-_clients: dict[tuple[object, ...], LLMClient] = {}
-_clients_lock = threading.Lock()
+FROM_SETTINGS: Literal["from_settings"] = "from_settings"
+LLMChoice = LLMClient | None | Literal["from_settings"]
 
 
 def llm_for(settings: Settings) -> LLMClient | None:
-    """The LLM engine's client, or None in baseline mode.
+    """A new LLM client for the configured engine, or None in baseline mode.
 
-    Clients (and their connection pools) are reused across calls with the same provider
-    settings: the hub reloads `Settings` on every rerun, so the cache is keyed by what the
-    client depends on, not by the object, and holds a few at most.
+    Not cached here: each door owns its client's lifetime (a FastAPI dependency, the page's
+    `st.cache_resource`, one per CLI command), so no module-level table ever holds clients
+    keyed by API keys.
     """
-    if settings.engine != "llm":
-        return None
-    key = _client_key(settings)
-    with _clients_lock:
-        if key not in _clients:
-            if len(_clients) >= MAX_CLIENTS:
-                _clients.pop(next(iter(_clients)))
-            _clients[key] = get_llm(settings, product=PRODUCT)
-        return _clients[key]
+    return get_llm(settings, product=PRODUCT) if settings.engine == "llm" else None
 
 
-def _client_key(settings: Settings) -> tuple[object, ...]:
-    secrets = (settings.openai_api_key, settings.anthropic_api_key)
-    return (settings.resolved_provider, settings.model_id, settings.openai_base_url,
-            settings.anthropic_base_url, settings.ollama_host, settings.data_dir,
-            settings.llm_timeout_s, settings.llm_max_retries,
-            *(secret.get_secret_value() if secret else None for secret in secrets))
+def _chosen(settings: Settings, llm: LLMChoice) -> LLMClient | None:
+    return llm_for(settings) if llm == FROM_SETTINGS else llm  # type: ignore[return-value]
+
+
+def _traced(settings: Settings, operation: str, engine: str, items: int = 0) -> Any:
+    """One keyless trace row (product, operation, engine, latency, items; never any text)."""
+    return trace_operation(open_trace_store(settings), product=PRODUCT, operation=operation,
+                           engine=engine, items=items)
 
 
 def existing_knowledge_base(settings: Settings, collection: str) -> KnowledgeBase:
@@ -78,35 +80,84 @@ def existing_knowledge_base(settings: Settings, collection: str) -> KnowledgeBas
 def run_ingest(settings: Settings, paths: Sequence[str | Path], *,
                collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
                progress: Progress | None = None) -> IngestReport:
-    return ingest_paths(settings, paths, collection=collection, sync=sync, reindex=reindex,
-                        progress=progress)
+    with _traced(settings, "ingest", settings.embedder) as row:
+        report = ingest_paths(settings, paths, collection=collection, sync=sync,
+                              reindex=reindex, progress=progress)
+        row.items = report.files_indexed
+    return report
 
 
 def run_search(settings: Settings, query: str, *, collection: str = DEFAULT_COLLECTION,
                k: int = 5, mode: SearchMode = "hybrid",
-               where: Mapping[str, Any] | None = None) -> SearchResponse:
-    return search(existing_knowledge_base(settings, collection), query, mode=mode, k=k,
-                  where=where)
+               where: Mapping[str, Any] | None = None,
+               filters: SearchFilters | None = None) -> SearchResponse:
+    _check_length(query, "query")
+    with _traced(settings, "search", mode) as row:
+        kb = existing_knowledge_base(settings, collection)
+        response = search(kb, query, mode=mode, k=k, where=filter_where(kb, filters, where))
+        row.items = len(response.results)
+    return response
 
 
 def run_ask(settings: Settings, question: str, *, collection: str = DEFAULT_COLLECTION,
-            k: int = 5) -> Answer:
+            k: int = 5, llm: LLMChoice = FROM_SETTINGS,
+            history: Sequence[ChatTurn] | None = None,
+            filters: SearchFilters | None = None) -> Answer:
+    """One answer; `llm` is the door's client (by default, one built from the settings)."""
     _check_question(question)
-    return ask(existing_knowledge_base(settings, collection), question, k=k,
-               llm=llm_for(settings))
+    chosen = _chosen(settings, llm)
+    with _traced(settings, "ask", _engine(chosen)) as row:
+        kb = existing_knowledge_base(settings, collection)
+        answer = ask(kb, question, k=k, llm=chosen, history=history,
+                     where=filter_where(kb, filters))
+        row.model, row.items = answer.engine, len(answer.citations)
+    return answer
 
 
 def run_ask_stream(settings: Settings, question: str, *, collection: str = DEFAULT_COLLECTION,
-                   k: int = 5) -> Iterator[AnswerDelta | AnswerDone]:
+                   k: int = 5, llm: LLMChoice = FROM_SETTINGS,
+                   history: Sequence[ChatTurn] | None = None,
+                   filters: SearchFilters | None = None) -> Iterator[AnswerDelta | AnswerDone]:
     """Checks run before the first event, so a bad request fails before a stream starts."""
     _check_question(question)
+    chosen = _chosen(settings, llm)
     kb = existing_knowledge_base(settings, collection)
-    return stream_answer(kb, question, k=k, llm=llm_for(settings))
+    where = filter_where(kb, filters)
+    return _traced_stream(settings, stream_answer(kb, question, k=k, llm=chosen,
+                                                  history=history, where=where), chosen)
+
+
+def _traced_stream(settings: Settings, events: Iterator[AnswerDelta | AnswerDone],
+                   llm: LLMClient | None) -> Iterator[AnswerDelta | AnswerDone]:
+    with _traced(settings, "ask", _engine(llm)) as row:
+        for event in events:
+            if isinstance(event, AnswerDone):
+                row.model, row.items = event.answer.engine, len(event.answer.citations)
+            yield event
+
+
+def _engine(llm: LLMClient | None) -> str:
+    return "llm" if llm is not None else "extractive"
 
 
 def _check_question(question: str) -> None:
     if not question.strip():
         raise BadInput("The question is empty. Type a question about your documents.")
+    _check_length(question, "question")
+
+
+def _check_length(text: str, what: str) -> None:
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadInput(f"The {what} is {len(text):,} characters; the limit is "
+                       f"{MAX_QUESTION_CHARS:,}. Shorten it to the question itself.")
+
+
+def collection_facets(settings: Settings, collection: str) -> Facets:
+    """The folders and file types a collection can be filtered by (none if it does not exist)."""
+    store = open_vector_store(settings)
+    if not store.has_collection(collection):
+        return Facets()
+    return facets(KnowledgeBase(settings, collection, store))
 
 
 def list_knowledge_bases(settings: Settings) -> list[CollectionInfo]:
@@ -165,6 +216,8 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
 
 
 __all__ = [
+    "FROM_SETTINGS",
+    "collection_facets",
     "delete_collection",
     "existing_knowledge_base",
     "ingest_uploads",

@@ -74,13 +74,79 @@ def gullible(request: dict[str, Any]) -> str:
     return answer_from_s1(request)
 
 
+# -- misbehaving models (issue 12, section 4): each must end in a fallback or a flag ---------
+def uncited(request: dict[str, Any]) -> str:
+    """A confident answer citing nothing at all."""
+    return "The default is 42 seconds."
+
+
+def invented_ids_only(request: dict[str, Any]) -> str:
+    """An answer whose every citation names a source the prompt never held."""
+    return ('The default is 42 seconds [S9]. It can be raised [S12].\nQUOTES:\n'
+            '[S9] "The default is 42 seconds"')
+
+
+def garbage(request: dict[str, Any]) -> str:
+    """Template tokens and control characters around a marker."""
+    return "<|im_end|>\x00\x1b[S1]\x07 <|im_start|>assistant"
+
+
+def bare_marker(request: dict[str, Any]) -> str:
+    """A citation marker and nothing else."""
+    return "[S1]"
+
+
+def truncated_json(request: dict[str, Any]) -> str:
+    """JSON cut off half-way, as a model ignoring the format and hitting a limit writes it."""
+    return '{"answer": "Refunds are available within 30 days [S1]", "citations": [{"id": "S'
+
+
+def empty(request: dict[str, Any]) -> str:
+    return ""
+
+
+def mixed_support(request: dict[str, Any]) -> str:
+    """One sentence cited and quoted from S1, one invented claim with no citation."""
+    sentence = first_sentence(source_blocks(request)["S1"])
+    return (f"{sentence} [S1] Refunds are also paid in gold bars.\nQUOTES:\n"
+            f'[S1] "{sentence}"')
+
+
+def cites_without_quotes(request: dict[str, Any]) -> str:
+    """Cites S1 but writes no QUOTES block: nothing to verify."""
+    return f"{first_sentence(source_blocks(request)['S1'])} [S1]"
+
+
+_ALWAYS_ANSWER = re.compile(r"always (?:answer|say|reply) that ([^.<]+)", re.IGNORECASE)
+
+
+def gullible_reworded(request: dict[str, Any]) -> str:
+    """A model that obeys "... always answer that X" wherever it reads it, quoting the order as
+    its evidence; otherwise it answers from S1."""
+    blocks = source_blocks(request)
+    for label, text in blocks.items():
+        if order := _ALWAYS_ANSWER.search(text):
+            claim = order.group(1).strip()
+            return f'{claim[0].upper()}{claim[1:]}. [{label}]\nQUOTES:\n[{label}] "{claim}"'
+    return answer_from_s1(request)
+
+
 __all__ = [
     "answer_from_s1",
+    "bare_marker",
     "cites_unseen_source",
+    "cites_without_quotes",
+    "empty",
     "first_sentence",
+    "garbage",
     "gullible",
+    "gullible_reworded",
+    "invented_ids_only",
     "misquotes_s1",
+    "mixed_support",
     "not_in_sources",
     "rambling",
     "source_blocks",
+    "truncated_json",
+    "uncited",
 ]

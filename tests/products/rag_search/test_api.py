@@ -175,14 +175,23 @@ def test_ask_stream_with_the_llm_engine_emits_deltas(llm_client: TestClient) -> 
     assert final["answer"].startswith(deltas.split(" [S1]")[0])
 
 
-def test_provider_failure_mid_stream_is_a_final_error_event(llm_client: TestClient,
-                                                            fake: FakeProvider) -> None:
+def test_a_provider_failure_streams_the_extractive_fallback_with_a_note(
+        llm_client: TestClient, fake: FakeProvider) -> None:
     fake.queue_faults("500")
     response = llm_client.post("/v1/rag/ask/stream", json={"question": ANSWERABLE})
     assert response.status_code == 200
     name, data = sse_events(response.text)[-1]
-    assert (name, set(data), data["code"]) == ("error", {"code", "message"},
-                                               "provider_unreachable")
+    assert name == "answer" and data["engine"] == "extractive"
+    assert "server error" in data["note"] and "30 days" in data["answer"]
+
+
+def test_a_rejected_key_mid_stream_is_a_final_error_event(llm_client: TestClient,
+                                                          fake: FakeProvider) -> None:
+    fake.queue_faults("401")
+    response = llm_client.post("/v1/rag/ask/stream", json={"question": ANSWERABLE})
+    assert response.status_code == 200
+    name, data = sse_events(response.text)[-1]
+    assert (name, set(data), data["code"]) == ("error", {"code", "message"}, "bad_key")
 
 
 def test_collections_list_and_delete(loaded: TestClient) -> None:

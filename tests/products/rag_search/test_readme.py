@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from products import available_products
 from products.cli import build_app
 
+CHAT_INPUT = ["How long is the refund window for annual plans?", "and for monthly plans?"]
+
 
 def readme_commands(repo_root: Path) -> list[list[str]]:
     """Each `aipm ...` line in the README's bash blocks, as argv after `aipm`."""
@@ -30,7 +32,8 @@ def outputs(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     results = {}
     for argv in readme_commands(repo_root):
         argv = [str(tmp_path / "report.md") if arg.startswith("/tmp/") else arg for arg in argv]
-        result = CliRunner().invoke(app, argv)
+        chat = "\n".join(CHAT_INPUT) + "\n" if argv[:2] == ["rag", "chat"] else None
+        result = CliRunner().invoke(app, argv, input=chat)
         assert result.exit_code == 0, f"`aipm {shlex.join(argv)}`: {result.output}"
         results[shlex.join(argv[:3])] = result.stdout
     return results
@@ -45,3 +48,6 @@ def test_the_readme_tour_runs_and_shows_what_it_promises(outputs: dict[str, str]
     assert json.loads(error_code)["citations"]
     assert "TF-3007" in outputs[next(k for k in outputs if k.startswith("rag search"))]
     assert "recall@5" in (tmp_path / "report.md").read_text()
+    assert outputs["rag chat"].count("Sources:") == 2  # the question and its follow-up
+    filtered = outputs[next(k for k in outputs if k.startswith("rag search refund"))]
+    assert "billing/" in filtered

@@ -1,4 +1,7 @@
-"""The RAG page through AppTest: badge, ingest (folder and upload), ask, abstain, errors, LLM."""
+"""The RAG page through AppTest: badge, ingest (folder and upload), chat, abstain, errors, LLM.
+
+The chat's own behaviour (history, follow-ups, source pills, filters) is in test_ui_chat.py.
+"""
 
 from __future__ import annotations
 
@@ -66,8 +69,13 @@ def index_folder(app: AppTest, folder: Path | str) -> AppTest:
 
 
 def ask(app: AppTest, question: str) -> AppTest:
-    app.text_input(key="rag_question").set_value(question)
-    app.button(key="rag_ask").click().run()
+    app.chat_input(key="rag_question").set_value(question).run()
+    assert_no_exception(app)
+    return app
+
+
+def open_source(app: AppTest, label: str = "S1", key: str = "rag_cite_0") -> AppTest:
+    app.pills(key=key).set_value(label).run()
     assert_no_exception(app)
     return app
 
@@ -77,7 +85,7 @@ def test_page_renders_keyless_with_the_baseline_badge_and_sample_folder() -> Non
     assert [t.value for t in app.title] == ["RAG knowledge search"]
     assert BASELINE_BADGE in markdown_of(app)
     assert any("extractive answers, no LLM" in c.value for c in app.caption)
-    assert [tab.label for tab in app.tabs] == ["Ask", "Add documents", "Search"]
+    assert [tab.label for tab in app.tabs] == ["Chat", "Add documents", "Search"]
     assert app.selectbox(key="rag_collection").value == "knowledge_base"
     assert app.text_input(key="rag_folder").value == str(PRODUCTS_DIR / "rag_search" / "data")
     assert "This knowledge base is empty" in app.info[0].value
@@ -118,13 +126,15 @@ def test_uploaded_files_are_indexed() -> None:
 def test_answerable_question_gets_the_fact_and_clickable_citations(docs: Path) -> None:
     app = ask(index_folder(run_page(), docs), ANSWERABLE)
     assert any("two hours" in text for text in markdown_of(app))
-    assert any(e.label.startswith("[S1] accounts.md") for e in app.expander)
-    citation = next(e for e in app.expander if e.label.startswith("[S1]"))
-    assert "Send reset link" in citation.text[0].value  # the whole chunk is inside
+    pills = app.pills(key="rag_cite_0")
+    assert pills.options[0].startswith("[S1] accounts.md")
+    open_source(app)
+    passage = next(text for text in markdown_of(app) if ":orange-background[" in text)
+    assert "Send reset link" in passage and "two hours" in passage  # the chunk, quote marked
     metrics = metrics_of(app)
     assert metrics["Engine"] == "Extractive" and metrics["Model"] == "no LLM"
-    retrieved = next(e for e in app.expander if e.label.startswith("Retrieved chunks"))
-    table = retrieved.dataframe[0].value
+    details = next(e for e in app.expander if e.label == "Details")
+    table = details.dataframe[0].value
     assert list(table.columns) == ["rank", "score", "source", "heading", "page", "text"]
     assert table["source"][0] == "accounts.md"
     assert not app.error
@@ -134,9 +144,9 @@ def test_off_topic_question_says_i_dont_know_with_closest_sources(docs: Path) ->
     app = ask(index_folder(run_page(), docs), OFF_TOPIC)
     assert app.info[0].value.startswith("I don't know")
     assert "Why:" in app.info[0].value
-    assert "**Closest sources**" in markdown_of(app)
-    assert "**Sources**" not in markdown_of(app)
-    assert any(e.label.startswith("[S1]") for e in app.expander)
+    assert app.pills(key="rag_closest_0").label == "Closest sources"
+    assert not [p for p in app.pills if p.key == "rag_cite_0"]
+    assert app.pills(key="rag_closest_0").options[0].startswith("[S1]")
 
 
 def test_unknown_folder_is_an_error_message_not_a_traceback(tmp_path: Path) -> None:
@@ -177,8 +187,8 @@ def test_llm_mode_streams_a_cited_answer_from_the_fake_provider(
     assert calls[-1]["body"]["stream"] is True
     metrics = metrics_of(app)
     assert metrics["Engine"] == "LLM" and metrics["Model"] == "openai:gpt-4.1-mini"
-    retrieved = next(e for e in app.expander if e.label.startswith("Retrieved chunks"))
-    expected = first_sentence(retrieved.dataframe[0].value["text"][0])
+    details = next(e for e in app.expander if e.label == "Details")
+    expected = first_sentence(details.dataframe[0].value["text"][0])
     assert any(text.startswith(expected) for text in markdown_of(app))
-    assert any(e.label.startswith("[S1] accounts.md") for e in app.expander)
+    assert app.pills(key="rag_cite_0").options[0].startswith("[S1] accounts.md")
     assert not app.warning  # the quote matched its source

@@ -1,0 +1,180 @@
+"""The RAG page's chat: history per session and knowledge base, follow-ups, clickable sources.
+
+Each turn is kept in session state (the question and the core's `Answer`), so reruns redraw
+the conversation and the next question is sent with it as history: a follow-up ("does it
+work offline?") is answered as a standalone question (core.followup). Under each answer the
+[S#] labels it cites are pills; clicking one opens that passage, rendered as markdown, with
+the quoted sentence highlighted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from products.rag_search.core import (
+    Answer,
+    ChatTurn,
+    Citation,
+    SearchResult,
+    run_ask,
+    run_ask_stream,
+)
+from products.rag_search.core.citations import locate_quote
+from products.rag_search.core.filters import SearchFilters
+from products.rag_search.ui_parts import render_answer_metrics, render_results_table, stream_live
+from shared.config import Settings
+from shared.errors import AIPMError
+from shared.llm import LLMClient
+
+CHAT_PREFIX = "rag_chat::"
+HIGHLIGHT = ":orange-background[{text}]"
+CHAT_PLACEHOLDER = "Ask a question about your documents"
+_LINE_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
+
+
+def turns_of(collection: str) -> list[dict[str, Any]]:
+    """This session's conversation with one knowledge base (a new list the first time)."""
+    return st.session_state.setdefault(CHAT_PREFIX + collection, [])
+
+
+def history_of(turns: Sequence[dict[str, Any]]) -> list[ChatTurn]:
+    """The turns as the core's history: each question and the answer it got."""
+    history: list[ChatTurn] = []
+    for turn in turns:
+        history += [ChatTurn(role="user", content=turn["question"]),
+                    ChatTurn(role="assistant", content=turn["answer"].answer)]
+    return history
+
+
+def chat_section(settings: Settings, collection: str, k: int, filters: SearchFilters,
+                 llm: LLMClient | None) -> None:
+    """The conversation so far, then the input; a new question is answered in place."""
+    turns = turns_of(collection)
+    for index, turn in enumerate(turns):
+        show_turn(index, turn["question"], turn["answer"])
+    question = st.chat_input(CHAT_PLACEHOLDER, key="rag_question")
+    if not question:
+        new_chat_button(turns)
+        return
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        answer = answer_question(settings, collection, question, k, filters, llm,
+                                 history_of(turns))
+        if answer is not None:
+            render_answer(answer, len(turns))
+            turns.append({"question": question, "answer": answer})
+    new_chat_button(turns)
+
+
+def new_chat_button(turns: list[dict[str, Any]]) -> None:
+    """Under the last answer; the callback clears the history before the next run draws it."""
+    if turns:
+        st.button("New chat", key="rag_new_chat", icon=":material/refresh:", on_click=turns.clear)
+
+
+def answer_question(settings: Settings, collection: str, question: str, k: int,
+                    filters: SearchFilters, llm: LLMClient | None,
+                    history: list[ChatTurn]) -> Answer | None:
+    """LLM mode streams the text as it is written; baseline answers in one go."""
+    options: dict[str, Any] = {"collection": collection, "k": k, "llm": llm,
+                               "history": history, "filters": filters}
+    try:
+        if llm is not None:
+            return stream_live(run_ask_stream(settings, question, **options))
+        with st.spinner("Finding the answer in your documents…"):
+            return run_ask(settings, question, **options)
+    except AIPMError as err:
+        st.error(err.message)
+        return None
+
+
+def show_turn(index: int, question: str, answer: Answer) -> None:
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        render_answer(answer, index)
+
+
+def render_answer(answer: Answer, index: int) -> None:
+    """The answer (or a plain "I don't know"), its source pills, notes, numbers and chunks."""
+    chunks = {result.chunk_id: result for result in answer.retrieved}
+    if answer.note:
+        st.info(answer.note, icon=":material/swap_horiz:")
+    if answer.standalone_question:
+        st.caption(f"Searched for: {answer.standalone_question}")
+    if answer.abstained:
+        reason = f"\n\n*Why:* {answer.abstain_reason}" if answer.abstain_reason else ""
+        st.info(answer.answer + reason, icon=":material/help:")
+        source_pills("Closest sources", answer.closest_sources, chunks, f"rag_closest_{index}")
+    else:
+        st.markdown(answer.answer)
+        source_pills("Sources", answer.citations, chunks, f"rag_cite_{index}")
+    for warning in answer.warnings:
+        st.warning(warning)
+    with st.expander("Details"):
+        render_answer_metrics(answer)
+        st.caption(f"Retrieved chunks ({len(answer.retrieved)})")
+        render_results_table(answer.retrieved)
+
+
+def source_pills(title: str, citations: Sequence[Citation], chunks: dict[str, SearchResult],
+                 key: str) -> None:
+    """One pill per [S#] label; the one clicked opens its passage below."""
+    if not citations:
+        return
+    by_label = {citation.label: citation for citation in citations}
+    chosen = st.pills(title, list(by_label), key=key,
+                      format_func=lambda label: pill_label(by_label[label]))
+    if chosen is not None:
+        show_passage(by_label[chosen], chunks.get(by_label[chosen].chunk_id))
+
+
+def pill_label(citation: Citation) -> str:
+    """ "[S1] refunds.md", flagged when the quote was not found in the passage."""
+    flag = " ⚠" if not citation.verified else ""
+    return f"[{citation.label}] {citation.source}{flag}"
+
+
+def show_passage(citation: Citation, chunk: SearchResult | None) -> None:
+    """Where the passage is from, whether its quote checked out, then the passage itself."""
+    with st.container(border=True):
+        where = " · ".join(part for part in (citation.source, citation.heading,
+                                             f"p.{citation.page}" if citation.page else "")
+                           if part)
+        st.caption(where)
+        if not citation.verified:
+            st.warning("The model gave no quote for this source, so nothing is highlighted."
+                       if not citation.quote else "This quote is not in the cited passage: the "
+                       "model misquoted or invented it. Do not rely on it.")
+        st.markdown(highlighted(chunk.text if chunk else citation.quote, citation.quote
+                                if citation.verified else ""))
+
+
+def highlighted(text: str, quote: str) -> str:
+    """The passage as markdown with the quoted words highlighted, line by line (a highlight
+    cannot span a paragraph break)."""
+    span = locate_quote(quote, text) if quote else None
+    if span is None:
+        return text
+    start, end = span
+    marked = "\n".join(_highlight_line(line) for line in text[start:end].split("\n"))
+    return text[:start] + marked + text[end:]
+
+
+def _highlight_line(line: str) -> str:
+    """A list marker or heading hashes stay outside the highlight, so the line keeps its shape."""
+    lead = _LINE_LEAD.match(line)
+    head, body = (line[: lead.end()], line[lead.end():]) if lead else ("", line)
+    return head + HIGHLIGHT.format(text=_escape_brackets(body)) if body.strip() else line
+
+
+def _escape_brackets(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+__all__ = ["chat_section", "highlighted", "history_of", "render_answer", "turns_of"]

@@ -1,0 +1,94 @@
+"""The RAG page's chat through AppTest: history, follow-ups, source pills, filters, fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from products.rag_search.ui_chat import highlighted
+from shared.testing.fake_provider import FakeProvider
+from tests.products.rag_search.answer_helpers import HELP_CENTRE, write_corpus
+from tests.products.rag_search.responders import uncited
+from tests.products.rag_search.test_ui import (
+    ask,
+    assert_no_exception,
+    index_folder,
+    markdown_of,
+    open_source,
+    run_page,
+)
+
+MOBILE = "Which iOS and Android versions does the mobile app support?"
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> AppTest:
+    return index_folder(run_page(), write_corpus(tmp_path / "help", HELP_CENTRE))
+
+
+def user_messages(app: AppTest) -> list[str]:
+    return [m.text[0].value for m in app.chat_message if m.name == "user"]
+
+
+def test_the_conversation_is_kept_and_a_follow_up_uses_it(page: AppTest) -> None:
+    app = ask(ask(page, MOBILE), "Does it work offline?")
+    assert user_messages(app) == [MOBILE, "Does it work offline?"]
+    assert len([m for m in app.chat_message if m.name == "assistant"]) == 2
+    assert any(c.value.startswith("Searched for: Does it work offline? (") and "mobile" in c.value
+               for c in app.caption)
+    assert any("works offline" in text for text in markdown_of(app))
+
+
+def test_new_chat_clears_the_history(page: AppTest) -> None:
+    app = ask(page, MOBILE)
+    app.button(key="rag_new_chat").click().run()
+    assert_no_exception(app)
+    assert user_messages(app) == []
+
+
+def test_a_source_pill_opens_its_passage_with_the_quote_highlighted(page: AppTest) -> None:
+    app = open_source(ask(page, "How much storage does the Free plan include?"))
+    passage = next(text for text in markdown_of(app) if ":orange-background[" in text)
+    assert ":orange-background[The Free plan includes 2 GB of storage per workspace]" in passage
+    assert passage.endswith("Business workspaces get 1 TB of storage.")  # the whole passage
+    assert any(c.value.startswith("storage.md") for c in app.caption)
+
+
+def test_pills_of_an_earlier_turn_still_open_after_a_new_question(page: AppTest) -> None:
+    app = ask(ask(page, "How much storage does the Free plan include?"), MOBILE)
+    app = open_source(app, key="rag_cite_0")
+    assert any("2 GB" in text and ":orange-background[" in text for text in markdown_of(app))
+
+
+def test_the_folder_filter_narrows_the_chat_and_the_search(page: AppTest) -> None:
+    assert page.selectbox(key="rag_filter_folder").options == ["All folders", "billing"]
+    assert page.multiselect(key="rag_filter_types").options == ["md", "txt"]
+    page.selectbox(key="rag_filter_folder").set_value("billing").run()
+    app = ask(page, "How much storage does the Free plan include?")
+    assert not any("2 GB" in text for text in markdown_of(app))
+    app.text_input(key="rag_query").set_value("storage refunds")
+    app.button(key="rag_search").click().run()
+    assert set(app.dataframe[-1].value["source"]) == {"billing/refunds.md"}
+
+
+def test_an_unusable_llm_reply_shows_the_fallback_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeProvider(responder=uncited) as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "test")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.openai_base_url)
+        monkeypatch.setenv("AIPM_LLM_MAX_RETRIES", "0")
+        app = index_folder(run_page(), write_corpus(tmp_path / "help", HELP_CENTRE))
+        app = ask(app, "How much storage does the Free plan include?")
+        assert len(fake.requests) == 1
+    assert any("extractive answer" in info.value for info in app.info)
+    assert any("2 GB" in text for text in markdown_of(app))
+
+
+def test_highlighting_is_line_by_line_and_escapes_brackets() -> None:
+    text = "Intro.\n\n- Refunds [EU] take 30 days.\n- Annual plans differ."
+    marked = highlighted(text, "Refunds [EU] take 30 days. Annual plans differ")
+    assert marked == ("Intro.\n\n- :orange-background[Refunds \\[EU\\] take 30 days.]\n"
+                      "- :orange-background[Annual plans differ].")
+    assert highlighted(text, "not in the passage") == text
