@@ -59,13 +59,35 @@ def ops(
 
 
 @platform_router.get("/products")
-def list_products() -> dict[str, Any]:
-    """Every product in the registry and whether it is built yet."""
+def list_products(request: Request) -> dict[str, Any]:
+    """Every product in the registry, whether it is built yet, and where this app mounted it."""
+    mounted = request.app.state.mounted_products
     return {"products": [
         {"name": p.name, "title": p.title, "pitch": p.pitch, "available": p.available,
-         "status": p.status, "path": f"/v1/{p.name}/" if p.available else None}
+         "status": p.status, "path": f"{p.api_path}/" if p.name in mounted else None}
         for p in PRODUCTS
     ]}
+
+
+def product_index(spec: ProductSpec, router: APIRouter) -> Any:
+    """`GET /v1/<cli name>/`: the product's own routes, so the advertised path answers."""
+    routes = [{"methods": sorted(getattr(route, "methods", ()) or ()),
+               "path": spec.api_path + getattr(route, "path", "")} for route in router.routes]
+
+    def index() -> dict[str, Any]:
+        return {"product": spec.name, "title": spec.title, "routes": routes}
+
+    index.__doc__ = f"What {spec.title} offers under {spec.api_path}/."
+    return index
+
+
+def mount_product(app: FastAPI, spec: ProductSpec, auth: list[Any]) -> None:
+    """The product's router under `spec.api_path`, plus its index at the path itself."""
+    router = load_object(spec.router)
+    app.include_router(router, prefix=spec.api_path, dependencies=auth, tags=[spec.name])
+    app.add_api_route(f"{spec.api_path}/", product_index(spec, router), methods=["GET"],
+                      dependencies=auth, tags=[spec.name], name=f"{spec.name}_index")
+    app.state.mounted_products[spec.name] = spec
 
 
 def health(settings: SettingsDep) -> dict[str, str | None]:
@@ -87,9 +109,9 @@ def create_app(
     app.add_api_route("/health", health, methods=["GET"], tags=["platform"])
     auth = [Depends(require_token)]
     app.include_router(platform_router, prefix="/v1", dependencies=auth)
+    app.state.mounted_products = {}
     for spec in available_products() if products is None else products:
-        app.include_router(load_object(spec.router), prefix=f"/v1/{spec.cli_name}",
-                           dependencies=auth, tags=[spec.name])
+        mount_product(app, spec, auth)
     return app
 
 
