@@ -261,8 +261,9 @@ def test_busy_port_is_one_line_not_a_server_log(command: str) -> None:
         result = invoke(command, "--port", str(port))
     assert result.exit_code == 1
     assert result.stderr == (f"Error: Cannot listen on 127.0.0.1:{port} (Address already in "
-                             "use). Stop what is using that port, or pass --port with another "
-                             "number.\n")
+                             "use). Stop what is using that port, or pick another one: `--port "
+                             "8600` on the command, or `make demo PORT=8600` / `make serve "
+                             "PORT=8600`.\n")
 
 
 def test_unbuilt_product_command_says_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
