@@ -8,6 +8,8 @@ from rich.table import Table
 from products.doctor import DoctorReport
 from products.ops import OpsReport, format_usd
 
+MARKS = {"pass": "[green]✓[/green]", "fail": "[red]✗[/red]", "info": "[dim]–[/dim]"}
+
 
 def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
     """The doctor's verdict: configuration, one line per check, then what to do next."""
@@ -23,9 +25,10 @@ def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
     table.add_column("check", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for check in report.checks:
-        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        table.add_row(mark, check.name, check.detail)
+        table.add_row(MARKS[check.state], check.name, check.detail)
     console.print(table)
+    if any(check.state == "info" for check in report.checks):
+        console.print("  (– : not set and not needed by the current configuration)")
     for product in report.products:
         console.print(f"  {product['title']} (aipm {product['cli']}): {product['status']}")
     console.print("[bold]Next steps[/bold]")
