@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi_offline import FastAPIOffline
 
 from products import PRODUCTS, ProductSpec, available_products, kit_version, load_object
 from products.doctor import run_doctor
@@ -101,8 +102,10 @@ def create_app(
 ) -> FastAPI:
     """Build the app; `products` defaults to every available product in the registry."""
     settings = settings or load_settings()
-    app = FastAPI(title="AI PM Starter Kit API", version=kit_version(),
-                  description="The three demo products and the platform under them.")
+    # FastAPIOffline serves Swagger UI and ReDoc from files in its wheel, not a CDN, so /docs
+    # works on a plane or behind a proxy.
+    app = FastAPIOffline(title="AI PM Starter Kit API", version=kit_version(),
+                         description="The three demo products and the platform under them.")
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, max_mb=settings.max_upload_mb)
