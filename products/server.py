@@ -14,12 +14,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, Field
 
 from products import PRODUCTS, ProductSpec, available_products, kit_version, load_object
 from products.doctor import run_doctor
 from products.ops import build_ops_report
 from products.server_errors import UploadLimitMiddleware, install_error_handlers, unauthorized
 from shared.config import Settings, load_settings
+from shared.ratings import (
+    MAX_COMMENT_CHARS,
+    Rating,
+    Thumbs,
+    rate_answer,
+    rating_summary,
+    recent_ratings,
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -57,6 +66,27 @@ def ops(
 ) -> dict[str, Any]:
     """The same report as `aipm ops --json`: calls, tokens, cost and latency."""
     return build_ops_report(settings, recent=recent).model_dump(mode="json")
+
+
+class RatingIn(BaseModel):
+    """A thumbs up or down on one traced answer; `trace_id` comes back with the answer."""
+
+    trace_id: str = Field(min_length=1, max_length=64)
+    rating: Thumbs
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+
+
+@platform_router.post("/ratings", status_code=201)
+def rate(body: RatingIn, settings: SettingsDep) -> Rating:
+    """Rate an answer (👍/👎, optional comment). Not under /v1/feedback/: that is a product."""
+    return rate_answer(settings.data_dir, body.trace_id, body.rating, body.comment)
+
+
+@platform_router.get("/ratings")
+def ratings(settings: SettingsDep) -> dict[str, Any]:
+    """The 👍 rate per product and operation, and the newest ratings."""
+    return {"ratings": [r.model_dump() for r in rating_summary(settings.data_dir)],
+            "recent": [r.model_dump() for r in recent_ratings(settings.data_dir)]}
 
 
 @platform_router.get("/products")

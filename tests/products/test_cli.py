@@ -167,7 +167,7 @@ def test_ops_json_sums_recorded_calls(tmp_path: Path) -> None:
 
 def test_ops_human_output_empty_state() -> None:
     result = invoke("ops")
-    assert result.exit_code == 0 and "No LLM calls recorded yet" in result.stdout
+    assert result.exit_code == 0 and "Nothing recorded yet" in result.stdout
 
 
 def test_kit_error_is_one_line_on_stderr_and_exit_1() -> None:
