@@ -181,7 +181,8 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE calls ADD COLUMN items INTEGER NOT NULL DEFAULT 0")
     if "trace_id" not in columns:
         conn.execute("ALTER TABLE calls ADD COLUMN trace_id TEXT")
-    conn.execute("CREATE INDEX IF NOT EXISTS calls_trace_id ON calls (trace_id)")
+    # No index on trace_id: it would tax every call's insert (the hot path, see
+    # benchmarks/llm_client.py) to speed up `find`, which runs once per human rating.
 
 
 @contextmanager
