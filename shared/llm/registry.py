@@ -17,7 +17,6 @@ from shared.llm.types import Backend
 from shared.providers import (
     PROVIDERS,
     ProviderSpec,
-    known_provider_names,
     register_provider,
 )
 
@@ -36,7 +35,7 @@ def provider_spec(provider: str) -> ProviderSpec:
     try:
         return PROVIDERS[provider]
     except KeyError:
-        known = ", ".join(known_provider_names())
+        known = ", ".join(PROVIDERS)
         raise BadInput(f"Unknown provider '{provider}'. Use one of: {known}.") from None
 
 
