@@ -59,8 +59,16 @@ class RatingSummary(BaseModel):
 
 
 def _connect(path: Path) -> closing[sqlite3.Connection]:
-    conn = sqlite3.connect(path, timeout=10)
-    conn.executescript(_SCHEMA)
+    """The trace file with its ratings table; created through `TraceStore` when missing, so it
+    gets the same folder and file set-up as every trace write."""
+    try:
+        if not path.exists():
+            TraceStore(path).close()
+        conn = sqlite3.connect(path, timeout=10)
+        conn.executescript(_SCHEMA)
+    except (OSError, sqlite3.Error) as err:
+        raise BadInput(f"The trace file {path} cannot be opened ({err}). Move it aside, or set "
+                       "AIPM_DATA_DIR to a folder you can write to.") from err
     return closing(conn)
 
 
@@ -79,7 +87,9 @@ def rate_answer(data_dir: Path, trace_id: str, thumbs: Thumbs,
                 comment: str | None = None) -> Rating:
     """Store a rating for the traced answer `trace_id` (NotFound when no such trace exists)."""
     path = Path(data_dir) / TRACE_FILE
-    traces = TraceStore(path)  # creates the file (and its tables) on first use
+    with _connect(path):  # a clear BadInput when the file is unusable
+        pass
+    traces = TraceStore(path)
     try:
         row = traces.find(trace_id)
     finally:

@@ -141,3 +141,12 @@ def test_aipm_ops_shows_operations_and_the_rating_rate(tmp_path: Path) -> None:
     assert report["operations"][0]["model"] == "bm25" and report["operations"][0]["items"] == 10
     assert report["ratings"][0]["up_rate"] == 0.5
     assert trace_store_for(data_dir).find(first) is not None
+
+
+def test_ratings_on_a_fresh_or_broken_data_dir(tmp_path: Path) -> None:
+    client = TestClient(create_app(load_settings()), raise_server_exceptions=False)
+    assert client.get("/v1/ratings").json() == {"ratings": [], "recent": []}  # nothing yet
+    data_dir = tmp_path / "aipm-data"
+    (data_dir / "traces.sqlite").write_bytes(b"this is not a sqlite file" * 100)
+    broken = client.get("/v1/ratings")
+    assert broken.status_code == 400 and "cannot be opened" in broken.json()["error"]["message"]
