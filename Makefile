@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+# `make demo PORT=8600` (or `make serve PORT=8001`) when the default port is taken.
 demo: setup
-	$(BIN)/aipm hub
+	$(BIN)/aipm hub $(if $(PORT),--port $(PORT))
 
 serve: setup
-	$(BIN)/aipm serve
+	$(BIN)/aipm serve $(if $(PORT),--port $(PORT))
 
 # Debian's Chromium for the one end-to-end browser test (Playwright drives it via executable_path).
 browser:

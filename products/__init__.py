@@ -35,6 +35,12 @@ class ProductSpec:
     eval_command: str = ""
 
     @property
+    def api_path(self) -> str:
+        """Where the API mounts the product's router: the one place the prefix is spelled, so
+        `GET /v1/products`, the hub's home card and the mount itself can never disagree."""
+        return f"/v1/{self.cli_name}"
+
+    @property
     def available(self) -> bool:
         """True once the product's package exists; computed on each call, never cached stale."""
         try:

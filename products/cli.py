@@ -8,7 +8,6 @@ command that needs them. Exit codes: 0 success, 1 a kit error or a failed doctor
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterable
 from typing import Annotated, Any
@@ -24,7 +23,7 @@ from products import (
     kit_version,
     load_object,
 )
-from products.cli_support import emit_json, fail, require_free_port
+from products.cli_support import emit_json, fail, require_free_port, run_child
 from products.pm_cli import register_pm_commands
 from shared.errors import AIPMError, BadInput
 
@@ -97,11 +96,7 @@ def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] =
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
     ]
-    try:
-        code = subprocess.call(command)
-    except KeyboardInterrupt:
-        code = 130
-    raise typer.Exit(code)
+    raise typer.Exit(run_child(command))
 
 
 def serve(

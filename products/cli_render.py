@@ -8,6 +8,8 @@ from rich.table import Table
 from products.doctor import DoctorReport
 from products.ops import OpsReport, format_usd
 
+MARKS = {"pass": "[green]✓[/green]", "fail": "[red]✗[/red]", "info": "[dim]–[/dim]"}
+
 
 def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
     """The doctor's verdict: configuration, one line per check, then what to do next."""
@@ -23,9 +25,10 @@ def render_doctor(report: DoctorReport, console: Console | None = None) -> None:
     table.add_column("check", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for check in report.checks:
-        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        table.add_row(mark, check.name, check.detail)
+        table.add_row(MARKS[check.state], check.name, check.detail)
     console.print(table)
+    if any(check.state == "info" for check in report.checks):
+        console.print("  (– : not set and not needed by the current configuration)")
     for product in report.products:
         console.print(f"  {product['title']} (aipm {product['cli']}): {product['status']}")
     console.print("[bold]Next steps[/bold]")
@@ -40,11 +43,22 @@ def _engine_label(report: DoctorReport) -> str:
 
 
 def render_ops(report: OpsReport, console: Console | None = None) -> None:
-    """Totals, a per-product/model table and the recent calls."""
+    """LLM totals and per-model table, keyless operations, answer ratings, recent rows."""
     console = console or Console()
+    if report.empty:
+        console.print("Nothing recorded yet. Use a product (keyless baseline runs count too), "
+                      "then look again.")
+        return
+    _render_llm(report, console)
+    _render_operations(report, console)
+    _render_ratings(report, console)
+    _render_recent(report, console)
+
+
+def _render_llm(report: OpsReport, console: Console) -> None:
     totals = report.totals
     if totals.calls == 0:
-        console.print("No LLM calls recorded yet. Run a product in LLM mode, then look again.")
+        console.print("No LLM calls recorded yet (baseline mode).")
         return
     console.print(f"calls {totals.calls}  errors {totals.errors}  tokens {totals.tokens}  "
                   f"cost {format_usd(totals.cost_usd)}")
@@ -55,7 +69,28 @@ def render_ops(report: OpsReport, console: Console | None = None) -> None:
                       format_usd(row.cost_usd), f"{row.p50_latency_ms:.0f}",
                       f"{row.p95_latency_ms:.0f}")
     console.print(table)
-    _render_recent(report, console)
+
+
+def _render_operations(report: OpsReport, console: Console) -> None:
+    if not report.operations:
+        return
+    table = _table("product", "engine", "operations", "errors", "items", "p50 ms", "p95 ms",
+                   title="Keyless operations")
+    for row in report.operations:
+        table.add_row(row.product, row.model, str(row.calls), str(row.errors), str(row.items),
+                      f"{row.p50_latency_ms:.0f}", f"{row.p95_latency_ms:.0f}")
+    console.print(table)
+
+
+def _render_ratings(report: OpsReport, console: Console) -> None:
+    if not report.ratings:
+        return
+    table = _table("product", "operation", "👍", "👎", "👍 rate", "comments",
+                   title="Answer ratings")
+    for row in report.ratings:
+        table.add_row(row.product, row.operation, str(row.up), str(row.down),
+                      f"{row.up_rate:.0%}", str(row.comments))
+    console.print(table)
 
 
 def _table(*headers: str, title: str | None = None) -> Table:

@@ -7,6 +7,8 @@ stderr and exits 1 (with `--json`, stdout still gets one object: `{"error": {...
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 from typing import Any, NoReturn
 
 import typer
@@ -47,11 +49,49 @@ def require_free_port(host: str, port: int) -> None:
             probe.bind(address)
     except OSError as err:
         raise BadInput(f"Cannot listen on {host}:{port} ({err.strerror or err}). Stop what is "
-                       "using that port, or pass --port with another number.") from err
+                       "using that port, or pick another one: `--port 8600` on the command, "
+                       "or `make demo PORT=8600` / `make serve PORT=8600`.") from err
+
+
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+CHILD_EXIT_GRACE_S = 10.0
+
+
+def run_child(command: list[str]) -> int:
+    """Run a server as a child until it exits; a SIGTERM or SIGINT sent to us is passed on and
+    waited for, so killing `aipm hub` stops Streamlit and frees its port before `aipm` exits.
+
+    Without this, `kill <aipm pid>` left Streamlit running as an orphan on the port.
+    """
+    child = subprocess.Popen(command)
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _stop(child)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """Make sure the child is gone (an exception in `wait` must not orphan it)."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=CHILD_EXIT_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-__all__ = ["ERROR_EXIT_CODE", "emit_json", "fail", "require_free_port"]
+__all__ = ["ERROR_EXIT_CODE", "emit_json", "fail", "require_free_port", "run_child"]

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import tempfile
 import time
+from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel
 
 from products import PRODUCTS, kit_version
 from shared.config import Settings, load_settings
 from shared.errors import AIPMError
+from shared.providers import PROVIDERS
 
 DOCTOR_TIMEOUT_S = 20.0  # room for Ollama to load a model on its first call
-KEY_ENV_BY_PROVIDER = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+ENV_FILE = Path(".env")  # where Settings looks for it: the folder the command runs in
 BASELINE_DETAIL = (
     "No LLM configured: every product runs its baseline engine (BM25, VADER, heuristics), "
     "labelled as such. To switch to LLM mode add OPENAI_API_KEY or ANTHROPIC_API_KEY to .env, "
@@ -26,11 +29,16 @@ BASELINE_DETAIL = (
 
 
 class Check(BaseModel):
-    """One line of the doctor's verdict."""
+    """One line of the doctor's verdict.
+
+    `state` is "pass", "fail", or "info" for a line that neither passes nor fails (an optional
+    key that is not set): it counts as ok, but is not shown as a ✓.
+    """
 
     name: str
     ok: bool
     detail: str
+    state: Literal["pass", "fail", "info"] = "pass"
 
 
 class DoctorReport(BaseModel):
@@ -56,9 +64,18 @@ def run_doctor(settings: Settings | None = None) -> DoctorReport:
             settings = load_settings()
         except AIPMError as err:
             return _settings_failed_report(err)
-    checks = [Check(name="settings", ok=True, detail="Loaded from the environment and .env.")]
-    checks += run_checks(settings)
+    checks = [settings_check(), *run_checks(settings)]
     return _report(settings, checks)
+
+
+def settings_check() -> Check:
+    """Where the settings came from: "and .env" only when a .env file is really there."""
+    if ENV_FILE.is_file():
+        return Check(name="settings", ok=True,
+                     detail=f"Loaded from the environment and {ENV_FILE.resolve()}.")
+    return Check(name="settings", ok=True,
+                 detail="Loaded from the environment; there is no .env file in this folder "
+                        "(copy .env.example to .env to keep keys and settings there).")
 
 
 def _report(settings: Settings, checks: list[Check]) -> DoctorReport:
@@ -82,7 +99,7 @@ def _settings_failed_report(err: AIPMError) -> DoctorReport:
     return DoctorReport(
         version=kit_version(), ok=False, provider="unknown", model=None, engine="unknown",
         data_dir="unknown", vector_store={}, embedder="unknown", products=[],
-        checks=[Check(name="settings", ok=False, detail=err.message)],
+        checks=[Check(name="settings", ok=False, state="fail", detail=err.message)],
         next_steps=["Fix the setting named above in .env, then run `aipm doctor` again."],
     )
 
@@ -99,23 +116,34 @@ def check_data_dir(settings: Settings) -> Check:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         tempfile.NamedTemporaryFile(dir=settings.data_dir, prefix=".doctor-").close()  # deletes it
     except OSError as err:
-        return Check(name="data dir writable", ok=False,
+        return Check(name="data dir writable", ok=False, state="fail",
                      detail=f"Cannot write to {settings.data_dir}: {err.strerror}. "
                             "Set AIPM_DATA_DIR to a folder you can write to.")
     return Check(name="data dir writable", ok=True, detail=str(settings.data_dir.resolve()))
 
 
 def check_provider_keys(settings: Settings) -> list[Check]:
-    """One line per key: missing is only a failure when the chosen provider needs it."""
+    """One line per provider variable in the registry: a missing key fails only when the chosen
+    provider needs it; otherwise it is an "info" line saying what it would enable."""
     provider = settings.resolved_provider
-    keys = {"openai": settings.openai_api_key, "anthropic": settings.anthropic_api_key}
-    checks = []
-    for name, env in KEY_ENV_BY_PROVIDER.items():
-        present = keys[name] is not None and bool(keys[name].get_secret_value())
-        needed = provider == name
-        detail = "set" if present else f"not set (add {env}=... to .env to use {name})"
-        checks.append(Check(name=env, ok=present or not needed, detail=detail))
-    return checks
+    users: dict[str, list[str]] = {}
+    for spec in PROVIDERS.values():
+        if spec.key_env:
+            users.setdefault(spec.key_env, []).append(spec.name)
+    return [_key_check(settings, env, names, provider) for env, names in users.items()]
+
+
+def _key_check(settings: Settings, env: str, names: list[str], provider: str) -> Check:
+    if settings.env_value(env):
+        return Check(name=env, ok=True, detail=f"set (used by {', '.join(names)})")
+    chosen = PROVIDERS.get(provider)
+    if chosen is not None and chosen.key_env == env and chosen.key_required:
+        return Check(name=env, ok=False, state="fail",
+                     detail=f"not set, and AIPM_PROVIDER={provider} needs it: add {env}=... "
+                            "to .env")
+    return Check(name=env, ok=True, state="info",
+                 detail=f"not set (only needed for {', '.join(names)}; add {env}=... to .env "
+                        "to use it)")
 
 
 def check_vector_store(settings: Settings) -> Check:
@@ -127,21 +155,23 @@ def check_vector_store(settings: Settings) -> Check:
     try:
         collections = open_vector_store(settings).list_collections()
     except AIPMError as err:
-        return Check(name=name, ok=False, detail=err.message)
+        return Check(name=name, ok=False, state="fail", detail=err.message)
     return Check(name=name, ok=True, detail=f"Chroma at {info['location']} answered "
                                             f"({len(collections)} collections)")
 
 
 def fail_fast(settings: Settings) -> Settings:
-    """The doctor's settings: no retries, and a 20 s timeout unless AIPM_LLM_TIMEOUT is set.
+    """The doctor's settings: the products' retries, each try capped at 20 s unless
+    AIPM_LLM_TIMEOUT is set.
 
-    With the defaults (60 s, 2 retries) a host that accepts and never answers kept the doctor
-    silent for three minutes; a diagnosis should come back in seconds and say "try again".
+    The doctor retries exactly as the products do, so a blip the products would ride out does
+    not fail it, and its "after N retries" is true. The 60 s default timeout, tried three
+    times, kept a stuck host silent for three minutes; capped, it is one minute at most.
     """
-    updates: dict[str, float | int] = {"llm_max_retries": 0}
-    if "llm_timeout_s" not in settings.model_fields_set:
-        updates["llm_timeout_s"] = min(settings.llm_timeout_s, DOCTOR_TIMEOUT_S)
-    return settings.model_copy(update=updates)
+    if "llm_timeout_s" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(
+        update={"llm_timeout_s": min(settings.llm_timeout_s, DOCTOR_TIMEOUT_S)})
 
 
 def check_llm(settings: Settings) -> Check:
@@ -155,7 +185,8 @@ def check_llm(settings: Settings) -> Check:
         get_llm(fail_fast(settings), product="kit").complete(
             "Reply with OK.", max_tokens=1, operation="doctor")
     except AIPMError as err:
-        return Check(name=f"LLM call ({settings.model_id})", ok=False, detail=err.message)
+        return Check(name=f"LLM call ({settings.model_id})", ok=False, state="fail",
+                     detail=err.message)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return Check(name=f"LLM call ({settings.model_id})", ok=True,
                  detail=f"{settings.model_id} answered a one-token call in {elapsed_ms:.0f} ms")
@@ -171,8 +202,9 @@ def _next_steps(settings: Settings, checks: list[Check]) -> list[str]:
     failed = [check for check in checks if not check.ok]
     steps = [f"Fix '{check.name}': {check.detail}" for check in failed]
     if settings.engine == "baseline":
-        steps.append("Add OPENAI_API_KEY or ANTHROPIC_API_KEY to .env (or start Ollama and set "
-                     "AIPM_PROVIDER=ollama) to switch the products to LLM mode.")
+        keys = " or ".join(spec.key_env for spec in PROVIDERS.values() if spec.auto_detectable)
+        steps.append(f"Add {keys} to .env (or start Ollama and set AIPM_PROVIDER=ollama) to "
+                     "switch the products to LLM mode.")
     if not failed:
         steps.append("Run `aipm hub` to open the demo hub, or `aipm serve` for the API.")
     return steps

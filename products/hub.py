@@ -14,6 +14,7 @@ from shared.config import load_settings
 from shared.errors import AIPMError
 
 PAGES_DIR = PRODUCTS_DIR / "hub_pages"
+FAVICON = PRODUCTS_DIR / "assets" / "favicon.png"  # shipped: an icon name was fetched online
 
 
 def build_pages() -> dict[str, list[st.Page]]:
@@ -31,7 +32,7 @@ def build_pages() -> dict[str, list[st.Page]]:
 
 def main() -> None:
     """One script run: settings, navigation, then the selected page."""
-    st.set_page_config(page_title="AI PM Starter Kit", page_icon=":material/explore:",
+    st.set_page_config(page_title="AI PM Starter Kit", page_icon=str(FAVICON),
                        layout="wide")
     try:
         remember_settings(load_settings())

@@ -1,7 +1,9 @@
-"""The ops report: calls, errors, tokens, cost and latency from the local trace store.
+"""The ops report: LLM calls (tokens, cost, latency), keyless product operations, and answer
+ratings, all from the local trace store.
 
 One function feeds `aipm ops --json`, `GET /v1/ops` and the hub's Ops page, so the three
-can never disagree about what was spent.
+can never disagree about what was spent. Rows with provider "local" are baseline operations
+(`trace_operation`): they are counted per product and engine, never as LLM calls.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from pydantic import BaseModel
 
 from shared.config import Settings
 from shared.errors import BadInput
-from shared.tracing import TraceRow, TraceStore, UsageSummary
-
-TRACE_FILE = "traces.sqlite"
+from shared.ratings import Rating, RatingSummary, rating_summary, recent_ratings
+from shared.tracing import LOCAL_PROVIDER, TRACE_FILE, TraceRow, TraceStore, UsageSummary
 
 
 class OpsTotals(BaseModel):
-    """Totals over every recorded call."""
+    """Totals over every recorded LLM call."""
 
     calls: int
     errors: int
@@ -34,9 +35,17 @@ class OpsReport(BaseModel):
 
     trace_file: str
     totals: OpsTotals
-    by_model: list[UsageSummary]
+    by_model: list[UsageSummary]  # LLM calls per product and model
+    operations: list[UsageSummary]  # keyless operations per product and engine (model)
+    ratings: list[RatingSummary]  # 👍/👎 per product and operation
     recent: list[TraceRow]
     recent_errors: list[TraceRow]
+    recent_ratings: list[Rating]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded yet: no LLM call, no operation, no rating."""
+        return not (self.totals.calls or self.operations or self.ratings)
 
 
 def open_trace_store(settings: Settings) -> TraceStore:
@@ -83,12 +92,16 @@ def build_ops_report(settings: Settings, recent: int = 20) -> OpsReport:
 def _read_report(settings: Settings, recent: int) -> OpsReport:
     store = open_trace_store(settings)
     summaries = store.summary()
+    llm = [s for s in summaries if s.provider != LOCAL_PROVIDER]
     return OpsReport(
         trace_file=str(store.path.resolve()),
-        totals=totals_of(summaries),
-        by_model=summaries,
+        totals=totals_of(llm),
+        by_model=llm,
+        operations=[s for s in summaries if s.provider == LOCAL_PROVIDER],
+        ratings=rating_summary(settings.data_dir),
         recent=store.recent(limit=recent),
         recent_errors=store.recent(limit=recent, errors_only=True),
+        recent_ratings=recent_ratings(settings.data_dir, limit=recent),
     )
 
 

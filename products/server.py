@@ -13,12 +13,22 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, Field
 
 from products import PRODUCTS, ProductSpec, available_products, kit_version, load_object
 from products.doctor import run_doctor
 from products.ops import build_ops_report
 from products.server_errors import UploadLimitMiddleware, install_error_handlers, unauthorized
 from shared.config import Settings, load_settings
+from shared.ratings import (
+    MAX_COMMENT_CHARS,
+    Rating,
+    Thumbs,
+    rate_answer,
+    rating_summary,
+    recent_ratings,
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -58,14 +68,57 @@ def ops(
     return build_ops_report(settings, recent=recent).model_dump(mode="json")
 
 
+class RatingIn(BaseModel):
+    """A thumbs up or down on one traced answer; `trace_id` comes back with the answer."""
+
+    trace_id: str = Field(min_length=1, max_length=64)
+    rating: Thumbs
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+
+
+@platform_router.post("/ratings", status_code=201)
+def rate(body: RatingIn, settings: SettingsDep) -> Rating:
+    """Rate an answer (👍/👎, optional comment). Not under /v1/feedback/: that is a product."""
+    return rate_answer(settings.data_dir, body.trace_id, body.rating, body.comment)
+
+
+@platform_router.get("/ratings")
+def ratings(settings: SettingsDep) -> dict[str, Any]:
+    """The 👍 rate per product and operation, and the newest ratings."""
+    return {"ratings": [r.model_dump() for r in rating_summary(settings.data_dir)],
+            "recent": [r.model_dump() for r in recent_ratings(settings.data_dir)]}
+
+
 @platform_router.get("/products")
-def list_products() -> dict[str, Any]:
-    """Every product in the registry and whether it is built yet."""
+def list_products(request: Request) -> dict[str, Any]:
+    """Every product in the registry, whether it is built yet, and where this app mounted it."""
+    mounted = request.app.state.mounted_products
     return {"products": [
         {"name": p.name, "title": p.title, "pitch": p.pitch, "available": p.available,
-         "status": p.status, "path": f"/v1/{p.name}/" if p.available else None}
+         "status": p.status, "path": f"{p.api_path}/" if p.name in mounted else None}
         for p in PRODUCTS
     ]}
+
+
+def product_index(spec: ProductSpec, router: APIRouter) -> Any:
+    """`GET /v1/<cli name>/`: the product's own routes, so the advertised path answers."""
+    routes = [{"methods": sorted(getattr(route, "methods", ()) or ()),
+               "path": spec.api_path + getattr(route, "path", "")} for route in router.routes]
+
+    def index() -> dict[str, Any]:
+        return {"product": spec.name, "title": spec.title, "routes": routes}
+
+    index.__doc__ = f"What {spec.title} offers under {spec.api_path}/."
+    return index
+
+
+def mount_product(app: FastAPI, spec: ProductSpec, auth: list[Any]) -> None:
+    """The product's router under `spec.api_path`, plus its index at the path itself."""
+    router = load_object(spec.router)
+    app.include_router(router, prefix=spec.api_path, dependencies=auth, tags=[spec.name])
+    app.add_api_route(f"{spec.api_path}/", product_index(spec, router), methods=["GET"],
+                      dependencies=auth, tags=[spec.name], name=f"{spec.name}_index")
+    app.state.mounted_products[spec.name] = spec
 
 
 def health(settings: SettingsDep) -> dict[str, str | None]:
@@ -79,17 +132,19 @@ def create_app(
 ) -> FastAPI:
     """Build the app; `products` defaults to every available product in the registry."""
     settings = settings or load_settings()
-    app = FastAPI(title="AI PM Starter Kit API", version=kit_version(),
-                  description="The three demo products and the platform under them.")
+    # FastAPIOffline serves Swagger UI and ReDoc from files in its wheel, not a CDN, so /docs
+    # works on a plane or behind a proxy.
+    app = FastAPIOffline(title="AI PM Starter Kit API", version=kit_version(),
+                         description="The three demo products and the platform under them.")
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, max_mb=settings.max_upload_mb)
     app.add_api_route("/health", health, methods=["GET"], tags=["platform"])
     auth = [Depends(require_token)]
     app.include_router(platform_router, prefix="/v1", dependencies=auth)
+    app.state.mounted_products = {}
     for spec in available_products() if products is None else products:
-        app.include_router(load_object(spec.router), prefix=f"/v1/{spec.cli_name}",
-                           dependencies=auth, tags=[spec.name])
+        mount_product(app, spec, auth)
     return app
 
 

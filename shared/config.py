@@ -6,22 +6,40 @@ never reads `os.environ` itself, so tests can build a `Settings(...)` with exact
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from dotenv import dotenv_values
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.errors import BadInput
+from shared.providers import NOT_A_PROVIDER, PROVIDERS, known_provider_names
 
-ProviderName = Literal["auto", "openai", "anthropic", "ollama", "openai-compatible", "none"]
 
-DEFAULT_MODELS: dict[str, str] = {
-    "openai": "gpt-4.1-mini",
-    "anthropic": "claude-haiku-4-5",
-    "ollama": "llama3.2",
-    "openai-compatible": "local-model",
-}
+class _DefaultModels(Mapping[str, str]):
+    """provider -> default model, read live from the provider registry (added ones included)."""
+
+    def __getitem__(self, provider: str) -> str:
+        return PROVIDERS[provider].default_model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PROVIDERS)
+
+    def __len__(self) -> int:
+        return len(PROVIDERS)
+
+
+DEFAULT_MODELS: Mapping[str, str] = _DefaultModels()
 
 
 def _env(name: str) -> AliasChoices:
@@ -33,7 +51,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    provider: ProviderName = Field("auto", validation_alias=_env("AIPM_PROVIDER"))
+    provider: str = Field("auto", validation_alias=_env("AIPM_PROVIDER"))
     model: str | None = Field(None, validation_alias=_env("AIPM_MODEL"))
     openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
@@ -49,16 +67,51 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, validation_alias=_env("AIPM_LLM_TIMEOUT"))
     llm_max_retries: int = Field(2, validation_alias=_env("AIPM_LLM_MAX_RETRIES"))
     llm_concurrency: int = Field(8, validation_alias=_env("AIPM_LLM_CONCURRENCY"))
+    # Variables of providers added with `register_provider` (their keys and base URLs), read
+    # from the environment and `.env` by `load_settings`; built-ins have their own fields above.
+    _provider_env: dict[str, SecretStr] = PrivateAttr(default_factory=dict)
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        """AIPM_PROVIDER must name a registered provider (or auto/none)."""
+        if value not in PROVIDERS and value not in NOT_A_PROVIDER:
+            raise ValueError(f"unknown provider; use one of: {', '.join(known_provider_names())}")
+        return value
+
+    def env_value(self, name: str | None) -> str:
+        """A provider variable's value by its environment name ("" when unset)."""
+        if name is None:
+            return ""
+        field = FIELD_BY_ENV.get(name)
+        value = getattr(self, field) if field else self._provider_env.get(name)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return "" if value is None else str(value)
+
+    def with_env_value(self, name: str, value: str) -> Settings:
+        """A copy with one provider variable replaced (an explicit `api_key=` argument)."""
+        field = FIELD_BY_ENV.get(name)
+        if field is not None:
+            secret = self.model_fields[field].annotation == SecretStr | None
+            return self.model_copy(update={field: SecretStr(value) if secret else value})
+        return self.with_provider_env({name: SecretStr(value)})
+
+    def with_provider_env(self, values: dict[str, SecretStr]) -> Settings:
+        """A copy that also knows these variables of registered providers."""
+        copy = self.model_copy()
+        copy._provider_env = {**self._provider_env, **values}
+        return copy
 
     @property
     def resolved_provider(self) -> str:
-        """The provider in use: `auto` becomes openai, anthropic or none by which key is set."""
+        """The provider in use: `auto` becomes the first registered provider whose key is set
+        (openai, then anthropic, then any added), or none."""
         if self.provider != "auto":
             return self.provider
-        if self.openai_api_key is not None and self.openai_api_key.get_secret_value():
-            return "openai"
-        if self.anthropic_api_key is not None and self.anthropic_api_key.get_secret_value():
-            return "anthropic"
+        for spec in PROVIDERS.values():
+            if spec.auto_detectable and self.env_value(spec.key_env):
+                return spec.name
         return "none"
 
     @property
@@ -98,11 +151,34 @@ def load_settings(**overrides: object) -> Settings:
     A bad value becomes one `BadInput` naming the variable, instead of a pydantic traceback.
     """
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as err:
         problems = "; ".join(_describe(error) for error in err.errors())
         raise BadInput(f"Invalid setting: {problems}. Fix it in .env or the environment "
                        "(every setting is documented in .env.example).") from None
+    return _with_registered_provider_env(settings)
+
+
+def _with_registered_provider_env(settings: Settings) -> Settings:
+    """Fill `provider_env` with the variables of registered providers that have no field."""
+    wanted = {name for spec in PROVIDERS.values() for name in (spec.key_env, spec.base_url_env)
+              if name and name not in FIELD_BY_ENV}
+    if not wanted:
+        return settings
+    env_file = settings.model_config.get("env_file")
+    from_file = dotenv_values(env_file) if isinstance(env_file, str) else {}
+    found = {name: SecretStr(value) for name in sorted(wanted)
+             if (value := os.environ.get(name) or from_file.get(name))}
+    if not found:
+        return settings
+    return settings.with_provider_env(found)
+
+
+FIELD_BY_ENV: dict[str, str] = {
+    choice: name for name, info in Settings.model_fields.items()
+    if isinstance(info.validation_alias, AliasChoices)
+    for choice in info.validation_alias.choices if isinstance(choice, str)
+}
 
 
 def _describe(error: object) -> str:

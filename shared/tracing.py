@@ -1,17 +1,21 @@
-"""A local trace store: one SQLite row per LLM call, read by `aipm ops` and the Ops page.
+"""A local trace store: one SQLite row per LLM call or keyless product operation, read by
+`aipm ops` and the Ops page.
 
 Rows hold only metadata (never prompts or replies), and error text passes through `redact_pii`,
 so a trace file can be shared without leaking the customer text that the feedback analyzer or
-résumé assistant processes.
+résumé assistant processes. Every row carries a `trace_id` (a random hex uuid) from the moment
+it is built, so a product can hand it to the answer-rating widget before the row is written.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import statistics
 import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +23,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from shared.privacy import redact_pii
+
+log = logging.getLogger(__name__)
+TRACE_FILE = "traces.sqlite"  # inside the data dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -35,19 +42,25 @@ CREATE TABLE IF NOT EXISTS calls (
     cache_hit INTEGER NOT NULL,
     status TEXT NOT NULL,
     error TEXT,
-    items INTEGER NOT NULL DEFAULT 0
+    items INTEGER NOT NULL DEFAULT 0,
+    trace_id TEXT
 );
 """
 LOCAL_PROVIDER = "local"  # the provider of a row that records a baseline (no LLM) operation
 _COLUMNS = (
     "ts", "product", "operation", "provider", "model", "latency_ms", "input_tokens",
-    "output_tokens", "cost_usd", "cache_hit", "status", "error", "items",
+    "output_tokens", "cost_usd", "cache_hit", "status", "error", "items", "trace_id",
 )
 _INSERT_SQL = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({','.join('?' * len(_COLUMNS))})"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_trace_id() -> str:
+    """A random id that names one row (and the answer a person may rate)."""
+    return uuid.uuid4().hex
 
 
 class TraceRow(BaseModel):
@@ -66,6 +79,7 @@ class TraceRow(BaseModel):
     status: str = "ok"
     error: str | None = None
     items: int = 0  # rows, files or questions an operation handled (0 for one LLM call)
+    trace_id: str | None = Field(default_factory=new_trace_id)  # None only in pre-id stores
 
 
 class UsageSummary(BaseModel):
@@ -82,6 +96,7 @@ class UsageSummary(BaseModel):
     cost_usd: float
     p50_latency_ms: float
     p95_latency_ms: float
+    items: int = 0  # rows, files or questions the operations handled
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -107,7 +122,7 @@ class TraceStore:
         self._writer.execute("PRAGMA journal_mode=WAL")
         self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.executescript(_SCHEMA)
-        _add_items_column(self._writer)
+        _add_missing_columns(self._writer)
 
     def close(self) -> None:
         """Close the writer; later reads still work, a later write raises `sqlite3.Error`."""
@@ -122,9 +137,10 @@ class TraceStore:
         finally:
             conn.close()
 
-    def record(self, row: TraceRow) -> None:
-        """Append one call."""
+    def record(self, row: TraceRow) -> str | None:
+        """Append one call; returns its `trace_id` (what a rating refers to)."""
         self.record_many([row])
+        return row.trace_id
 
     def record_many(self, rows: list[TraceRow]) -> None:
         """Append many calls in one transaction: a 10k-row batch collect writes once."""
@@ -143,6 +159,13 @@ class TraceStore:
             rows = conn.execute(sql, (limit,)).fetchall()
         return [TraceRow(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
+    def find(self, trace_id: str) -> TraceRow | None:
+        """The row with this id, or None."""
+        sql = f"SELECT {','.join(_COLUMNS)} FROM calls WHERE trace_id = ? LIMIT 1"
+        with self._connect() as conn:
+            row = conn.execute(sql, (trace_id,)).fetchone()
+        return TraceRow(**dict(zip(_COLUMNS, row, strict=True))) if row else None
+
     def summary(self) -> list[UsageSummary]:
         """Per product and model: calls, errors, tokens, cost, p50/p95 latency."""
         groups: dict[tuple[str, str, str], list[TraceRow]] = {}
@@ -151,11 +174,15 @@ class TraceStore:
         return [_summarise(key, rows) for key, rows in sorted(groups.items())]
 
 
-def _add_items_column(conn: sqlite3.Connection) -> None:
-    """Stores written before `items` existed get the column (default 0) instead of failing."""
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Stores written before `items` or `trace_id` existed get the column instead of failing."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(calls)")}
     if "items" not in columns:
         conn.execute("ALTER TABLE calls ADD COLUMN items INTEGER NOT NULL DEFAULT 0")
+    if "trace_id" not in columns:
+        conn.execute("ALTER TABLE calls ADD COLUMN trace_id TEXT")
+    # No index on trace_id: it would tax every call's insert (the hot path, see
+    # benchmarks/llm_client.py) to speed up `find`, which runs once per human rating.
 
 
 @contextmanager
@@ -166,10 +193,39 @@ def trace_operation(
 
     LLM calls are traced one by one by `shared.llm`; this row is what a keyless session leaves
     on the Ops page. Set `row.items` inside the block when the count is known only at the end;
-    an exception marks the row as an error with its class name and is re-raised.
+    an exception marks the row as an error with its class name and is re-raised. `row.trace_id`
+    is set from the start: return it with the result so the person can rate the answer.
     """
-    row = TraceRow(product=product, operation=operation, provider=LOCAL_PROVIDER,
-                   model=engine, items=items)
+    row = _operation_row(product, operation, engine, items)
+    with _timed(row, store.record):
+        yield row
+
+
+@contextmanager
+def traced_operation(
+    data_dir: Path, *, product: str, operation: str, engine: str, items: int = 0,
+) -> Iterator[TraceRow]:
+    """`trace_operation` on the data dir's store, for product code: when the store cannot be
+    opened or written (read-only disk, corrupt file) it logs a warning and the operation goes
+    on, because losing one trace row must never cost the person their answer."""
+    row = _operation_row(product, operation, engine, items)
+    with _timed(row, lambda done: _record_or_warn(data_dir, done)):
+        yield row
+
+
+def trace_store_for(data_dir: Path) -> TraceStore:
+    """The store every call writes to (`<data_dir>/traces.sqlite`)."""
+    return TraceStore(Path(data_dir) / TRACE_FILE)
+
+
+def _operation_row(product: str, operation: str, engine: str, items: int) -> TraceRow:
+    return TraceRow(product=product, operation=operation, provider=LOCAL_PROVIDER, model=engine,
+                    items=items)
+
+
+@contextmanager
+def _timed(row: TraceRow, finish: Callable[[TraceRow], object]) -> Iterator[TraceRow]:
+    """Time the block; an exception marks the row as an error (class name only), re-raised."""
     started = time.perf_counter()
     try:
         yield row
@@ -178,7 +234,19 @@ def trace_operation(
         raise
     finally:
         row.latency_ms = round((time.perf_counter() - started) * 1000, 3)
-        store.record(row)
+        finish(row)
+
+
+def _record_or_warn(data_dir: Path, row: TraceRow) -> None:
+    try:
+        store = trace_store_for(data_dir)
+        try:
+            store.record(row)
+        finally:
+            store.close()
+    except (OSError, sqlite3.Error) as err:
+        log.warning("Could not write the trace row for %s/%s to %s (%s); the operation itself "
+                    "went on.", row.product, row.operation, data_dir, err)
 
 
 def _row_values(row: TraceRow) -> tuple[object, ...]:
@@ -201,9 +269,11 @@ def _summarise(key: tuple[str, str, str], rows: list[TraceRow]) -> UsageSummary:
         cost_usd=round(sum(row.cost_usd for row in rows), 6),
         p50_latency_ms=round(percentile(latencies, 50), 1),
         p95_latency_ms=round(percentile(latencies, 95), 1),
+        items=sum(row.items for row in rows),
     )
 
 
 __all__ = [
-    "LOCAL_PROVIDER", "TraceRow", "TraceStore", "UsageSummary", "percentile", "trace_operation",
+    "LOCAL_PROVIDER", "TRACE_FILE", "TraceRow", "TraceStore", "UsageSummary", "new_trace_id",
+    "percentile", "trace_operation", "trace_store_for", "traced_operation",
 ]

@@ -12,6 +12,7 @@ import pytest
 
 from shared.testing.fake_provider import FakeProvider
 from tests.chroma_server import free_port, start_chroma_server, stop
+from tests.leftovers import kill_all, leftover_processes, mark_this_session
 
 PROVIDER_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
@@ -23,6 +24,18 @@ PROVIDER_ENV = (
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
 os.environ["HF_HUB_OFFLINE"] = "1"
+SESSION_TOKEN = mark_this_session()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_process_left_behind() -> Iterator[None]:
+    """The suite ends with no process of its own running: after every other fixture has been
+    torn down, a leftover is killed (so the next run starts clean) and fails the run."""
+    yield
+    leftovers = leftover_processes(SESSION_TOKEN)
+    kill_all(leftovers)
+    lines = "; ".join(f"pid {pid}: {command[:160]}" for pid, command in leftovers.items())
+    assert not leftovers, f"Processes started by the tests were still running (killed): {lines}"
 
 
 def _is_loopback(address: object) -> bool:

@@ -33,7 +33,7 @@ def render_product_card(spec: ProductSpec) -> None:
         st.write(spec.pitch)
         if spec.available:
             st.page_link(spec.page, label=f"Open {spec.title}", icon=":material/arrow_forward:")
-            st.caption(f"CLI: `aipm {spec.cli_name}` · API: `/v1/{spec.name}/`")
+            st.caption(f"CLI: `aipm {spec.cli_name}` · API: `{spec.api_path}/`")
         else:
             st.caption("Not built yet")
 

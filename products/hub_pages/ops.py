@@ -1,4 +1,5 @@
-"""Hub Ops page: what the LLM calls cost, how fast they were, and which ones failed."""
+"""Hub Ops page: what the LLM calls cost, how fast they were, which ones failed, what a keyless
+session did (operations per product and engine), and how people rated the answers."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from shared.config import Settings
 RECENT_ROWS = 500
 TIME_AXIS = alt.X("time:T", title="Time", axis=alt.Axis(format="%H:%M:%S"))
 EMPTY_STATE = (
-    "No LLM calls recorded yet. Every call a product makes in LLM mode (and the one-token "
-    "call `aipm doctor` makes) appears here with its tokens, cost and latency. Traces are read "
-    "from `{path}`."
+    "Nothing recorded yet. Every product operation (baseline runs without a key too), every "
+    "LLM call (with its tokens, cost and latency, including the one-token call `aipm doctor` "
+    "makes) and every 👍/👎 on an answer appears here. Traces are read from `{path}`."
 )
+NO_LLM_YET = ("No LLM calls yet: the products ran their baseline engines. Their operations and "
+              "ratings are below.")
 
 
 def render_totals(report: OpsReport) -> None:
@@ -31,7 +34,8 @@ def render_totals(report: OpsReport) -> None:
 
 def calls_frame(report: OpsReport) -> pd.DataFrame:
     """Recent calls, oldest first, with a parsed time column and a running cost."""
-    frame = pd.DataFrame([row.model_dump() for row in reversed(report.recent)])
+    rows = [row.model_dump() for row in reversed(report.recent) if row.provider != "local"]
+    frame = pd.DataFrame(rows)
     frame["time"] = pd.to_datetime(frame["ts"], utc=True)
     frame["model_id"] = frame["provider"] + ":" + frame["model"]
     frame["cumulative_cost_usd"] = frame["cost_usd"].cumsum()
@@ -69,18 +73,57 @@ def render_errors(report: OpsReport) -> None:
                  hide_index=True)
 
 
+def render_llm(report: OpsReport) -> None:
+    """Totals, the per-model table and the charts, when there are LLM calls."""
+    if report.totals.calls == 0:
+        st.caption(NO_LLM_YET)
+        return
+    render_totals(report)
+    st.subheader("LLM calls by product and model")
+    st.dataframe(pd.DataFrame([row.model_dump() for row in report.by_model]), hide_index=True)
+    frame = calls_frame(report)
+    if not frame.empty:
+        render_charts(frame)
+
+
+def render_operations(report: OpsReport) -> None:
+    """What a session did, keyless or not: operations per product and engine."""
+    if not report.operations:
+        return
+    st.subheader("Operations by product and engine")
+    columns = {"product": "product", "model": "engine", "calls": "operations",
+               "errors": "errors", "items": "items", "p50_latency_ms": "p50 ms",
+               "p95_latency_ms": "p95 ms"}
+    frame = pd.DataFrame([row.model_dump() for row in report.operations])[list(columns)]
+    st.dataframe(frame.rename(columns=columns), hide_index=True)
+
+
+def render_ratings(report: OpsReport) -> None:
+    """👍 rate per product and operation, and the newest comments people typed."""
+    if not report.ratings:
+        return
+    st.subheader("Answer ratings")
+    frame = pd.DataFrame([row.model_dump() for row in report.ratings])
+    frame["up_rate"] = (frame["up_rate"] * 100).round(1).astype(str) + "%"
+    st.dataframe(frame.rename(columns={"up": "👍", "down": "👎", "up_rate": "👍 rate"}),
+                 hide_index=True)
+    comments = [r for r in report.recent_ratings if r.comment]
+    for rating in comments[:5]:
+        icon = "👍" if rating.thumbs == "up" else "👎"
+        st.caption(f"{icon} {rating.product} · {rating.operation}: {rating.comment}")
+
+
 def render_ops(settings: Settings) -> None:
     """The whole page; an empty trace store gets a friendly explanation instead of charts."""
     st.title("Ops")
     show_engine_badge(settings)
     report = build_ops_report(settings, recent=RECENT_ROWS)
-    if report.totals.calls == 0:
+    if report.empty:
         st.info(EMPTY_STATE.format(path=report.trace_file))
         return
-    render_totals(report)
-    st.subheader("By product and model")
-    st.dataframe(pd.DataFrame([row.model_dump() for row in report.by_model]), hide_index=True)
-    render_charts(calls_frame(report))
+    render_llm(report)
+    render_operations(report)
+    render_ratings(report)
     render_errors(report)
 
 

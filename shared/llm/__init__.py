@@ -12,10 +12,14 @@ from shared.llm.pricing import ModelPrice, cost_usd, price_for, pricing_table
 from shared.llm.registry import PROVIDERS
 from shared.llm.streaming import AsyncLLMStream, LLMStream
 from shared.llm.types import (
+    Backend,
+    BatchBackend,
     BatchItemResult,
     BatchJob,
     BatchRequest,
     ChatBackend,
+    ChatParams,
+    EmbeddingBackend,
     EmbeddingResult,
     LLMResult,
     Message,
@@ -27,10 +31,14 @@ from shared.llm.types import (
 __all__ = [
     "PROVIDERS",
     "AsyncLLMStream",
+    "Backend",
+    "BatchBackend",
     "BatchItemResult",
     "BatchJob",
     "BatchRequest",
     "ChatBackend",
+    "ChatParams",
+    "EmbeddingBackend",
     "EmbeddingResult",
     "LLMClient",
     "LLMResult",

@@ -12,33 +12,18 @@ from typing import Any
 
 import anthropic
 
-from shared.errors import (
-    AIPMError,
-    BadInput,
-    BadKey,
-    ModelNotFound,
-    ProviderUnreachable,
-    RateLimited,
-)
-from shared.llm._anthropic import message_params, reply_from_message
+from shared.errors import AIPMError, BadInput, ProviderUnreachable
+from shared.llm._anthropic_errors import item_error
+from shared.llm._anthropic_wire import message_params, reply_from_message
 from shared.llm._batch_ids import Outcome, account_for_every_id, require_usable_ids
 from shared.llm.types import BatchJob, BatchRequest
 
 CUSTOM_ID_PATTERN = r"[a-zA-Z0-9_-]{1,64}"  # what the Message Batches API accepts
-ERROR_TYPES: dict[str, type[AIPMError]] = {  # an errored item's `error.type` -> kit error
-    "invalid_request_error": BadInput, "authentication_error": BadKey,
-    "permission_error": BadKey, "billing_error": BadKey, "not_found_error": ModelNotFound,
-    "rate_limit_error": RateLimited, "api_error": ProviderUnreachable,
-    "overloaded_error": ProviderUnreachable, "timeout_error": ProviderUnreachable,
-}
 
 
 def batch_item(model: str, request: BatchRequest) -> dict[str, Any]:
     """One batch entry: the caller's id and the same params a single call would send."""
-    params = message_params(model, request.messages, system=request.system,
-                            max_tokens=request.max_tokens, json_schema=request.json_schema,
-                            schema_name=request.schema_name)
-    return {"custom_id": request.custom_id, "params": params}
+    return {"custom_id": request.custom_id, "params": message_params(model, request)}
 
 
 def batch_status(batch: Any) -> str:
@@ -103,16 +88,6 @@ def outcome_of(result: Any) -> Outcome:
         return AIPMError("This item was cancelled before it ran; submit it again.")
     return AIPMError("This item expired: the batch did not reach it within 24 hours; "
                      "submit it again.")
-
-
-def item_error(response: Any) -> AIPMError:
-    """An errored item's `{type, message}` as the matching kit error."""
-    error = getattr(response, "error", None)
-    kind = getattr(error, "type", None) or "api_error"
-    detail = getattr(error, "message", None) or "no detail"
-    error_class = ERROR_TYPES.get(kind, AIPMError)
-    return error_class(f"Anthropic could not process this item ({kind}: {detail}). "
-                       "Fix the row if the input is at fault, then submit it again.")
 
 
 __all__ = ["batch_item", "collect", "job_from_batch", "outcome_of", "poll", "submit"]

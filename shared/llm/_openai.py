@@ -1,7 +1,10 @@
-"""The OpenAI chat-completions wire format: OpenAI itself, Ollama and any OpenAI-compatible server.
+"""The OpenAI chat-completions wire format: OpenAI itself, Ollama and any OpenAI-compatible host.
 
-One class; the providers differ only in base URL and key (the three factories at the bottom).
-Retries with back-off, `Retry-After` and timeouts are the SDK's own, configured from settings.
+One SDK client per provider, shared by three small capability classes (chat, embeddings,
+batches); `backend_for` gives a provider only the capabilities its `ProviderSpec` lists.
+Request/reply conversions live in `_openai_wire`, error mapping in `_openai_errors`.
+Retries with back-off, `Retry-After` and timeouts are the SDK's own, configured from settings;
+its HTTP transport also retries a reply body cut off mid-JSON (`_http`).
 SDK clients are built once per backend (the async one once per event loop, because an
 async HTTP pool cannot outlive the loop that opened it).
 """
@@ -17,222 +20,159 @@ import openai
 
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput, MissingKey
-from shared.llm._errors import SDK_ERRORS, openai_error_to_kit
-from shared.llm._schema import openai_response_format
-from shared.llm.types import BatchJob, BatchRequest, Message, RawReply, stop_reason_of
+from shared.llm import _openai_batch
+from shared.llm._http import AsyncWholeJSONTransport, WholeJSONTransport
+from shared.llm._openai_errors import openai_errors
+from shared.llm._openai_wire import StreamUsage, chat_body, raw_reply
+from shared.llm.types import Backend, BatchJob, BatchRequest, ChatParams, RawReply
+from shared.providers import ProviderSpec
 
 _EMBED_CHUNK = 2048  # OpenAI's per-request input limit for embeddings
 OLLAMA_PORT = 11434  # what Ollama listens on when OLLAMA_HOST names no port
 
 
-class OpenAIBackend:
-    """Chat, stream, structured output and embeddings over `/v1/chat/completions` and friends."""
+class OpenAISDK:
+    """The SDK clients of one provider (sync, and async per event loop) and how to map errors."""
 
     def __init__(self, provider: str, *, api_key: str, base_url: str | None, timeout_s: float,
                  max_retries: int) -> None:
         self.provider = provider
-        self._sdk_options: dict[str, Any] = {
+        self.max_retries = max_retries
+        self._options: dict[str, Any] = {
             "api_key": api_key, "base_url": base_url, "timeout": timeout_s,
             "max_retries": max_retries,
         }
-        self._client = openai.OpenAI(**self._sdk_options)
+        self.client = openai.OpenAI(
+            **self._options, http_client=openai.DefaultHttpxClient(transport=WholeJSONTransport()))
         self._async_client: openai.AsyncOpenAI | None = None
         self._async_loop: asyncio.AbstractEventLoop | None = None
 
-    def _aclient(self) -> openai.AsyncOpenAI:
+    def aclient(self) -> openai.AsyncOpenAI:
         """The async client of the running event loop (`run_many` starts a new loop per run)."""
         loop = asyncio.get_running_loop()
         if self._async_client is None or self._async_loop is not loop:
-            self._async_client = openai.AsyncOpenAI(**self._sdk_options)
+            self._async_client = openai.AsyncOpenAI(
+                **self._options,
+                http_client=openai.DefaultAsyncHttpxClient(transport=AsyncWholeJSONTransport()))
             self._async_loop = loop
         return self._async_client
 
-    def _error(self, err: Exception, model: str) -> AIPMError:
-        return openai_error_to_kit(err, self.provider, model)
+    def errors(self, model: str) -> Any:
+        """`with sdk.errors(model):` turns SDK exceptions into kit errors."""
+        return openai_errors(self.provider, model, self.max_retries)
 
-    def complete(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float, json_schema: dict[str, Any] | None = None,
-        schema_name: str = "result",
-    ) -> RawReply:
-        """One chat completion (structured when `json_schema` is given)."""
-        params = chat_params(self.provider, model, messages, system=system, max_tokens=max_tokens,
-                             temperature=temperature, json_schema=json_schema,
-                             schema_name=schema_name)
-        try:
-            return raw_reply(self._client.chat.completions.create(**params), model)
-        except SDK_ERRORS as err:
-            raise self._error(err, model) from err
 
-    async def acomplete(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float, json_schema: dict[str, Any] | None = None,
-        schema_name: str = "result",
-    ) -> RawReply:
+class OpenAIChat:
+    """Chat, stream and structured output over `/v1/chat/completions`."""
+
+    def __init__(self, sdk: OpenAISDK) -> None:
+        self.sdk = sdk
+
+    def complete(self, model: str, params: ChatParams) -> RawReply:
+        """One chat completion (structured when `params.json_schema` is set)."""
+        body = chat_body(self.sdk.provider, model, params)
+        with self.sdk.errors(model):
+            return raw_reply(self.sdk.client.chat.completions.create(**body), model)
+
+    async def acomplete(self, model: str, params: ChatParams) -> RawReply:
         """`complete` on the SDK's async client."""
-        params = chat_params(self.provider, model, messages, system=system, max_tokens=max_tokens,
-                             temperature=temperature, json_schema=json_schema,
-                             schema_name=schema_name)
-        try:
-            return raw_reply(await self._aclient().chat.completions.create(**params), model)
-        except SDK_ERRORS as err:
-            raise self._error(err, model) from err
+        body = chat_body(self.sdk.provider, model, params)
+        with self.sdk.errors(model):
+            return raw_reply(await self.sdk.aclient().chat.completions.create(**body), model)
 
-    def stream(self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-               temperature: float) -> Iterator[str | RawReply]:
+    def stream(self, model: str, params: ChatParams) -> Iterator[str | RawReply]:
         """Text deltas as they arrive, then one RawReply with the usage of the final chunk."""
-        params = chat_params(self.provider, model, messages, system=system,
-                             max_tokens=max_tokens, temperature=temperature)
-        usage = _StreamUsage(model)
-        try:
-            chunks = self._client.chat.completions.create(
-                **params, stream=True, stream_options={"include_usage": True})
+        body = chat_body(self.sdk.provider, model, params)
+        usage = StreamUsage(model)
+        with self.sdk.errors(model):
+            chunks = self.sdk.client.chat.completions.create(
+                **body, stream=True, stream_options={"include_usage": True})
             with chunks:
                 for chunk in chunks:
                     if delta := usage.add(chunk):
                         yield delta
-        except SDK_ERRORS as err:
-            raise self._error(err, model) from err
         yield usage.reply()
 
-    async def astream(self, model: str, messages: list[Message], *, system: str | None,
-                      max_tokens: int, temperature: float) -> AsyncIterator[str | RawReply]:
+    async def astream(self, model: str, params: ChatParams) -> AsyncIterator[str | RawReply]:
         """`stream` on the SDK's async client."""
-        params = chat_params(self.provider, model, messages, system=system,
-                             max_tokens=max_tokens, temperature=temperature)
-        usage = _StreamUsage(model)
-        try:
-            chunks = await self._aclient().chat.completions.create(
-                **params, stream=True, stream_options={"include_usage": True})
+        body = chat_body(self.sdk.provider, model, params)
+        usage = StreamUsage(model)
+        with self.sdk.errors(model):
+            chunks = await self.sdk.aclient().chat.completions.create(
+                **body, stream=True, stream_options={"include_usage": True})
             async with chunks:
                 async for chunk in chunks:
                     if delta := usage.add(chunk):
                         yield delta
-        except SDK_ERRORS as err:
-            raise self._error(err, model) from err
         yield usage.reply()
+
+
+class OpenAIEmbeddings:
+    """`/v1/embeddings`, for the providers whose spec names an embedding model."""
+
+    def __init__(self, sdk: OpenAISDK) -> None:
+        self.sdk = sdk
 
     def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors in input order; long lists go in chunks of the API's per-request limit."""
         vectors: list[list[float]] = []
         tokens = 0
         for start in range(0, len(texts), _EMBED_CHUNK):
-            try:
-                reply = self._client.embeddings.create(
+            with self.sdk.errors(model):
+                reply = self.sdk.client.embeddings.create(
                     model=model, input=texts[start:start + _EMBED_CHUNK])
-            except SDK_ERRORS as err:
-                raise self._error(err, model) from err
             vectors.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
             tokens += reply.usage.prompt_tokens if reply.usage else 0
         return vectors, tokens
 
-    # Batches live in `_openai_batch` (which imports this module's wire helpers, hence the
-    # imports inside the methods).
+
+class OpenAIBatches:
+    """OpenAI's Batch API (`_openai_batch`): half price, done within 24 h."""
+
+    def __init__(self, sdk: OpenAISDK) -> None:
+        self.sdk = sdk
+
     def submit_batch(self, model: str, requests: list[BatchRequest]) -> BatchJob:
-        """Upload a JSONL file and start an OpenAI batch (half price, done within 24 h)."""
-        from shared.llm import _openai_batch
-        return _openai_batch.submit(self._client, model, requests)
+        """Upload a JSONL file and start the batch."""
+        with self.sdk.errors(model):
+            return _openai_batch.submit(self.sdk.client, model, requests)
 
     def poll_batch(self, job: BatchJob) -> BatchJob:
         """The batch's current status and counts."""
-        from shared.llm import _openai_batch
-        return _openai_batch.poll(self._client, job)
+        with self.sdk.errors(job.model):
+            return _openai_batch.poll(self.sdk.client, job)
 
     def collect_batch(self, job: BatchJob) -> list[tuple[str, RawReply | AIPMError]]:
         """Every item's reply or error, by custom_id."""
-        from shared.llm import _openai_batch
-        return _openai_batch.collect(self._client, job)
+        with self.sdk.errors(job.model):
+            return _openai_batch.collect(self.sdk.client, job)
 
 
-class _StreamUsage:
-    """Accumulates a stream's text, reported model and final usage chunk."""
-
-    def __init__(self, model: str) -> None:
-        self.model = model
-        self.parts: list[str] = []
-        self.input_tokens = 0
-        self.output_tokens = 0
-        self.finish_reason: str | None = None
-
-    def add(self, chunk: Any) -> str:
-        """Record one chunk; return its text delta ("" when it carries none)."""
-        self.model = chunk.model or self.model
-        if chunk.usage is not None:
-            self.input_tokens = chunk.usage.prompt_tokens or 0
-            self.output_tokens = chunk.usage.completion_tokens or 0
-        if chunk.choices and chunk.choices[0].finish_reason:
-            self.finish_reason = chunk.choices[0].finish_reason
-        delta = chunk.choices[0].delta.content if chunk.choices else None
-        if delta:
-            self.parts.append(delta)
-        return delta or ""
-
-    def reply(self) -> RawReply:
-        return RawReply(text="".join(self.parts), model=self.model,
-                        input_tokens=self.input_tokens, output_tokens=self.output_tokens,
-                        stop_reason=stop_reason_of(self.finish_reason))
+def build(spec: ProviderSpec, settings: Settings, api_key: str, base_url: str | None) -> Backend:
+    """The provider's capabilities over one shared SDK client."""
+    sdk = OpenAISDK(spec.name, api_key=api_key, base_url=base_url,
+                    timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries)
+    return Backend(provider=spec.name, chat=OpenAIChat(sdk),
+                   embeddings=OpenAIEmbeddings(sdk) if spec.embedding_model else None,
+                   batches=OpenAIBatches(sdk) if spec.batches else None)
 
 
-def chat_params(
-    provider: str, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-    temperature: float, json_schema: dict[str, Any] | None = None, schema_name: str = "result",
-) -> dict[str, Any]:
-    """The body of one chat-completions call; batch files reuse it for each line."""
-    wire = [{"role": "system", "content": system}] if system else []
-    wire.extend({"role": m.role, "content": m.content} for m in messages)
-    # OpenAI's newer models reject `max_tokens`; local servers may not know its successor.
-    limit = "max_completion_tokens" if provider == "openai" else "max_tokens"
-    params = {"model": model, "messages": wire, limit: max_tokens, "temperature": temperature}
-    if json_schema is not None:
-        params["response_format"] = openai_response_format(json_schema, schema_name)
-    return params
+def backend_for(settings: Settings, spec: ProviderSpec) -> Backend:
+    """Any OpenAI-wire provider from its spec: key and base URL from its variables."""
+    key = settings.env_value(spec.key_env)
+    if spec.key_required and not key:
+        raise MissingKey(f"No {spec.key_env} set. Add it to .env, or run `aipm doctor`.")
+    base_url = settings.env_value(spec.base_url_env) or spec.default_base_url
+    if spec.base_url_required and not base_url:
+        raise MissingKey(f"AIPM_PROVIDER={spec.name} needs {spec.base_url_env}, the server's "
+                         "/v1 address (for example http://127.0.0.1:8000/v1 for vLLM). Add it "
+                         "to .env, or run `aipm doctor`.")
+    return build(spec, settings, key or "not-needed", base_url)
 
 
-def raw_reply(reply: Any, model: str) -> RawReply:
-    """A ChatCompletion (SDK object) as the kit's RawReply; a refusal comes back as the text."""
-    choice = reply.choices[0] if reply.choices else None
-    message = choice.message if choice else None
-    text = (message.content or message.refusal or "") if message else ""
-    usage = reply.usage
-    return RawReply(
-        text=text, model=reply.model or model,
-        stop_reason=stop_reason_of(choice.finish_reason if choice else None),
-        input_tokens=(usage.prompt_tokens or 0) if usage else 0,
-        output_tokens=(usage.completion_tokens or 0) if usage else 0,
-    )
-
-
-def _backend(settings: Settings, provider: str, api_key: str,
-             base_url: str | None) -> OpenAIBackend:
-    return OpenAIBackend(provider, api_key=api_key, base_url=base_url,
-                         timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries)
-
-
-def _secret(value: Any) -> str:
-    return value.get_secret_value() if value is not None else ""
-
-
-def openai_backend(settings: Settings) -> OpenAIBackend:
-    """api.openai.com (or OPENAI_BASE_URL when set, e.g. a proxy); needs OPENAI_API_KEY."""
-    key = _secret(settings.openai_api_key)
-    if not key:
-        raise MissingKey("No OPENAI_API_KEY set. Add it to .env, or run `aipm doctor`.")
-    return _backend(settings, "openai", key, settings.openai_base_url)
-
-
-def openai_compatible_backend(settings: Settings) -> OpenAIBackend:
-    """vLLM, LM Studio, llama.cpp server...: OPENAI_BASE_URL is required, a key usually is not."""
-    if not settings.openai_base_url:
-        raise MissingKey("AIPM_PROVIDER=openai-compatible needs OPENAI_BASE_URL, the server's "
-                         "/v1 address (for example http://127.0.0.1:8000/v1 for vLLM). Add it to "
-                         ".env, or run `aipm doctor`.")
-    key = _secret(settings.openai_api_key) or "not-needed"
-    return _backend(settings, "openai-compatible", key, settings.openai_base_url)
-
-
-def ollama_backend(settings: Settings) -> OpenAIBackend:
+def ollama_backend(settings: Settings, spec: ProviderSpec) -> Backend:
     """Ollama's OpenAI-compatible endpoint at OLLAMA_HOST/v1; Ollama ignores the key."""
-    return _backend(settings, "ollama", "ollama", ollama_base_url(settings.ollama_host))
+    return build(spec, settings, "ollama", ollama_base_url(settings.ollama_host))
 
 
 def ollama_base_url(host: str) -> str:
@@ -254,11 +194,11 @@ def ollama_base_url(host: str) -> str:
 
 
 __all__ = [
-    "OpenAIBackend",
-    "chat_params",
+    "OpenAIBatches",
+    "OpenAIChat",
+    "OpenAIEmbeddings",
+    "OpenAISDK",
+    "backend_for",
     "ollama_backend",
     "ollama_base_url",
-    "openai_backend",
-    "openai_compatible_backend",
-    "raw_reply",
 ]

@@ -4,7 +4,9 @@ submit -> one JSONL file of `/v1/chat/completions` bodies, uploaded with purpose
 poll -> the batch's status and counts; collect -> every submitted `custom_id` comes back,
 either as a reply or as the error that item hit. Ids come from the uploaded input file, so a
 line the provider dropped is reported ("missing from batch output"), never silently lost.
-Id checks and ordering live in `_batch_ids`, shared with the Anthropic batch module.
+Id checks and ordering live in `_batch_ids`, shared with the Anthropic batch module; the
+request/reply conversions in `_openai_wire` and the error mapping in `_openai_errors`, shared
+with the chat backend (which wraps these calls in its SDK error mapping).
 """
 
 from __future__ import annotations
@@ -12,24 +14,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import openai
 
-from shared.errors import (
-    AIPMError,
-    BadInput,
-    BadKey,
-    BadModelOutput,
-    ModelNotFound,
-    ProviderUnreachable,
-    RateLimited,
-)
+from shared.errors import BadInput, BadModelOutput
 from shared.llm._batch_ids import Outcome, account_for_every_id, require_usable_ids
-from shared.llm._errors import openai_error_to_kit
-from shared.llm._openai import chat_params
-from shared.llm.types import BatchJob, BatchRequest, RawReply, stop_reason_of
+from shared.llm._openai_errors import error_for_status, item_error, whole_batch_error
+from shared.llm._openai_wire import chat_body, reply_from_chat_body
+from shared.llm.types import BatchJob, BatchRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +34,9 @@ STATUS = {  # OpenAI batch status -> BatchJob.status
 }
 
 
-def error_for_status(status: int | None, detail: str) -> AIPMError:
-    """An item's HTTP status inside a batch as the typed error for that one row."""
-    text = f"OpenAI could not process this item ({status}: {detail})."
-    if status in (401, 403):
-        return BadKey(f"{text} Check OPENAI_API_KEY in .env or run `aipm doctor`.")
-    if status == 404:
-        return ModelNotFound(f"{text} Set AIPM_MODEL to a model your account can use.")
-    if status == 429:
-        return RateLimited(f"{text} Submit the item again later.")
-    if status is not None and 400 <= status < 500:
-        return BadInput(f"{text} Fix the row and submit it again.")
-    return ProviderUnreachable(f"{text} Submit the item again.")
-
-
 def batch_line(model: str, request: BatchRequest) -> dict[str, Any]:
     """One JSONL line: exactly the chat-completions body the synchronous path sends."""
-    body = chat_params("openai", model, request.messages, **request.options())
+    body = chat_body("openai", model, request)
     return {"custom_id": request.custom_id, "method": "POST", "url": ENDPOINT, "body": body}
 
 
@@ -77,33 +56,29 @@ def submit(client: openai.OpenAI, model: str, requests: list[BatchRequest]) -> B
     """Upload the JSONL and create the batch; persist the returned job to collect later."""
     require_usable_ids(requests)
     jsonl = "".join(json.dumps(batch_line(model, r)) + "\n" for r in requests)
-    with openai_errors(model):
-        upload = client.files.create(file=("aipm-batch.jsonl", jsonl.encode(),
-                                           "application/jsonl"), purpose="batch")
-        batch = client.batches.create(input_file_id=upload.id, endpoint=ENDPOINT,
-                                      completion_window="24h")
+    upload = client.files.create(file=("aipm-batch.jsonl", jsonl.encode(),
+                                       "application/jsonl"), purpose="batch")
+    batch = client.batches.create(input_file_id=upload.id, endpoint=ENDPOINT,
+                                  completion_window="24h")
     job = job_from_batch(batch, model, len(requests))
     return job.model_copy(update={"custom_ids": [request.custom_id for request in requests]})
 
 
 def poll(client: openai.OpenAI, job: BatchJob) -> BatchJob:
     """The batch's current status and counts."""
-    with openai_errors(job.model):
-        batch = client.batches.retrieve(job.id)
+    batch = client.batches.retrieve(job.id)
     fresh = job_from_batch(batch, job.model, job.request_count)
     return fresh.model_copy(update={"custom_ids": job.custom_ids})
 
 
 def collect(client: openai.OpenAI, job: BatchJob) -> list[tuple[str, Outcome]]:
     """Every submitted item, in submission order, as a reply or as that item's error."""
-    with openai_errors(job.model):
-        batch = client.batches.retrieve(job.id)
-        if STATUS.get(batch.status) == "in_progress":
-            raise BadInput(f"Batch {job.id} is still {batch.status}; poll it until it "
-                           "completes, then collect.")
-        expected = [json.loads(line)["custom_id"]
-                    for line in file_lines(client, batch.input_file_id)]
-        outcomes = outcomes_from_lines(output_lines(client, batch))
+    batch = client.batches.retrieve(job.id)
+    if STATUS.get(batch.status) == "in_progress":
+        raise BadInput(f"Batch {job.id} is still {batch.status}; poll it until it "
+                       "completes, then collect.")
+    expected = [json.loads(line)["custom_id"] for line in file_lines(client, batch.input_file_id)]
+    outcomes = outcomes_from_lines(output_lines(client, batch))
     if batch.status == "failed" and not outcomes:
         outcomes = dict.fromkeys(expected, whole_batch_error(batch))
     return account_for_every_id(expected, outcomes)
@@ -150,9 +125,7 @@ def parse_output_line(line: str) -> tuple[str, Outcome]:
 def outcome_of_record(record: dict[str, Any]) -> Outcome:
     """An item's error (`error` set or a non-200 status) or its chat-completion reply."""
     if record.get("error"):
-        error = record["error"]
-        return AIPMError(f"OpenAI did not run this item ({error.get('code')}: "
-                         f"{error.get('message')}); submit it again.")
+        return item_error(record["error"])
     response = record.get("response") or {}
     body = response.get("body") or {}
     if response.get("status_code") != 200:
@@ -161,49 +134,5 @@ def outcome_of_record(record: dict[str, Any]) -> Outcome:
     return reply_from_chat_body(body)
 
 
-def reply_from_chat_body(body: dict[str, Any]) -> Outcome:
-    """A chat-completion body as a RawReply; a JSON object answer is also parsed."""
-    choices = body.get("choices") or []
-    message = choices[0].get("message") or {} if choices else {}
-    if message.get("refusal"):
-        return BadModelOutput(f"The model refused this item: {message['refusal']}",
-                              raw_text=message["refusal"])
-    if not isinstance(message.get("content"), str):
-        return BadModelOutput("The batch reply for this item has no text; submit it again.")
-    usage = body.get("usage") or {}
-    return RawReply(text=message["content"], model=body.get("model", ""),
-                    input_tokens=usage.get("prompt_tokens") or 0,
-                    output_tokens=usage.get("completion_tokens") or 0,
-                    structured=json_object(message["content"]),
-                    stop_reason=stop_reason_of(choices[0].get("finish_reason")))
-
-
-def json_object(text: str) -> dict[str, Any] | None:
-    """The text as a JSON object, or None: the client validates (and repairs) either way."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def whole_batch_error(batch: Any) -> AIPMError:
-    """OpenAI rejected the file itself (validation): every item carries the reason."""
-    errors = (batch.errors.data or []) if batch.errors else []
-    reasons = "; ".join(f"line {e.line}: {e.message}" if e.line else str(e.message)
-                        for e in errors[:3]) or "no reason given"
-    return BadInput(f"OpenAI rejected the whole batch ({reasons}). Fix those rows and submit "
-                    "the batch again.")
-
-
-@contextmanager
-def openai_errors(model: str) -> Iterator[None]:
-    """SDK exceptions -> kit errors, using the OpenAI backend's own mapping."""
-    try:
-        yield
-    except openai.OpenAIError as err:
-        raise openai_error_to_kit(err, "openai", model) from err
-
-
 __all__ = ["batch_line", "collect", "outcomes_from_lines", "parse_output_line", "poll",
-           "submit"]
+           "reply_from_chat_body", "submit", "whole_batch_error"]

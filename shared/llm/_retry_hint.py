@@ -25,4 +25,12 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     return None
 
 
-__all__ = ["retry_after_seconds"]
+def after_retries(retries: int) -> str:
+    """How many times the SDK retried, in words for an error message ("" when it did not):
+    a message must not claim retries that AIPM_LLM_MAX_RETRIES=0 switched off."""
+    if retries <= 0:
+        return ""
+    return f" after {retries} {'retry' if retries == 1 else 'retries'}"
+
+
+__all__ = ["after_retries", "retry_after_seconds"]

@@ -33,10 +33,13 @@ from shared.llm.registry import (
 )
 from shared.llm.streaming import AsyncLLMStream, LLMStream
 from shared.llm.types import (
+    Backend,
+    BatchBackend,
     BatchItemResult,
     BatchJob,
     BatchRequest,
-    ChatBackend,
+    ChatParams,
+    EmbeddingBackend,
     EmbeddingResult,
     LLMResult,
     ModelId,
@@ -52,7 +55,7 @@ class LLMClient:
     """
 
     def __init__(self, settings: Settings, model: ModelId | str, *, product: str = "kit",
-                 api_key: str | None = None, backend: ChatBackend | None = None) -> None:
+                 api_key: str | None = None, backend: Backend | None = None) -> None:
         model_id = model if isinstance(model, ModelId) else parse_model_id(model)
         self.settings = settings
         self.provider = model_id.provider
@@ -99,8 +102,8 @@ class LLMClient:
         """Text deltas as they arrive; `.result` (tokens, cost) once the stream is read.
 
         Streams are never cached: a cached answer has nothing to stream, so use `complete`."""
-        chunks = self.backend.stream(self.model, to_messages(prompt), system=system,
-                                     max_tokens=max_tokens, temperature=temperature)
+        chunks = self.backend.chat.stream(self.model, _stream_params(prompt, system, max_tokens,
+                                                                     temperature))
         return LLMStream(self._recorder, operation, chunks)
 
     async def acomplete(self, prompt: Prompt, *, system: str | None = None,
@@ -133,8 +136,8 @@ class LLMClient:
     def astream(self, prompt: Prompt, *, system: str | None = None, max_tokens: int = 1024,
                 temperature: float = 0.0, operation: str = "stream") -> AsyncLLMStream:
         """`stream` on the SDK's async client (`async for delta in llm.astream(...)`)."""
-        chunks = self.backend.astream(self.model, to_messages(prompt), system=system,
-                                      max_tokens=max_tokens, temperature=temperature)
+        chunks = self.backend.chat.astream(self.model, _stream_params(prompt, system, max_tokens,
+                                                                      temperature))
         return AsyncLLMStream(self._recorder, operation, chunks)
 
     # -- many rows --------------------------------------------------------------------------
@@ -171,11 +174,12 @@ class LLMClient:
               operation: str = "embed") -> EmbeddingResult:
         """Vectors in input order (default model: the provider's, e.g. text-embedding-3-small)."""
         name = model or embedding_model_for(self.provider)
+        embeddings = self._embeddings()
         started = time.perf_counter()
         if not texts:
             return EmbeddingResult(vectors=[], provider=self.provider, model=name)
         try:
-            vectors, tokens = self.backend.embed(name, list(texts))
+            vectors, tokens = embeddings.embed(name, list(texts))
             if len(vectors) != len(texts):
                 raise BadModelOutput(f"{self.provider} returned {len(vectors)} vectors for "
                                      f"{len(texts)} texts; no vector can be trusted to match "
@@ -193,26 +197,40 @@ class LLMClient:
         """Send requests as one provider batch (half price, results within 24 h)."""
         if not requests:
             raise BadInput("A batch needs at least one request.")
-        return self._guarded("batch.submit", self.backend.submit_batch, self.model,
+        return self._guarded("batch.submit", self._batches().submit_batch, self.model,
                              list(requests))
 
     def poll_batch(self, job: BatchJob) -> BatchJob:
         """The job with its current status and counts."""
-        return self._guarded("batch.poll", self.backend.poll_batch, job)
+        return self._guarded("batch.poll", self._batches().poll_batch, job)
 
     def collect_batch(self, job: BatchJob, *,
                       schema: type[BaseModel] | None = None) -> list[BatchItemResult]:
         """Every item as a result (batch-discounted cost) or an error string; with `schema`,
         results are validated into `.parsed` (no repair turn: rerun failed rows instead)."""
-        outcomes = self._guarded("batch.collect", self.backend.collect_batch, job)
+        outcomes = self._guarded("batch.collect", self._batches().collect_batch, job)
         return [self._batch_item(custom_id, outcome, schema) for custom_id, outcome in outcomes]
 
     # -- internals ----------------------------------------------------------------------------
+    def _embeddings(self) -> EmbeddingBackend:
+        """The provider's embeddings capability, or BadInput naming the embedders that work."""
+        if self.backend.embeddings is None:
+            raise BadInput(f"{self.provider} has no embeddings API. Set AIPM_EMBEDDER=hashing "
+                           "(offline, the default), wordllama, openai or ollama in .env.")
+        return self.backend.embeddings
+
+    def _batches(self) -> BatchBackend:
+        """The provider's batch capability, or BadInput saying which providers have one."""
+        if self.backend.batches is None:
+            raise BadInput(f"{self.provider} has no batch API the kit speaks (OpenAI and "
+                           "Anthropic do). Use run_many for many rows instead.")
+        return self.backend.batches
+
     def _attempt(self, operation: str, request: ChatRequest,
                  schema: type[BaseModel] | None = None) -> LLMResult:
         started = time.perf_counter()
         try:
-            raw = self.backend.complete(self.model, request.messages, **request.options())
+            raw = self.backend.chat.complete(self.model, request)
         except AIPMError as err:
             self._recorder.error(operation, started, err)
             raise
@@ -222,7 +240,7 @@ class LLMClient:
                         schema: type[BaseModel] | None = None) -> LLMResult:
         started = time.perf_counter()
         try:
-            raw = await self.backend.acomplete(self.model, request.messages, **request.options())
+            raw = await self.backend.chat.acomplete(self.model, request)
         except AIPMError as err:
             self._recorder.error(operation, started, err)
             raise
@@ -280,6 +298,12 @@ class LLMClient:
         except (InvalidReply, ReplyCutOff) as bad:
             return BatchItemResult(custom_id=custom_id, error=f"{bad.code}: {bad.message}")
         return BatchItemResult(custom_id=custom_id, result=result)
+
+
+def _stream_params(prompt: Prompt, system: str | None, max_tokens: int,
+                   temperature: float) -> ChatParams:
+    return ChatParams(messages=to_messages(prompt), system=system, max_tokens=max_tokens,
+                      temperature=temperature)
 
 
 def get_llm(settings: Settings, product: str = "kit", model: str | None = None, *,

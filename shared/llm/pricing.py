@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from shared.providers import is_local
+
 log = logging.getLogger(__name__)
 _TABLE_PATH = Path(__file__).with_name("pricing.json")
 
@@ -47,7 +49,7 @@ def price_for(provider: str, model: str) -> ModelPrice | None:
     """The price of `provider:model`; dated snapshots ("gpt-4.1-mini-2025-04-14") match
     their family ("gpt-4.1-mini"). None when the table does not know the model."""
     table = pricing_table()
-    if provider in table.free_providers:
+    if provider in table.free_providers or is_local(provider):
         return ModelPrice(input=0.0, output=0.0)
     wanted = f"{provider}:{model}"
     if wanted in table.models:

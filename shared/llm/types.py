@@ -7,6 +7,7 @@ small class per wire format (OpenAI, Anthropic) that turns one request into one 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
@@ -104,10 +105,8 @@ class EmbeddingResult(BaseModel):
 
 
 class ChatParams(BaseModel):
-    """What one chat call sends, declared once for a single call (`ChatRequest`) and a batch item.
-
-    `options()` is the keyword form `ChatBackend.complete` takes after model and messages.
-    """
+    """What one chat call sends, declared once for a single call (`ChatRequest`), a stream and a
+    batch item; every backend capability takes it whole."""
 
     messages: list[Message]
     system: str | None = None
@@ -115,12 +114,6 @@ class ChatParams(BaseModel):
     temperature: float = 0.0
     json_schema: dict[str, Any] | None = None
     schema_name: str = "result"
-
-    def options(self) -> dict[str, Any]:
-        """Keyword arguments of `ChatBackend.complete` after model and messages."""
-        return {"system": self.system, "max_tokens": self.max_tokens,
-                "temperature": self.temperature, "json_schema": self.json_schema,
-                "schema_name": self.schema_name}
 
 
 class BatchRequest(ChatParams):
@@ -150,38 +143,44 @@ class BatchItemResult(BaseModel):
 
 
 class ChatBackend(Protocol):
-    """One wire format. Implementations configure the SDK's own retries and timeouts."""
+    """Chat over one wire format. Implementations configure the SDK's own retries and timeouts."""
 
-    provider: str
+    def complete(self, model: str, params: ChatParams) -> RawReply: ...
 
-    def complete(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float, json_schema: dict[str, Any] | None, schema_name: str,
-    ) -> RawReply: ...
+    async def acomplete(self, model: str, params: ChatParams) -> RawReply: ...
 
-    async def acomplete(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float, json_schema: dict[str, Any] | None, schema_name: str,
-    ) -> RawReply: ...
-
-    def stream(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float,
-    ) -> Iterator[str | RawReply]:
+    def stream(self, model: str, params: ChatParams) -> Iterator[str | RawReply]:
         """Yield text deltas, then exactly one final `RawReply` carrying the usage."""
         ...
 
-    def astream(
-        self, model: str, messages: list[Message], *, system: str | None, max_tokens: int,
-        temperature: float,
-    ) -> AsyncIterator[str | RawReply]: ...
+    def astream(self, model: str, params: ChatParams) -> AsyncIterator[str | RawReply]: ...
+
+
+class EmbeddingBackend(Protocol):
+    """Embeddings, for the providers that have an embeddings API."""
 
     def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors in input order and the input tokens billed."""
         ...
+
+
+class BatchBackend(Protocol):
+    """A provider's batch API (half price, results within 24 h)."""
 
     def submit_batch(self, model: str, requests: list[BatchRequest]) -> BatchJob: ...
 
     def poll_batch(self, job: BatchJob) -> BatchJob: ...
 
     def collect_batch(self, job: BatchJob) -> list[tuple[str, RawReply | AIPMError]]: ...
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What one provider can do: chat always; embeddings and batches only where it has them,
+    so a provider without an embeddings API lacks the capability instead of a method that
+    raises."""
+
+    provider: str
+    chat: ChatBackend
+    embeddings: EmbeddingBackend | None = None
+    batches: BatchBackend | None = None

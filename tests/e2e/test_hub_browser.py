@@ -16,7 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from shared.tracing import TraceRow, TraceStore
+from shared.ratings import rate_answer
+from shared.tracing import TraceRow, TraceStore, traced_operation
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -54,6 +55,10 @@ def hub_url(repo_root: Path, tmp_path: Path) -> Iterator[str]:
                               latency_ms=latency, input_tokens=300, output_tokens=40,
                               cost_usd=0.0002, status=status,
                               error="rate_limited" if status == "error" else None))
+    data_dir = Path(os.environ["AIPM_DATA_DIR"])
+    with traced_operation(data_dir, product="rag_search", operation="ask", engine="bm25") as row:
+        row.items = 5  # a keyless answer, rated by the person who asked
+    rate_answer(data_dir, row.trace_id or "", "up", "Found the refund rule")
     port = free_port()
     log = tmp_path / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", str(repo_root / "products" / "hub.py"),
@@ -95,6 +100,9 @@ def test_hub_home_and_ops_render_in_chromium(hub_url: str, tmp_path: Path) -> No
         page.wait_for_timeout(1500)  # let the charts draw before the screenshot
         assert_no_streamlit_exception(page, page_errors)
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "3"
+        page.get_by_text("Operations by product and engine").wait_for()
+        page.get_by_text("Answer ratings").wait_for()
+        page.get_by_text("Found the refund rule").wait_for()
         page.screenshot(path=str(tmp_path / "hub-ops.png"), full_page=True)
         browser.close()
 

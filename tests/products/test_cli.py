@@ -93,7 +93,7 @@ def test_doctor_openai_makes_a_real_one_token_call(fake_provider: FakeProvider) 
     assert (report["provider"], report["model"], report["engine"]) == (
         "openai", "openai:gpt-4.1-mini", "llm")
     assert check_named(report, "LLM call")["ok"] is True
-    assert check_named(report, "OPENAI_API_KEY")["detail"] == "set"
+    assert check_named(report, "OPENAI_API_KEY")["detail"].startswith("set (used by openai")
     assert [r["model"] for r in fake_provider.requests] == ["gpt-4.1-mini"]
 
 
@@ -167,7 +167,7 @@ def test_ops_json_sums_recorded_calls(tmp_path: Path) -> None:
 
 def test_ops_human_output_empty_state() -> None:
     result = invoke("ops")
-    assert result.exit_code == 0 and "No LLM calls recorded yet" in result.stdout
+    assert result.exit_code == 0 and "Nothing recorded yet" in result.stdout
 
 
 def test_kit_error_is_one_line_on_stderr_and_exit_1() -> None:
@@ -237,19 +237,62 @@ def test_ops_human_output_shows_sub_cent_costs(tmp_path: Path) -> None:
     assert format_usd(0.0005) == "$0.0005" and format_usd(2.5) == "$2.5000"
 
 
-def test_doctor_call_does_not_retry(fake_provider: FakeProvider) -> None:
-    # With the SDK's retries a stuck host kept `aipm doctor` silent for three minutes.
+def test_doctor_retries_a_blip_as_the_products_do(fake_provider: FakeProvider) -> None:
     fake_provider.queue_faults("500")
-    env = {"AIPM_PROVIDER": "ollama", "OLLAMA_HOST": fake_provider.url}
+    env = {"AIPM_PROVIDER": "ollama", "OLLAMA_HOST": fake_provider.url,
+           "AIPM_LLM_MAX_RETRIES": "1"}
     code, report = doctor_json(env)
-    assert code == 1 and "server error (500)" in check_named(report, "LLM call")["detail"]
-    assert len(fake_provider.requests) == 1
+    assert code == 0 and check_named(report, "LLM call")["ok"] is True
+    assert len(fake_provider.requests) == 2
+
+
+def test_doctor_says_how_many_retries_it_made(fake_provider: FakeProvider) -> None:
+    fake_provider.queue_faults("500", "500")
+    env = {"AIPM_PROVIDER": "ollama", "OLLAMA_HOST": fake_provider.url,
+           "AIPM_LLM_MAX_RETRIES": "1"}
+    code, report = doctor_json(env)
+    detail = check_named(report, "LLM call")["detail"]
+    assert code == 1 and "server error (500) after 1 retry" in detail
+    assert len(fake_provider.requests) == 2
+
+
+def test_doctor_with_retries_off_claims_no_retries(fake_provider: FakeProvider) -> None:
+    fake_provider.queue_faults("500")
+    env = {"AIPM_PROVIDER": "ollama", "OLLAMA_HOST": fake_provider.url,
+           "AIPM_LLM_MAX_RETRIES": "0"}
+    code, report = doctor_json(env)
+    detail = check_named(report, "LLM call")["detail"]
+    assert code == 1 and "server error (500)" in detail and "retr" not in detail
 
 
 def test_doctor_caps_the_default_timeout_but_keeps_an_explicit_one() -> None:
     assert fail_fast(load_settings()).llm_timeout_s == DOCTOR_TIMEOUT_S
     assert fail_fast(load_settings(llm_timeout_s=90.0)).llm_timeout_s == 90.0
-    assert fail_fast(load_settings(llm_max_retries=5)).llm_max_retries == 0
+    assert fail_fast(load_settings(llm_max_retries=5)).llm_max_retries == 5
+
+
+def test_an_unset_key_is_a_neutral_line_not_a_tick() -> None:
+    code, report = doctor_json()
+    line = check_named(report, "ANTHROPIC_API_KEY")
+    assert code == 0 and line["state"] == "info" and "only needed for anthropic" in line["detail"]
+    human = invoke("doctor", env={"COLUMNS": "200"}).stdout
+    key_line = next(row for row in human.splitlines() if "ANTHROPIC_API_KEY" in row)
+    assert "✓" not in key_line and "–" in key_line
+    assert "not set and not needed" in human
+
+
+def test_a_key_the_chosen_provider_needs_fails() -> None:
+    code, report = doctor_json({"AIPM_PROVIDER": "anthropic"})
+    line = check_named(report, "ANTHROPIC_API_KEY")
+    assert code == 1 and line["state"] == "fail" and "AIPM_PROVIDER=anthropic" in line["detail"]
+
+
+def test_settings_line_names_dotenv_only_when_it_exists(tmp_path: Path) -> None:
+    _, report = doctor_json()
+    assert "no .env file" in check_named(report, "settings")["detail"]
+    (tmp_path / ".env").write_text("AIPM_EMBEDDER=hashing\n")
+    _, report = doctor_json()
+    assert check_named(report, "settings")["detail"].endswith(f"{tmp_path / '.env'}.")
 
 
 @pytest.mark.parametrize("command", ["serve", "hub"])
@@ -261,8 +304,9 @@ def test_busy_port_is_one_line_not_a_server_log(command: str) -> None:
         result = invoke(command, "--port", str(port))
     assert result.exit_code == 1
     assert result.stderr == (f"Error: Cannot listen on 127.0.0.1:{port} (Address already in "
-                             "use). Stop what is using that port, or pass --port with another "
-                             "number.\n")
+                             "use). Stop what is using that port, or pick another one: `--port "
+                             "8600` on the command, or `make demo PORT=8600` / `make serve "
+                             "PORT=8600`.\n")
 
 
 def test_unbuilt_product_command_says_not_built(monkeypatch: pytest.MonkeyPatch) -> None:

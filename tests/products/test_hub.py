@@ -81,7 +81,7 @@ def test_available_product_gets_a_page(
 def test_ops_empty_state() -> None:
     app = run_hub("hub_pages/ops.py")
     assert [t.value for t in app.title] == ["Ops"]
-    assert "No LLM calls recorded yet" in app.info[0].value
+    assert "Nothing recorded yet" in app.info[0].value
     assert not app.metric
 
 

@@ -15,9 +15,9 @@ from pydantic import BaseModel
 from shared.config import load_settings
 from shared.errors import AIPMError, BadInput, BadModelOutput, ProviderUnreachable, RateLimited
 from shared.llm import _anthropic_batch, _batch_ids, _openai_batch, get_llm
-from shared.llm._anthropic import AnthropicBackend
-from shared.llm._openai import openai_backend
-from shared.llm.types import BatchJob, BatchRequest, ChatBackend, Message, RawReply
+from shared.llm._openai_errors import whole_batch_error
+from shared.llm.registry import build_backend
+from shared.llm.types import BatchBackend, BatchJob, BatchRequest, Message, RawReply
 from shared.testing.fake_provider import FakeProvider
 
 SCHEMA = {"type": "object", "title": "Theme",
@@ -51,22 +51,27 @@ def fake() -> Iterator[FakeProvider]:
         yield server
 
 
-def anthropic_of(fake: FakeProvider) -> AnthropicBackend:
-    return AnthropicBackend(load_settings(
+def anthropic_of(fake: FakeProvider) -> BatchBackend:
+    batches = build_backend("anthropic", load_settings(
         provider="anthropic", anthropic_api_key="test-key",
-        anthropic_base_url=fake.anthropic_base_url, llm_timeout_s=1.0, llm_max_retries=0))
+        anthropic_base_url=fake.anthropic_base_url, llm_timeout_s=1.0,
+        llm_max_retries=0)).batches
+    assert batches is not None
+    return batches
 
 
-def openai_of(fake: FakeProvider) -> ChatBackend:
-    return openai_backend(load_settings(
+def openai_of(fake: FakeProvider) -> BatchBackend:
+    batches = build_backend("openai", load_settings(
         provider="openai", openai_api_key="test-key", openai_base_url=fake.openai_base_url,
-        llm_timeout_s=1.0, llm_max_retries=0))
+        llm_timeout_s=1.0, llm_max_retries=0)).batches
+    assert batches is not None
+    return batches
 
 
 BACKENDS = {"anthropic": (anthropic_of, "claude-haiku-4-5"), "openai": (openai_of, "gpt-4.1-mini")}
 
 
-def run_to_completion(backend: ChatBackend, model: str,
+def run_to_completion(backend: BatchBackend, model: str,
                       requests: list[BatchRequest]) -> tuple[list[str], dict[str, Any]]:
     """submit -> poll (in progress) -> poll (completed) -> collect, persisting the job as JSON."""
     job = backend.submit_batch(model, requests)
@@ -225,7 +230,7 @@ def test_a_failed_openai_batch_gives_every_row_the_reason() -> None:
         "completion_window": "24h", "created_at": 1, "input_file_id": "file-1",
         "status": "failed", "errors": {"object": "list", "data": [
             {"code": "invalid_json_line", "line": 3, "message": "Line 3 is not valid JSON."}]}})
-    error = _openai_batch.whole_batch_error(batch)
+    error = whole_batch_error(batch)
     assert isinstance(error, BadInput) and "line 3: Line 3 is not valid JSON." in str(error)
 
 

@@ -1,8 +1,9 @@
 """Every fault the fake injects becomes a typed kit error a person can act on (or is retried).
 
-Retries are the SDK's own (`max_retries=1` here). A truncated body is reported as
-ProviderUnreachable: the reply broke off in transit, so it says nothing about the model's
-output, and "try again" is the right advice.
+Retries are the SDK's own (`max_retries=1` here). A truncated body is retried like a 5xx (the
+kit's HTTP transport turns it into a transport error the SDK retries), and once retries are
+spent it is ProviderUnreachable: the reply broke off in transit, so it says nothing about the
+model's output, and "try again" is the right advice.
 """
 
 from __future__ import annotations
@@ -86,11 +87,33 @@ def test_a_closed_port_is_provider_unreachable(settings: Settings) -> None:
         get_llm(closed).complete("hello")
 
 
-def test_a_truncated_body_is_provider_unreachable(llm: LLMClient,
-                                                  fake_provider: FakeProvider) -> None:
+def test_a_truncated_body_once_is_retried_like_a_5xx(llm: LLMClient,
+                                                     fake_provider: FakeProvider) -> None:
     fake_provider.queue_faults("truncated")
-    with pytest.raises(ProviderUnreachable, match="incomplete reply"):
+    assert llm.complete("hello").text.startswith("Fake reply")
+    assert len(chat_requests(fake_provider)) == 2
+
+
+def test_a_persistently_truncated_body_is_provider_unreachable(
+        llm: LLMClient, fake_provider: FakeProvider) -> None:
+    fake_provider.queue_faults("truncated", "truncated")
+    with pytest.raises(ProviderUnreachable, match="incomplete reply after 1 retry"):
         llm.complete("hello")
+
+
+def test_a_truncated_body_is_retried_on_the_async_client_too(
+        llm: LLMClient, fake_provider: FakeProvider) -> None:
+    fake_provider.queue_faults("truncated")
+    assert asyncio.run(llm.acomplete("hello")).text.startswith("Fake reply")
+
+
+def test_with_retries_off_the_message_claims_none(settings: Settings,
+                                                  fake_provider: FakeProvider) -> None:
+    llm = get_llm(settings.model_copy(update={"llm_max_retries": 0}))
+    fake_provider.queue_faults("500")
+    with pytest.raises(ProviderUnreachable) as caught:
+        llm.complete("hello")
+    assert "retr" not in caught.value.message
 
 
 @pytest.mark.parametrize(("fault", "error"), [
@@ -109,7 +132,7 @@ def test_async_faults_are_typed_too(llm: LLMClient, fake_provider: FakeProvider)
     fake_provider.queue_faults("401")
     with pytest.raises(BadKey):
         asyncio.run(llm.acomplete("hello"))
-    fake_provider.queue_faults("truncated")
+    fake_provider.queue_faults("truncated", "truncated")
     with pytest.raises(ProviderUnreachable):
         asyncio.run(llm.acomplete("hello"))
 

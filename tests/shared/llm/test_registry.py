@@ -7,8 +7,8 @@ import pytest
 from shared.config import load_settings
 from shared.errors import BadInput, MissingKey
 from shared.llm import PROVIDERS, LLMClient, get_llm, parse_model_id
-from shared.llm._anthropic import AnthropicBackend
-from shared.llm._openai import OpenAIBackend, ollama_base_url
+from shared.llm._anthropic import AnthropicChat
+from shared.llm._openai import OpenAIChat, ollama_base_url
 from shared.llm.registry import build_backend
 from shared.testing.fake_provider import FakeProvider
 from tests.shared.llm.helpers import chat_requests, fake_settings
@@ -36,9 +36,13 @@ def test_parse_model_id_takes_a_default_provider_or_explains_the_form() -> None:
 def test_every_provider_builds_its_wire_format() -> None:
     settings = load_settings(openai_api_key="k", anthropic_api_key="k",
                              openai_base_url="http://127.0.0.1:9/v1")
-    kinds = {name: type(build_backend(name, settings)) for name in PROVIDERS}
-    assert kinds == {"openai": OpenAIBackend, "openai-compatible": OpenAIBackend,
-                     "ollama": OpenAIBackend, "anthropic": AnthropicBackend}
+    kinds = {name: type(build_backend(name, settings).chat) for name in PROVIDERS}
+    assert kinds == {"openai": OpenAIChat, "openai-compatible": OpenAIChat,
+                     "ollama": OpenAIChat, "anthropic": AnthropicChat}
+    capabilities = {name: (backend.embeddings is not None, backend.batches is not None)
+                    for name in PROVIDERS if (backend := build_backend(name, settings))}
+    assert capabilities == {"openai": (True, True), "openai-compatible": (True, False),
+                            "ollama": (True, False), "anthropic": (False, True)}
     assert build_backend("openai-compatible", settings).provider == "openai-compatible"
 
 
@@ -104,8 +108,8 @@ def test_a_model_override_picks_its_own_provider(fake_provider: FakeProvider) ->
                              openai_base_url=fake_provider.openai_base_url)
     assert settings.resolved_provider == "openai"
     llm = get_llm(settings, model="anthropic:claude-sonnet-4-5")
-    assert (llm.provider, llm.model, type(llm.backend)) == (
-        "anthropic", "claude-sonnet-4-5", AnthropicBackend)
+    assert (llm.provider, llm.model, type(llm.backend.chat)) == (
+        "anthropic", "claude-sonnet-4-5", AnthropicChat)
     assert get_llm(settings, model="gpt-4.1").model == "gpt-4.1"  # bare: configured provider
 
 
@@ -116,17 +120,17 @@ def test_an_explicit_key_argument_wins_over_settings(fake_provider: FakeProvider
 
 
 def test_an_unknown_provider_lists_the_known_ones() -> None:
-    with pytest.raises(BadInput, match="anthropic, ollama, openai, openai-compatible"):
+    with pytest.raises(BadInput, match="openai, anthropic, ollama, openai-compatible"):
         get_llm(load_settings(openai_api_key="k"), model="mistral:large")
 
 
 def test_sdk_clients_are_built_once_per_client(fake_provider: FakeProvider) -> None:
     llm = get_llm(fake_settings(fake_provider))
     backend = llm.backend
-    assert isinstance(backend, OpenAIBackend)
-    sdk_client = backend._client
+    assert isinstance(backend.chat, OpenAIChat)
+    sdk_client = backend.chat.sdk.client
     llm.complete("one")
     llm.complete("two")
-    assert llm.backend is backend and backend._client is sdk_client
+    assert llm.backend is backend and backend.chat.sdk.client is sdk_client
     assert str(sdk_client.base_url).rstrip("/") == fake_provider.openai_base_url
     assert (sdk_client.max_retries, sdk_client.timeout) == (1, 1.0)
