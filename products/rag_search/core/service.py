@@ -34,6 +34,7 @@ from shared.llm import LLMClient, get_llm
 from shared.vectorstore import CollectionInfo, open_vector_store
 
 MAX_CLIENTS = 4
+MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems store
 _clients: dict[tuple[object, ...], LLMClient] = {}
 _clients_lock = threading.Lock()
 
@@ -134,7 +135,11 @@ def safe_upload_name(name: str) -> str:
     """
     plain = PurePosixPath(name.replace("\\", "/")).name.strip()
     if not plain or plain.startswith(".") or "\x00" in plain:
-        raise BadInput(f"'{name}' is not a usable file name. Rename the file (e.g. guide.md) "
+        raise BadInput(f"'{name[:80]}' is not a usable file name. Rename the file (e.g. "
+                       "guide.md) and upload it again.")
+    if len(plain.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise BadInput(f"The file name '{plain[:40]}…' is too long ({len(plain)} characters; "
+                       f"file systems store at most {MAX_NAME_BYTES} bytes). Rename the file "
                        "and upload it again.")
     return plain
 
@@ -160,8 +165,32 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
     for name, data in files:  # every name and size first: a bad one saves nothing at all
         safe_upload_name(name)
         check_size(name, len(data), upload_limit_bytes(settings))
+    previous = _previous_versions(settings, collection, files)
     saved = [save_upload(settings, collection, name, data) for name, data in files]
-    return ingest_paths(settings, saved, collection=collection, progress=progress)
+    report = ingest_paths(settings, saved, collection=collection, progress=progress)
+    _undo_skipped_saves(saved, report, previous)
+    return report
+
+
+def _previous_versions(settings: Settings, collection: str,
+                       files: Sequence[tuple[str, bytes]]) -> dict[str, bytes]:
+    """The bytes of uploads about to be overwritten, to put back if the new version is bad."""
+    folder = uploads_folder(settings, collection)
+    targets = [folder / safe_upload_name(name) for name, _ in files]
+    return {target.name: target.read_bytes() for target in targets if target.is_file()}
+
+
+def _undo_skipped_saves(saved: Sequence[Path], report: IngestReport,
+                        previous: Mapping[str, bytes]) -> None:
+    """A skipped upload is not kept: the file it replaced comes back, or it is removed."""
+    skipped = {entry.path for entry in report.files_skipped}
+    for path in saved:
+        if path.name not in skipped:
+            continue
+        if path.name in previous:
+            path.write_bytes(previous[path.name])
+        else:
+            path.unlink(missing_ok=True)
 
 
 __all__ = [
