@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.errors import BadInput
@@ -44,11 +44,22 @@ class Settings(BaseSettings):
     embedder: str = Field("hashing", validation_alias=_env("AIPM_EMBEDDER"))
     chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT"))
+    chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("AIPM_API_TOKEN"))
     max_upload_mb: float = Field(25.0, validation_alias=_env("AIPM_MAX_UPLOAD_MB"))
     llm_timeout_s: float = Field(60.0, validation_alias=_env("AIPM_LLM_TIMEOUT"))
     llm_max_retries: int = Field(2, validation_alias=_env("AIPM_LLM_MAX_RETRIES"))
     llm_concurrency: int = Field(8, validation_alias=_env("AIPM_LLM_CONCURRENCY"))
+    cache: Literal["on", "off"] = Field("on", validation_alias=_env("AIPM_CACHE"))
+
+    @field_validator("api_token", "openai_api_key", "anthropic_api_key", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        """`AIPM_API_TOKEN=` as `.env.example` ships it means "no token", never an empty one,
+        so every check (auth, the exposed-API guard, provider choice) sees the same thing."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def resolved_provider(self) -> str:
