@@ -41,9 +41,9 @@ def build_client(settings: Settings) -> ClientAPI:
 
 def embedded_path(settings: Settings) -> Path:
     """`<data_dir>/chroma`, created; a data dir that cannot be made is BadInput, not a trace."""
-    path = settings.data_dir / "chroma"
+    path = settings.data_path("chroma")  # the data dir itself is created owner-only
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(exist_ok=True)
     except OSError as exc:
         raise BadInput(f"Cannot create the vector store folder {path}: {exc.strerror}. Set "
                        "AIPM_DATA_DIR to a folder you can write to.") from exc

@@ -94,8 +94,11 @@ class Settings(BaseSettings):
 
     def data_path(self, *parts: str) -> Path:
         """A path inside the data dir, creating the parent folders on first use."""
+        from shared._private import private_dir
+
         path = self.data_dir.joinpath(*parts)
         try:
+            private_dir(self.data_dir)
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise BadInput(f"Cannot create the data folder {path.parent} ({err.strerror or err}). "

@@ -27,6 +27,7 @@ from products.rag_search.core.models import (
     SearchResponse,
 )
 from products.rag_search.core.retrieval import search
+from shared._private import write_private
 from shared.config import Settings
 from shared.documents import check_size, upload_limit_bytes
 from shared.errors import BadInput, NotFound
@@ -151,7 +152,7 @@ def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> 
     target = (folder / safe_upload_name(name)).resolve()
     if target.parent != folder:  # belt and braces: safe_upload_name already strips paths
         raise BadInput(f"'{name}' would be saved outside the uploads folder; refused.")
-    target.write_bytes(data)
+    write_private(target, data)
     return target
 
 
@@ -188,7 +189,7 @@ def _undo_skipped_saves(saved: Sequence[Path], report: IngestReport,
         if path.name not in skipped:
             continue
         if path.name in previous:
-            path.write_bytes(previous[path.name])
+            write_private(path, previous[path.name])
         else:
             path.unlink(missing_ok=True)
 

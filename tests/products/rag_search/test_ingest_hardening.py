@@ -114,3 +114,9 @@ def test_an_existing_collection_is_kept_when_a_later_ingest_adds_nothing() -> No
     upload(client, [("good.pdf", GOOD_PDF)], collection="stays")
     upload(client, [("bad.pdf", b"%PDF-1.4 garbage")], collection="stays")
     assert "stays" in collection_names(client)
+
+
+def test_uploaded_files_are_owner_only() -> None:
+    client = client_for(load_settings())
+    upload(client, [("good.pdf", GOOD_PDF)], collection="private")
+    assert (uploads_folder("private") / "good.pdf").stat().st_mode & 0o777 == 0o600
