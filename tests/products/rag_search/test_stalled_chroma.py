@@ -122,7 +122,8 @@ def test_api_answers_503_when_the_server_pauses_mid_request(
 
     monkeypatch.setattr(shared._chroma, "check_server_answers", heartbeat_then_pause)
     client = TestClient(create_app(settings, products=[get_product("rag")]),
-                        headers={"X-AIPM-Client": "tests"}, raise_server_exceptions=False)
+                        base_url="http://127.0.0.1", headers={"X-AIPM-Client": "tests"},
+                        raise_server_exceptions=False)
     with resumed_after(process, port):
         response = client.post("/v1/rag/search", json={"query": "refunds",
                                                        "collection": "paused-api"})
