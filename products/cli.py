@@ -102,6 +102,8 @@ def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] =
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for the API.")] = 8000,
+    insecure: Annotated[bool, typer.Option(
+        "--insecure", help="Allow a non-loopback --host without AIPM_API_TOKEN.")] = False,
 ) -> None:
     """Run the FastAPI app (docs at /docs) with uvicorn."""
     import uvicorn
@@ -110,17 +112,22 @@ def serve(
     from shared.config import load_settings
 
     settings = load_settings()
+    refuse_if_exposed(host, settings, insecure=insecure)
     require_free_port(host, port)
-    warn_if_exposed(host, settings)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings, allowed_hosts=[host]), host=host, port=port)
 
 
-def warn_if_exposed(host: str, settings: Any) -> None:
-    """Binding beyond loopback with no AIPM_API_TOKEN lets anyone on the network spend your key."""
+def refuse_if_exposed(host: str, settings: Any, *, insecure: bool = False) -> None:
+    """Binding beyond loopback with no AIPM_API_TOKEN lets anyone on the network spend your
+    key and plant documents: refused, unless `--insecure` says the user means it."""
     if host in LOOPBACK_HOSTS or settings.api_token is not None:
         return
-    typer.echo(f"Warning: the API listens on {host} with no AIPM_API_TOKEN: anyone who can reach "
-               "this machine can call it (and spend your LLM key). Set AIPM_API_TOKEN.", err=True)
+    if not insecure:
+        raise BadInput(f"Refusing to serve on {host} without AIPM_API_TOKEN: anyone who can "
+                       "reach this machine could call the API. Set AIPM_API_TOKEN, use --host "
+                       "127.0.0.1, or add --insecure if you really mean an open API.")
+    typer.echo(f"Warning: the API listens on {host} with no AIPM_API_TOKEN (--insecure): anyone "
+               "who can reach this machine can call it and spend your LLM key.", err=True)
 
 
 def version(json_output: JsonFlag = False) -> None:

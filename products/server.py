@@ -20,6 +20,7 @@ from products import PRODUCTS, ProductSpec, available_products, kit_version, loa
 from products.doctor import run_doctor
 from products.ops import build_ops_report
 from products.server_errors import UploadLimitMiddleware, install_error_handlers, unauthorized
+from products.server_guard import LocalOriginGuard, reject_lone_surrogates
 from shared.config import Settings, load_settings
 from shared.ratings import (
     MAX_COMMENT_CHARS,
@@ -128,9 +129,13 @@ def health(settings: SettingsDep) -> dict[str, str | None]:
 
 
 def create_app(
-    settings: Settings | None = None, products: Iterable[ProductSpec] | None = None
+    settings: Settings | None = None, products: Iterable[ProductSpec] | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
-    """Build the app; `products` defaults to every available product in the registry."""
+    """Build the app; `products` defaults to every available product in the registry.
+
+    `allowed_hosts`: host names (besides localhost and IP addresses) the API answers to when
+    no AIPM_API_TOKEN is set; `aipm serve --host NAME` passes NAME (see `server_guard`)."""
     settings = settings or load_settings()
     # FastAPIOffline serves Swagger UI and ReDoc from files in its wheel, not a CDN, so /docs
     # works on a plane or behind a proxy.
@@ -139,8 +144,10 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, max_mb=settings.max_upload_mb)
+    if settings.api_token is None:
+        app.add_middleware(LocalOriginGuard, allowed_hosts=allowed_hosts)
     app.add_api_route("/health", health, methods=["GET"], tags=["platform"])
-    auth = [Depends(require_token)]
+    auth = [Depends(require_token), Depends(reject_lone_surrogates)]
     app.include_router(platform_router, prefix="/v1", dependencies=auth)
     app.state.mounted_products = {}
     for spec in available_products() if products is None else products:

@@ -7,6 +7,7 @@ Kept apart from `vectorstore.py` so that module reads as the store's behaviour, 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-SERVER_CHECK_TIMEOUT_S = 5.0  # a healthy server answers a heartbeat in milliseconds
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
 
 
@@ -35,42 +35,70 @@ def build_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.vector_store_mode == "server":
         check_server_answers(settings)
-        with chroma_errors(settings):
-            try:
-                return chromadb.HttpClient(host=str(settings.chroma_host),
-                                           port=settings.chroma_port, settings=chroma_settings)
-            except ValueError as exc:  # what HttpClient raises when its heartbeat fails
-                raise unreachable(settings) from exc
+        return _http_client(settings, chroma_settings)
     return chromadb.PersistentClient(path=str(embedded_path(settings)), settings=chroma_settings)
 
 
 def embedded_path(settings: Settings) -> Path:
     """`<data_dir>/chroma`, created; a data dir that cannot be made is BadInput, not a trace."""
-    path = settings.data_dir / "chroma"
+    path = settings.data_path("chroma")  # the data dir itself is created owner-only
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(exist_ok=True)
     except OSError as exc:
         raise BadInput(f"Cannot create the vector store folder {path}: {exc.strerror}. Set "
                        "AIPM_DATA_DIR to a folder you can write to.") from exc
     return path
 
 
-def check_server_answers(settings: Settings) -> None:
-    """One heartbeat with a deadline before chromadb's client, whose HTTP calls have none.
+def _http_client(settings: Settings, chroma_settings: Any) -> ClientAPI:
+    """One chromadb HttpClient per server and deadline, every HTTP call bounded by CHROMA_TIMEOUT.
 
-    chromadb builds its httpx session with `timeout=None`, so a port that accepts connections
-    and never answers (a stuck server, the wrong service) would hang `aipm doctor` forever.
+    chromadb builds its httpx session with `timeout=None` and has no setting for it, so a
+    server that stops answering once connected (paused, overloaded, half-dead) hung an ingest
+    forever. The deadline is set on the session right after the client is built; the client is
+    then reused, so later requests skip the constructor's own unbounded calls (it asks the
+    server who you are) and no longer leak one chromadb System per request.
     """
+    key = (str(settings.chroma_host), settings.chroma_port, settings.chroma_timeout_s)
+    with _http_clients_lock:
+        if key not in _http_clients:
+            _http_clients[key] = _new_http_client(settings, chroma_settings)
+        return _http_clients[key]
+
+
+_http_clients: dict[tuple[str, int, float], ClientAPI] = {}
+_http_clients_lock = threading.Lock()
+
+
+def _new_http_client(settings: Settings, chroma_settings: Any) -> ClientAPI:
+    import chromadb
+    import httpx
+
+    with chroma_errors(settings):
+        try:
+            client = chromadb.HttpClient(host=str(settings.chroma_host),
+                                         port=settings.chroma_port, settings=chroma_settings)
+        except ValueError as exc:  # what HttpClient raises when its heartbeat fails
+            raise unreachable(settings) from exc
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):  # chromadb moved it: fail loudly, never hang
+        raise RuntimeError("chromadb's HTTP client changed shape: cannot apply CHROMA_TIMEOUT.")
+    session.timeout = httpx.Timeout(settings.chroma_timeout_s)
+    return client
+
+
+def check_server_answers(settings: Settings) -> None:
+    """One heartbeat with a deadline (CHROMA_TIMEOUT) before chromadb's client is built, so a
+    port that accepts connections and never answers fails here with a clear reason."""
     import httpx
     from chromadb.api.base_http_client import BaseHTTPClient
 
     url = BaseHTTPClient.resolve_url(str(settings.chroma_host), False, "/api/v2",
                                      settings.chroma_port) + "/heartbeat"
     try:
-        httpx.get(url, timeout=SERVER_CHECK_TIMEOUT_S).raise_for_status()
+        httpx.get(url, timeout=settings.chroma_timeout_s).raise_for_status()
     except httpx.TimeoutException as exc:
-        raise unreachable(settings, f"did not answer within {SERVER_CHECK_TIMEOUT_S:g} s") \
-            from exc
+        raise timed_out(settings) from exc
     except httpx.HTTPStatusError as exc:
         raise unreachable(settings, f"answered HTTP {exc.response.status_code} to a Chroma "
                                     "heartbeat, so it is not a Chroma server") from exc
@@ -89,6 +117,11 @@ def unreachable(settings: Settings, why: str = "") -> ProviderUnreachable:
     )
 
 
+def timed_out(settings: Settings) -> ProviderUnreachable:
+    return unreachable(settings, f"did not answer within {settings.chroma_timeout_s:g} s; "
+                                 "raise CHROMA_TIMEOUT if it is just slow")
+
+
 @contextmanager
 def chroma_errors(settings: Settings) -> Iterator[None]:
     """Connection failures become ProviderUnreachable; Chroma's argument checks become BadInput."""
@@ -97,6 +130,8 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
 
     try:
         yield
+    except httpx.TimeoutException as exc:
+        raise timed_out(settings) from exc
     except (httpx.TransportError, ConnectionError) as exc:
         raise unreachable(settings) from exc
     except (InvalidArgumentError, ValueError) as exc:  # Chroma validates filters with ValueError

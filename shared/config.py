@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     embedder: str = Field("hashing", validation_alias=_env("AIPM_EMBEDDER"))
     chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT"))
+    chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("AIPM_API_TOKEN"))
     max_upload_mb: float = Field(25.0, validation_alias=_env("AIPM_MAX_UPLOAD_MB"))
     llm_timeout_s: float = Field(60.0, validation_alias=_env("AIPM_LLM_TIMEOUT"))
@@ -103,6 +104,17 @@ class Settings(BaseSettings):
         copy._provider_env = {**self._provider_env, **values}
         return copy
 
+    cache: Literal["on", "off"] = Field("on", validation_alias=_env("AIPM_CACHE"))
+
+    @field_validator("api_token", "openai_api_key", "anthropic_api_key", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        """`AIPM_API_TOKEN=` as `.env.example` ships it means "no token", never an empty one,
+        so every check (auth, the exposed-API guard, provider choice) sees the same thing."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def resolved_provider(self) -> str:
         """The provider in use: `auto` becomes the first registered provider whose key is set
@@ -136,8 +148,11 @@ class Settings(BaseSettings):
 
     def data_path(self, *parts: str) -> Path:
         """A path inside the data dir, creating the parent folders on first use."""
+        from shared._private import private_dir
+
         path = self.data_dir.joinpath(*parts)
         try:
+            private_dir(self.data_dir)
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise BadInput(f"Cannot create the data folder {path.parent} ({err.strerror or err}). "

@@ -4,14 +4,21 @@ A bad file is a `BadInput` subclass whose message names the file and says what t
 (damaged, password-protected, image-only, empty, binary, unsupported, too large), never a
 stack trace and never silently empty text. Uploads (`load_bytes`) use the same loaders as
 files on disk and write nothing anywhere: every loader reads from bytes in memory.
+
+The loaders parse untrusted bytes with third-party parsers, whose failure modes on forged
+input are open-ended; `_load` turns any exception a loader lets through into a per-file
+`CorruptFile` naming the exception (and logs the traceback), so one bad file never stops a
+batch. The work a file may cause is bounded by `shared._loaders.limits`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 
 from shared._loaders import load_docx, load_html, load_markdown, load_pdf, load_text
+from shared._loaders.limits import MAX_TEXT_CHARS, TooMuchContent, check_text_size
 from shared._loaders.model import (
     CorruptFile,
     Document,
@@ -26,6 +33,7 @@ from shared.config import Settings
 from shared.errors import BadInput, TooLarge
 
 MB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 Loader = Callable[[str, bytes], Document]
 LOADERS: dict[str, Loader] = {
@@ -94,7 +102,16 @@ def _load(loader: Loader, name: str, data: bytes) -> Document:
     if not data:
         raise EmptyFile(f"{name} is empty (0 bytes). Check that it finished downloading or "
                         "saving, then try again.")
-    return loader(name, data)
+    try:
+        document = loader(name, data)
+    except BadInput:
+        raise
+    except Exception as exc:  # a parser's unforeseen failure on forged bytes: skip this file
+        log.warning("Could not read %s", name, exc_info=exc)
+        raise CorruptFile(f"{name} could not be read ({type(exc).__name__}: {str(exc)[:120]}). "
+                          "It looks damaged; re-export or re-download it and try again.") from exc
+    check_text_size(name, sum(len(section.text) for section in document.sections))
+    return document
 
 
 def upload_limit_bytes(settings: Settings) -> int:
@@ -111,6 +128,7 @@ def check_size(name: str, size: int, max_bytes: int | None) -> None:
 
 __all__ = [
     "LOADERS",
+    "MAX_TEXT_CHARS",
     "SUPPORTED_SUFFIXES",
     "CorruptFile",
     "Document",
@@ -119,6 +137,7 @@ __all__ = [
     "NoTextLayer",
     "NotText",
     "Section",
+    "TooMuchContent",
     "UnsupportedFormat",
     "check_size",
     "iter_documents",

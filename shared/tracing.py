@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from shared._private import private_file
 from shared.privacy import redact_pii
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ class TraceStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)
         self._lock = threading.Lock()
         # One long-lived writer: opening a connection per row made SQLite checkpoint and delete
         # the WAL on every close, ~2 ms a row (measured in benchmarks/llm_client.py).

@@ -17,7 +17,7 @@ from tests.leftovers import kill_all, leftover_processes, mark_this_session
 PROVIDER_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
     "AIPM_PROVIDER", "AIPM_MODEL", "OLLAMA_HOST", "AIPM_EMBEDDER", "CHROMA_HOST",
-    "CHROMA_PORT", "AIPM_API_TOKEN", "AIPM_DATA_DIR",
+    "CHROMA_PORT", "AIPM_API_TOKEN", "AIPM_DATA_DIR", "CHROMA_TIMEOUT", "AIPM_CACHE",
 )
 
 # Set before any test module imports chromadb or streamlit, so neither phones home.

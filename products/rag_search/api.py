@@ -10,13 +10,14 @@ plain functions (and a sync stream's iterator) in its thread pool, off the event
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from products.closing_stream import ClosingStreamingResponse
 from products.rag_search.core import (
     DEFAULT_COLLECTION,
     MAX_K,
@@ -136,11 +137,12 @@ def ask_stream(settings: SettingsDep, llm: LLMDep, request: AskRequest) -> Strea
     events = run_ask_stream(settings, request.question, collection=request.collection,
                             k=request.k, llm=llm, history=request.history,
                             filters=request.filters)
-    return StreamingResponse(sse_events(events), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return ClosingStreamingResponse(  # a client that drops mid-way still ends the LLM call
+        sse_events(events), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Iterator[str]:
+def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Generator[str, None, None]:
     """Core stream events as SSE frames; a kit error mid-stream becomes a final `error` event,
     because the 200 status line has already been sent and cannot become a 4xx/5xx."""
     try:

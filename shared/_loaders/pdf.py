@@ -6,6 +6,7 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
+from shared._loaders.limits import check_text_size
 from shared._loaders.model import (
     CorruptFile,
     Document,
@@ -27,7 +28,7 @@ DAMAGED_PDF_ERRORS: tuple[type[Exception], ...] = (
 def load_pdf(name: str, data: bytes) -> Document:
     reader = _open(name, data)
     try:
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _page_texts(name, reader)
         title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else ""
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
@@ -38,6 +39,17 @@ def load_pdf(name: str, data: bytes) -> Document:
                           "or export it as text.")
     return Document(source=name, title=title.strip() or stem(name), format="pdf",
                     sections=sections)
+
+
+def _page_texts(name: str, reader: PdfReader) -> list[str]:
+    """Each page's text, stopping as soon as the file's text is over the limit."""
+    pages: list[str] = []
+    chars = 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        chars += len(pages[-1])
+        check_text_size(name, chars)
+    return pages
 
 
 def _open(name: str, data: bytes) -> PdfReader:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 
+from shared._loaders.limits import MAX_TEXT_CHARS, check_text_size
 from shared._loaders.model import (
     Document,
     EmptyFile,
@@ -23,15 +24,20 @@ def decode_text(name: str, data: bytes) -> str:
     """Bytes to text: UTF-16 with a BOM, else UTF-8, else cp1252; binary files are refused."""
     if not data.strip():
         raise EmptyFile(f"{name} is empty. Add some text to it, or pick another file.")
+    # A bound on the bytes (UTF-8 spends at most 4 per character, UTF-16 2) refuses a huge
+    # file before it is decoded or parsed; `shared.documents` checks the exact text length.
+    check_text_size(name, len(data) // (2 if data.startswith(UTF16_BOMS) else 4), MAX_TEXT_CHARS)
     if data.startswith(UTF16_BOMS):
         return data.decode("utf-16")
     if b"\x00" in data:
         raise _not_text(name)
     for encoding in FALLBACK_ENCODINGS:
         try:
-            return _refuse_control_heavy(name, data.decode(encoding))
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        check_text_size(name, len(text))
+        return _refuse_control_heavy(name, text)
     raise _not_text(name)
 
 

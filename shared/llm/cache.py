@@ -1,9 +1,11 @@
 """An opt-in on-disk response cache, so re-running an eval or a demo does not pay twice.
 
 Opt-in per call (`cache=True`) because a cache silently changes behaviour: a temperature > 0
-call that is cached stops varying. The key covers everything that shapes the answer
-(provider, model, messages, system prompt, parameters, schema), hashed from canonical JSON.
-Unlike traces, this file does hold replies: it lives in the data dir and `make clean` removes it.
+call that is cached stops varying; `AIPM_CACHE=off` switches it off for every call. The key
+covers everything that shapes the answer (provider, model, messages, system prompt,
+parameters, schema), hashed from canonical JSON.
+Unlike traces, this file does hold replies: it is written 0600 in the data dir, kept until
+deleted (`make clean` removes it), and README.md says so under "What the kit stores".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared._private import private_file
 from shared.config import Settings
 from shared.llm._recording import CallRecorder, elapsed_ms
 from shared.llm._request import ChatRequest
@@ -50,6 +53,7 @@ class ResponseCache:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # it holds replies: owner-only
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
         with self._lock, self._conn:
@@ -89,17 +93,22 @@ class ClientCache:
         self._recorder = recorder  # traces cache hits, when given
         self._cache: ResponseCache | None = None
 
+    @property
+    def enabled(self) -> bool:
+        """False when AIPM_CACHE=off: nothing is read from or written to the cache file."""
+        return self._settings.cache != "off"
+
     def lookup(self, key: str | None, operation: str,
                schema: type[BaseModel] | None) -> LLMResult | None:
         """`get` for a call that asked for caching (`key` set), tracing a hit as a cache hit."""
-        hit = self.get(key, schema) if key else None
+        hit = self.get(key, schema) if key and self.enabled else None
         if hit is not None and self._recorder is not None:
             self._recorder.ok(operation, hit)
         return hit
 
     def store(self, key: str | None, result: LLMResult) -> LLMResult:
         """`put` when the call asked for caching; returns `result` either way."""
-        if key is not None:
+        if key is not None and self.enabled:
             self.put(key, result)
         return result
 

@@ -80,11 +80,14 @@ class LLMStream(_StreamState):
         return "".join(self)
 
     def close(self) -> None:
-        """Stop reading: releases the HTTP response and records the call."""
+        """Stop reading: releases the HTTP response and records the call (even when releasing
+        the response fails: the call reached the provider, so it is traced)."""
         close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-        self._abandon()
+        try:
+            if close is not None:
+                close()
+        finally:
+            self._abandon()
 
     def __enter__(self) -> Self:
         return self
@@ -120,11 +123,13 @@ class AsyncLLMStream(_StreamState):
         return "".join([delta async for delta in self])
 
     async def aclose(self) -> None:
-        """Stop reading: releases the HTTP response and records the call."""
+        """Stop reading: releases the HTTP response and records the call, as `close` does."""
         aclose = getattr(self._chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
-        self._abandon()
+        try:
+            if aclose is not None:
+                await aclose()
+        finally:
+            self._abandon()
 
     async def __aenter__(self) -> Self:
         return self

@@ -327,14 +327,17 @@ def test_unknown_command_is_still_a_usage_error() -> None:
     assert "No such command" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("host", "token", "warned"),
-    [("127.0.0.1", None, False), ("0.0.0.0", None, True), ("0.0.0.0", "secret", False)],
-)
-def test_serve_warns_when_exposed_without_a_token(
-    capsys: pytest.CaptureFixture[str], host: str, token: str | None, warned: bool
-) -> None:
-    from products.cli import warn_if_exposed
+@pytest.mark.parametrize(("host", "token"), [("127.0.0.1", None), ("0.0.0.0", "secret")])
+def test_serve_allows_loopback_or_a_token(host: str, token: str | None) -> None:
+    from products.cli import refuse_if_exposed
 
-    warn_if_exposed(host, load_settings(api_token=token))
-    assert ("no AIPM_API_TOKEN" in capsys.readouterr().err) is warned
+    refuse_if_exposed(host, load_settings(api_token=token))
+
+
+def test_serve_insecure_warns_when_exposed_without_a_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from products.cli import refuse_if_exposed
+
+    refuse_if_exposed("0.0.0.0", load_settings(api_token=""), insecure=True)
+    assert "no AIPM_API_TOKEN (--insecure)" in capsys.readouterr().err

@@ -18,7 +18,8 @@ TOKEN = "s3cret-token"
 
 
 def client_for(settings: Settings, products: list[ProductSpec] | None = None) -> TestClient:
-    return TestClient(create_app(settings, products=products), raise_server_exceptions=False)
+    return TestClient(create_app(settings, products=products), raise_server_exceptions=False,
+                      base_url="http://127.0.0.1", headers={"X-AIPM-Client": "tests"})
 
 
 @pytest.fixture

@@ -34,3 +34,38 @@ def test_masks_personal_data_and_secrets(text: str, expected: str) -> None:
 )
 def test_leaves_ordinary_text_alone(text: str) -> None:
     assert redact_pii(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi, my name is Jane Doe and I need help", "Hi, my name is [NAME] and I need help"),
+        ("I'm Priya Raman, the account owner", "I'm [NAME], the account owner"),
+        ("i am Tomás Ortega.", "i am [NAME]."),
+        ("Signed, this is Kofi", "Signed, this is [NAME]"),
+        ("ship to 221B Baker Street, London", "ship to [ADDRESS], London"),
+        ("lives at 1600 Amphitheatre Pkwy now", "lives at [ADDRESS] now"),
+        ("office: 42 W 31st St. suite 5", "office: [ADDRESS] suite 5"),
+        ("AWS key AKIAIOSFODNN7EXAMPLE leaked", "AWS key [CLOUD_KEY] leaked"),
+        ("temp ASIAJEXAMPLEXEG2JICEA creds", "temp [CLOUD_KEY] creds"),
+        ("google AIzaSyA-1234567890abcdefghijklmnopqrstu ok", "google [CLOUD_KEY] ok"),
+        ("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "token [CLOUD_KEY]"),
+        ("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+         "aws_secret_access_key=[CLOUD_KEY]"),
+    ],
+)
+def test_masks_names_street_addresses_and_cloud_keys(text: str, expected: str) -> None:
+    assert redact_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sorry, the request failed",
+        "this is a timeout after 30 s",
+        "retry 3 times on 500 errors",
+        "model claude-haiku-4-5 is overloaded",
+    ],
+)
+def test_name_and_address_rules_leave_ordinary_errors_alone(text: str) -> None:
+    assert redact_pii(text) == text

@@ -245,13 +245,11 @@ def silent_port() -> Iterator[int]:
         yield int(listener.getsockname()[1])
 
 
-def test_server_that_never_answers_fails_instead_of_hanging(
-    silent_port: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_server_that_never_answers_fails_instead_of_hanging(silent_port: int) -> None:
     # chromadb's own HTTP client has no timeout: without the kit's heartbeat this hangs forever.
-    monkeypatch.setattr("shared._chroma.SERVER_CHECK_TIMEOUT_S", 0.2)
     with pytest.raises(ProviderUnreachable, match=r"did not answer within 0\.2 s"):
-        open_vector_store(load_settings(chroma_host="127.0.0.1", chroma_port=silent_port))
+        open_vector_store(load_settings(chroma_host="127.0.0.1", chroma_port=silent_port,
+                                        chroma_timeout_s=0.2))
 
 
 def test_http_server_that_is_not_chroma_is_named_as_such(fake_provider: FakeProvider) -> None:

@@ -54,7 +54,10 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *,
             progress(done, len(files), file.source)
     if sync:
         report.chunks_removed += _remove_vanished(kb, files, known, paths)
-    _refresh_lexical(kb, report)
+    if not known and kb.count() == 0:  # nothing indexed into a new collection: leave none
+        delete_knowledge_base(settings, collection, kb.store)
+    else:
+        _refresh_lexical(kb, report)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -35,6 +35,7 @@ from products.rag_search.core.models import (
     SearchResponse,
 )
 from products.rag_search.core.retrieval import search
+from shared._private import write_private
 from shared.config import Settings
 from shared.documents import check_size, upload_limit_bytes
 from shared.errors import BadInput, NotFound
@@ -44,6 +45,7 @@ from shared.vectorstore import CollectionInfo, open_vector_store
 
 FROM_SETTINGS: Literal["from_settings"] = "from_settings"
 LLMChoice = LLMClient | None | Literal["from_settings"]
+MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems store
 
 
 def llm_for(settings: Settings) -> LLMClient | None:
@@ -185,7 +187,11 @@ def safe_upload_name(name: str) -> str:
     """
     plain = PurePosixPath(name.replace("\\", "/")).name.strip()
     if not plain or plain.startswith(".") or "\x00" in plain:
-        raise BadInput(f"'{name}' is not a usable file name. Rename the file (e.g. guide.md) "
+        raise BadInput(f"'{name[:80]}' is not a usable file name. Rename the file (e.g. "
+                       "guide.md) and upload it again.")
+    if len(plain.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise BadInput(f"The file name '{plain[:40]}…' is too long ({len(plain)} characters; "
+                       f"file systems store at most {MAX_NAME_BYTES} bytes). Rename the file "
                        "and upload it again.")
     return plain
 
@@ -197,7 +203,7 @@ def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> 
     target = (folder / safe_upload_name(name)).resolve()
     if target.parent != folder:  # belt and braces: safe_upload_name already strips paths
         raise BadInput(f"'{name}' would be saved outside the uploads folder; refused.")
-    target.write_bytes(data)
+    write_private(target, data)
     return target
 
 
@@ -211,8 +217,32 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
     for name, data in files:  # every name and size first: a bad one saves nothing at all
         safe_upload_name(name)
         check_size(name, len(data), upload_limit_bytes(settings))
+    previous = _previous_versions(settings, collection, files)
     saved = [save_upload(settings, collection, name, data) for name, data in files]
-    return ingest_paths(settings, saved, collection=collection, progress=progress)
+    report = ingest_paths(settings, saved, collection=collection, progress=progress)
+    _undo_skipped_saves(saved, report, previous)
+    return report
+
+
+def _previous_versions(settings: Settings, collection: str,
+                       files: Sequence[tuple[str, bytes]]) -> dict[str, bytes]:
+    """The bytes of uploads about to be overwritten, to put back if the new version is bad."""
+    folder = uploads_folder(settings, collection)
+    targets = [folder / safe_upload_name(name) for name, _ in files]
+    return {target.name: target.read_bytes() for target in targets if target.is_file()}
+
+
+def _undo_skipped_saves(saved: Sequence[Path], report: IngestReport,
+                        previous: Mapping[str, bytes]) -> None:
+    """A skipped upload is not kept: the file it replaced comes back, or it is removed."""
+    skipped = {entry.path for entry in report.files_skipped}
+    for path in saved:
+        if path.name not in skipped:
+            continue
+        if path.name in previous:
+            write_private(path, previous[path.name])
+        else:
+            path.unlink(missing_ok=True)
 
 
 __all__ = [

@@ -40,7 +40,8 @@ OFF_TOPIC = "What is the boiling point of liquid nitrogen on Neptune?"
 def client_for(settings: Settings) -> TestClient:
     """The platform app with only this product mounted, so other products' state cannot leak."""
     return TestClient(create_app(settings, products=[get_product("rag")]),
-                      raise_server_exceptions=False)
+                      raise_server_exceptions=False,
+                      base_url="http://127.0.0.1", headers={"X-AIPM-Client": "tests"})
 
 
 def upload(client: TestClient, files: list[tuple[str, str | bytes]],
