@@ -86,7 +86,7 @@ from streamlit.testing.v1 import AppTest
 from products.server import create_app
 print(products.__file__)
 app = create_app()
-print(TestClient(app).get("/v1/products").status_code)
+print(TestClient(app, base_url="http://127.0.0.1").get("/v1/products").status_code)
 print(any(path.startswith("/v1/{cli}/") for path in app.openapi()["paths"]))
 hub = AppTest.from_file("products/hub.py", default_timeout=60).run()
 hub.switch_page("{name}/ui.py").run()

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
 import products
 from products import ProductSpec, available_products
 from products.server import create_app
 from shared.config import load_settings
+from tests.kit_client import kit_client
 
 HUB = str(Path(products.__file__).resolve().parent / "hub.py")
 
 
 def test_every_advertised_product_path_answers_with_its_routes() -> None:
-    client = TestClient(create_app(load_settings()), raise_server_exceptions=False)
+    client = kit_client(create_app(load_settings()), raise_server_exceptions=False)
     listed = client.get("/v1/products").json()["products"]
     advertised = [entry["path"] for entry in listed if entry["path"]]
     assert len(advertised) == len(available_products()) >= 1
@@ -31,7 +31,7 @@ def test_every_advertised_product_path_answers_with_its_routes() -> None:
 
 def test_every_parameterless_get_route_answers(tmp_path: Path) -> None:
     """No GET in the OpenAPI schema that takes no input is a 404 or a 500."""
-    client = TestClient(create_app(load_settings()), raise_server_exceptions=False)
+    client = kit_client(create_app(load_settings()), raise_server_exceptions=False)
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         get = operations.get("get")
         if get is None or "{" in path or any(p.get("required") for p in get.get("parameters", [])):
@@ -44,7 +44,7 @@ def test_every_parameterless_get_route_answers(tmp_path: Path) -> None:
 def test_rag_is_advertised_where_it_is_mounted() -> None:
     spec = products.get_product("rag_search")
     assert spec.api_path == "/v1/rag"
-    client = TestClient(create_app(load_settings(), products=[spec]))
+    client = kit_client(create_app(load_settings(), products=[spec]))
     entry = next(p for p in client.get("/v1/products").json()["products"]
                  if p["name"] == "rag_search")
     assert entry["path"] == "/v1/rag/"
@@ -52,7 +52,7 @@ def test_rag_is_advertised_where_it_is_mounted() -> None:
 
 
 def test_unmounted_product_has_no_path(sample_spec: ProductSpec) -> None:
-    client = TestClient(create_app(load_settings(), products=[sample_spec]))
+    client = kit_client(create_app(load_settings(), products=[sample_spec]))
     listed = {p["name"]: p["path"] for p in client.get("/v1/products").json()["products"]}
     assert listed["rag_search"] is None
     assert client.get("/v1/sample/").json()["routes"][0]["path"].startswith("/v1/sample/")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -19,6 +18,7 @@ from shared.config import load_settings
 from shared.errors import BadInput, NotFound
 from shared.ratings import rate_answer, rating_summary, recent_ratings
 from shared.tracing import trace_store_for, traced_operation
+from tests.kit_client import kit_client
 
 HUB = str(Path(products.__file__).resolve().parent / "hub.py")
 
@@ -78,7 +78,7 @@ def test_a_store_that_cannot_be_written_warns_and_the_operation_goes_on(
 def test_the_api_rates_at_v1_ratings_not_under_the_feedback_product(tmp_path: Path) -> None:
     data_dir = tmp_path / "aipm-data"
     (answer,) = keyless_answers(data_dir, 1)
-    client = TestClient(create_app(load_settings()), raise_server_exceptions=False)
+    client = kit_client(create_app(load_settings()), raise_server_exceptions=False)
     created = client.post("/v1/ratings", json={"trace_id": answer, "rating": "down",
                                                 "comment": "Too long"})
     assert created.status_code == 201 and created.json()["product"] == "rag_search"
@@ -144,7 +144,7 @@ def test_aipm_ops_shows_operations_and_the_rating_rate(tmp_path: Path) -> None:
 
 
 def test_ratings_on_a_fresh_or_broken_data_dir(tmp_path: Path) -> None:
-    client = TestClient(create_app(load_settings()), raise_server_exceptions=False)
+    client = kit_client(create_app(load_settings()), raise_server_exceptions=False)
     assert client.get("/v1/ratings").json() == {"ratings": [], "recent": []}  # nothing yet
     data_dir = tmp_path / "aipm-data"
     (data_dir / "traces.sqlite").write_bytes(b"this is not a sqlite file" * 100)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from products import get_product
@@ -29,6 +28,7 @@ from shared.config import load_settings
 from shared.errors import BadInput
 from shared.llm import get_llm
 from shared.testing.fake_provider import FakeProvider
+from tests.kit_client import kit_client
 from tests.products.rag_search.answer_helpers import (
     HELP_CENTRE,
     chat_requests,
@@ -101,7 +101,7 @@ def test_an_over_long_question_is_a_one_line_cli_error_and_an_api_400(corpus: Pa
     result = runner.invoke(app, ["rag", "ask", long_question])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert f"the limit is {MAX_QUESTION_CHARS:,}" in result.stderr
-    client = TestClient(create_app(load_settings(), products=[get_product("rag")]))
+    client = kit_client(create_app(load_settings(), products=[get_product("rag")]))
     response = client.post("/v1/rag/ask", json={"question": long_question})
     assert response.status_code == 400 and "limit" in response.json()["error"]["message"]
 
@@ -174,7 +174,7 @@ def test_a_question_cannot_close_its_fence(corpus: Path) -> None:
 
 # -- the API: history, filters, the injected client ------------------------------------------
 def test_api_ask_takes_history_and_filters(corpus: Path) -> None:
-    client = TestClient(create_app(load_settings(), products=[get_product("rag")]))
+    client = kit_client(create_app(load_settings(), products=[get_product("rag")]))
     body = {"question": "Does it work offline?", "filters": {"file_types": ["md"]},
             "history": [{"role": "user", "content": MOBILE}]}
     answer = client.post("/v1/rag/ask", json=body).json()
@@ -192,7 +192,7 @@ def test_the_api_llm_client_is_a_dependency_a_test_can_override(corpus: Path) ->
     with FakeProvider(responder=answer_from_s1) as fake:
         application.dependency_overrides[rag_llm] = lambda: get_llm(llm_settings(fake),
                                                                     product="rag_search")
-        answer = TestClient(application).post(
+        answer = kit_client(application).post(
             "/v1/rag/ask", json={"question": "How much storage does the Free plan include?"})
         assert len(chat_requests(fake)) == 1
     assert answer.json()["engine"] == "llm"
