@@ -16,7 +16,13 @@ from products.resume_assistant.core.models import (
     RankedBullet,
     RequirementResult,
 )
-from products.resume_assistant.core.skills import alias_in, padded, skill_named, skills_in
+from products.resume_assistant.core.skills import (
+    alias_in,
+    original_wording,
+    padded,
+    skill_named,
+    skills_in,
+)
 
 WEIGHTS = {"must_have": 0.7, "nice_to_have": 0.15, "keywords": 0.15}
 TOP_BULLETS = 12
@@ -96,6 +102,8 @@ def suggestions(index: ResumeIndex, jd: JobDescription, results: list[Requiremen
         skill = skill_named(name)
         theirs, yours = alias_in(skill, jd_text), alias_in(skill, resume_text)
         if theirs and yours and theirs != yours:
+            theirs = original_wording(theirs, jd.text)
+            yours = original_wording(yours, index.resume.text)
             tips.append(f"The JD says '{theirs}'; your résumé says '{yours}'. Use the JD's "
                         "word where it describes the same work.")
     for result in results:

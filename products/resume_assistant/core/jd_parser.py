@@ -32,7 +32,7 @@ NICE_MARKERS = re.compile(r"\b(?:preferred|nice to have|nice-to-have|a plus|bonu
 SENIORITY = ("intern", "junior", "associate", "mid-level", "senior", "staff", "principal",
              "lead", "head", "director", "vp")
 YEARS = re.compile(r"(\d{1,2})\+?\s*(?:years|yrs)", re.IGNORECASE)
-TITLE_SPLIT = re.compile(r"\s+(?:—|–|-|\||@|at)\s+|,\s+")
+TITLE_SPLIT = re.compile(r"\s+(?:—|–|-|\||@|at)\s+")
 
 
 def parse_jd(text: str) -> JobDescription:
@@ -56,8 +56,11 @@ def parse_jd(text: str) -> JobDescription:
 
 
 def _title_and_company(line: str) -> tuple[str, str]:
+    """'Title — Company' (or with '-', '|', 'at'); a title may hold commas."""
     parts = [part.strip() for part in TITLE_SPLIT.split(line) if part.strip()]
-    return (parts[0] if parts else line), (parts[1] if len(parts) > 1 else "")
+    if len(parts) < 2:
+        return line, ""
+    return " ".join(parts[:-1]), parts[-1]
 
 
 def _heading_kind(line: str) -> str | None:

@@ -8,6 +8,7 @@ text so a user can add the tools of their field without touching code.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def alias_in(skill: Skill, padded_text: str) -> str:
     return next((alias for alias in skill.aliases if f" {alias} " in padded_text), "")
 
 
+def original_wording(alias: str, text: str) -> str:
+    """The alias as `text` writes it ("a b testing" -> "A/B testing"), or the alias itself."""
+    pattern = r"[\W_]+".join(re.escape(word) for word in alias.split())
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
+    return match.group(0) if match else alias
+
+
 def skills_in(text: str) -> list[str]:
     """Canonical names of the vocabulary skills that `text` mentions, in vocabulary order."""
     haystack = padded(text)
@@ -62,5 +70,5 @@ def skill_named(name: str) -> Skill:
     return next(skill for skill in load_vocabulary() if skill.name == name)
 
 
-__all__ = ["SYNONYM_FILE", "Skill", "alias_in", "load_vocabulary", "padded", "skill_named",
-           "skills_in"]
+__all__ = ["SYNONYM_FILE", "Skill", "alias_in", "load_vocabulary", "original_wording", "padded",
+           "skill_named", "skills_in"]
