@@ -47,7 +47,7 @@ def run_with(responder, operation: str, resume: Path, jd: Path, out: Path | None
 
 @pytest.mark.parametrize("operation", list(RUNS))
 def test_an_honest_model_passes_the_guard_untouched(operation: str) -> None:
-    result, bodies = run_with(honest, operation, MAYA, PM_JD)
+    result, _ = run_with(honest, operation, MAYA, PM_JD)
     assert result.engine.startswith("llm (openai:")
     assert result.status == "ok" and result.unsupported_claims == []
     assert "Ran 14 A/B tests" in result.output
