@@ -134,6 +134,9 @@ def _numbers(unit: str, context: GuardContext) -> list[tuple[str, str]]:
 
 
 def _skills(unit: str, context: GuardContext) -> list[tuple[str, str]]:
+    if context.allow_job_names:  # "the Clinical Nurse Educator role" names the job, no skill
+        for name in (context.jd.title, context.jd.company):
+            unit = unit.replace(name, " ") if name else unit
     return [("skill", name) for name in skills_in(unit) if name not in context._skills]
 
 

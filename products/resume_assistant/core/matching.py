@@ -1,8 +1,8 @@
 """Does the résumé meet a requirement? Skills by synonym, everything else by similarity.
 
 A requirement that names vocabulary skills is met when the résumé names them too (any of
-them for "X or Y"), in its own words or a synonym's. Other requirements are met by the
-résumé line most similar to them: cosine similarity of the offline embedder's vectors over
+them for "X or Y"), in its own words or a synonym's. Otherwise (no skills named, or not
+found by name) it is met by the résumé line most similar to it: cosine similarity of the offline embedder's vectors over
 a threshold chosen on the golden set, or most of the requirement's content words in one
 line. Either way the evidence is that résumé line, verbatim; no evidence, not met. An
 "N+ years" requirement also needs N years across the dated roles.
@@ -86,10 +86,11 @@ def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
     degree = match_degree(req.text, [e.line for e in index.resume.education])
     if degree is not None:
         evidence, how = degree
-    elif skills:
-        evidence, how = _by_skills(index, req.text, skills)
     else:
-        evidence, how = _by_similarity(index, req.text, sims, threshold)
+        evidence, how = _by_skills(index, req.text, skills) if skills else ("", "")
+        if not evidence:  # a paraphrase the synonym file lacks ("plan tiers" for pricing)
+            evidence, similar = _by_similarity(index, req.text, sims, threshold)
+            how = similar if evidence or not how else f"{how}; {similar}"
     needed = required_years(req.text)
     if evidence and needed and index.years < needed:
         evidence, how = "", f"asks for {needed}+ years; the dated roles cover {index.years:g}"
