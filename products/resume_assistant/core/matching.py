@@ -2,10 +2,11 @@
 
 A requirement that names vocabulary skills is met when the résumé names them too (any of
 them for "X or Y"), in its own words or a synonym's. Otherwise (no skills named, or not
-found by name) it is met by the résumé line most similar to it: cosine similarity of the offline embedder's vectors over
-a threshold chosen on the golden set, or most of the requirement's content words in one
-line. Either way the evidence is that résumé line, verbatim; no evidence, not met. An
-"N+ years" requirement also needs N years across the dated roles.
+found by name) it is met by the résumé line most similar to it: cosine similarity of the
+offline embedder's vectors over a threshold chosen on the golden set, or most of the
+requirement's content words in one line. Either way the evidence is that résumé line,
+verbatim; no evidence, not met. An "N+ years" requirement also needs N years across the
+dated roles, and a degree requirement a degree of that level (`degrees.py`).
 """
 
 from __future__ import annotations
