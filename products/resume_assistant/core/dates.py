@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-CURRENT_WORDS = r"(?:present|current|now|today)"
+CURRENT_WORDS = r"(?:present|current|now|today|actualidad|presente|heute|aujourd'hui)"
 _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 _POINT = rf"(?:(?:{_MONTH}\s+|\d{{1,2}}/)?(?:19|20)\d\d)"
 DATE_RANGE = re.compile(

@@ -18,9 +18,9 @@ from shared.errors import BadInput
 MUST_HEADINGS = ("requirement", "what you'll need", "what you will need", "must have",
                  "must-have", "qualifications", "what we're looking for", "what we are looking",
                  "you have", "you bring", "required", "minimum", "basic qualifications",
-                 "who you are", "about you")
+                 "who you are", "about you", "requisitos", "exigences", "anforderungen")
 NICE_HEADINGS = ("nice to have", "nice-to-have", "bonus", "preferred", "plus", "extra credit",
-                 "good to have")
+                 "good to have", "deseable", "souhait", "wunschenswert")
 DUTY_HEADINGS = ("responsibilit", "what you'll do", "what you will do", "the role", "your day")
 SKIP_HEADINGS = ("about", "benefits", "perks", "why join", "how to apply", "compensation",
                  "salary", "who we are", "our company")

@@ -8,6 +8,7 @@ could parse (an image-only PDF, an empty file) is an error, never an empty profi
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from products.resume_assistant.core.dates import find_date_range
 from products.resume_assistant.core.models import Contact, Education, Resume, Role
@@ -26,6 +27,12 @@ SECTION_WORDS = {
     "key skills": "skills", "core competencies": "skills", "tools": "skills",
     "projects": "projects", "selected projects": "projects", "side projects": "projects",
     "certifications": "certifications", "certificates": "certifications",
+    "experiencia": "experience", "experiencia profesional": "experience",
+    "experience professionnelle": "experience", "berufserfahrung": "experience",
+    "educacion": "education", "formacion": "education", "formation": "education",
+    "ausbildung": "education", "habilidades": "skills", "competencias": "skills",
+    "competences": "skills", "kenntnisse": "skills", "resumen": "summary", "perfil": "summary",
+    "profil": "summary", "certificaciones": "certifications", "proyectos": "projects",
     "licenses and certifications": "certifications", "licences and certifications":
     "certifications", "certifications and licenses": "certifications",
 }
@@ -47,7 +54,8 @@ def clean_line(line: str) -> str:
 
 def section_of(line: str) -> str:
     """The section a heading line opens ('' when the line is not a heading)."""
-    key = re.sub(r"[^a-z ]", "", clean_line(line).lower().rstrip(":")).strip()
+    plain = unicodedata.normalize("NFKD", clean_line(line).lower()).encode("ascii", "ignore")
+    key = re.sub(r"[^a-z ]", "", plain.decode().rstrip(":")).strip()
     return SECTION_WORDS.get(key, "") if len(line) < 60 else ""
 
 
