@@ -3,7 +3,7 @@
 Each unit (a sentence, a bullet, a skill) is checked against the source résumé, and against
 the JD's company and job title where a cover letter may name them:
 - numbers, years and spelled-out numbers must appear in the résumé (the platform grounding
-  check's `missing_numbers`, plus number words);
+  check's number rule, plus number words);
 - vocabulary skills must be ones the résumé shows (a JD-only skill is also a gap to address);
 - capitalised names (employers, institutions, products, acronyms) must appear in the résumé;
 - degree words and senior-title words must appear in the résumé;
@@ -14,6 +14,7 @@ blocking: an honest sentence with a word the résumé lacks is dropped, never a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -70,9 +71,11 @@ class GuardContext:
     _words: set[str] = field(default_factory=set)
     _skills: set[str] = field(default_factory=set)
     _extra: set[str] = field(default_factory=set)
+    _padded: str = ""
 
     def __post_init__(self) -> None:
-        self._words = set(normalize_text(self.resume.text).split())
+        self._padded = padded(self.resume.text)
+        self._words = set(self._padded.split())
         self._skills = set(skills_in(self.resume.text))
         if self.allow_job_names:
             self._extra = set(normalize_text(f"{self.jd.company} {self.jd.title}").split())
@@ -124,10 +127,12 @@ def unsupported_in(unit: str, context: GuardContext) -> list[UnsupportedClaim]:
 
 
 def _numbers(unit: str, context: GuardContext) -> list[tuple[str, str]]:
-    missing = check_claim(unit, context.resume.text).missing_numbers
-    spelled = {v: k for k, v in NUMBER_WORDS.items()}
-    claims = [("number", n) for n in missing if not context.known(spelled.get(n, n))]
+    """Digits as the grounding check treats them (a token with a digit must be a source
+    word), here against the context's word set built once, plus spelled-out numbers."""
     words = normalize_text(unit).split()
+    spelled = {v: k for k, v in NUMBER_WORDS.items()}
+    claims = [("number", w) for w in words if any(c.isdigit() for c in w)
+              and not context.known(w) and not context.known(spelled.get(w, w))]
     claims += [("number", w) for w in words if w in NUMBER_WORDS and not context.known(w)
                and not context.known(NUMBER_WORDS[w])]
     return claims
@@ -143,9 +148,13 @@ def _skills(unit: str, context: GuardContext) -> list[tuple[str, str]]:
 def _skill_words(unit: str) -> set[str]:
     """Words of the vocabulary phrases present in the unit (checked as skills instead)."""
     haystack = padded(unit)
-    return {word for skill in load_vocabulary() for alias in (*skill.aliases,
-                                                              normalize_text(skill.name))
-            if f" {alias} " in haystack for word in alias.split()}
+    return {word for alias in _all_aliases() if f" {alias} " in haystack
+            for word in alias.split()}
+
+
+@functools.cache
+def _all_aliases() -> tuple[str, ...]:
+    return tuple({alias for skill in load_vocabulary() for alias in skill.aliases})
 
 
 def _names(unit: str, context: GuardContext) -> list[tuple[str, str]]:
@@ -177,7 +186,7 @@ def _name_kind(unit: str, start: int) -> str:
 
 
 def _degrees(unit: str, context: GuardContext) -> list[tuple[str, str]]:
-    haystack, source = padded(unit), padded(context.resume.text)
+    haystack, source = padded(unit), context._padded
     return [("degree", word) for word in CLAIM_DEGREES
             if f" {word} " in haystack and f" {word} " not in source]
 
