@@ -7,7 +7,8 @@ lines alone (the part no implementation can skip). The guard is timed on the dra
 model returns through the fake provider at a realistic latency; the
 ratio is guard time / LLM call time. The fake runs in this process (its readiness probe
 would time out at that latency in its own process); the guard is timed apart from the call,
-so the server thread, asleep for the latency, does not compete with it. Goals (issue 11): analyze < 1 s; guard a small fraction.
+so the server thread, asleep for the latency, does not compete with it.
+Goals (issue 11): analyze < 1 s; the guard a small fraction of its LLM call.
 
     .venv/bin/python benchmarks/resume_assistant.py [--runs 30] [--latency-ms 1500]
 """
