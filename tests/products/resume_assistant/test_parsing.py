@@ -9,6 +9,7 @@ from products.resume_assistant.core.loading import jd_text, resume_text
 from products.resume_assistant.core.resume_parser import parse_resume
 from shared.errors import BadInput
 from tests.products.resume_assistant.helpers import (
+    ANALYST_JD,
     DANIEL,
     MAYA,
     NURSE_JD,
@@ -90,3 +91,17 @@ def test_pasted_jd_drops_comments_zero_width_and_instruction_lines() -> None:
 def test_too_short_jd_is_a_clear_error() -> None:
     with pytest.raises(BadInput, match="job description is empty"):
         parse_jd("Hiring!")
+
+
+def test_a_pdf_jd_parses_like_its_text() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in ANALYST_JD.read_text().splitlines():
+        pdf.multi_cell(0, 6, line or " ", new_x="LMARGIN", new_y="NEXT")
+    from_pdf = parse_jd(jd_text("jd.pdf", bytes(pdf.output()))[0])
+    from_txt = parse_jd(jd_text(*upload(ANALYST_JD))[0])
+    assert [r.text for r in from_pdf.requirements] == [r.text for r in from_txt.requirements]
+    assert from_pdf.company == "Harbor Retail Group"
