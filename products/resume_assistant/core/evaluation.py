@@ -26,8 +26,8 @@ from products.resume_assistant.core.matching import (
     similarity_threshold,
 )
 from products.resume_assistant.core.models import Analysis
-from products.resume_assistant.core.service import load_inputs
-from products.resume_assistant.core.writing import _letter, _tailor, llm_for
+from products.resume_assistant.core.service import llm_for, load_inputs
+from products.resume_assistant.core.writing import letter_inputs, tailor_inputs
 from shared.config import Settings
 from shared.errors import BadInput
 
@@ -90,7 +90,8 @@ def evaluate(settings: Settings, *, use_llm: bool = True, calibrate: bool = Fals
     analyses = [analyze(i.index, i.jd, threshold, "eval") for i in inputs]
     engine_settings = settings if use_llm else settings.model_copy(update={"provider": "none"})
     llm = llm_for(engine_settings)
-    outputs = [(_tailor(engine_settings, i), _letter(engine_settings, i)) for i in inputs]
+    outputs = [(tailor_inputs(engine_settings, i), letter_inputs(engine_settings, i))
+               for i in inputs]
     splits = {name: _split_scores(rows, inputs, analyses, outputs, name) for name in SPLITS}
     return EvalResult(engine=f"llm ({llm.provider}:{llm.model})" if llm else "baseline",
                       embedder=embedder, threshold=threshold, sweep=sweep, splits=splits,

@@ -55,13 +55,13 @@ def jd_gaps(resume: Resume, jd: JobDescription) -> list[str]:
 def run_tailor(settings: Settings, resume: Upload, jd: Upload,
                out: Path | None = None) -> WrittenOutput:
     """Tailor the résumé to the JD; writes `out` (.md or .docx) when given."""
-    return _run(settings, "tailor", resume, jd, out, _tailor)
+    return _run(settings, "tailor", resume, jd, out, tailor_inputs)
 
 
 def run_cover_letter(settings: Settings, resume: Upload, jd: Upload,
                      out: Path | None = None) -> WrittenOutput:
     """Write a cover letter from résumé facts; writes `out` (.md or .docx) when given."""
-    return _run(settings, "cover_letter", resume, jd, out, _letter)
+    return _run(settings, "cover_letter", resume, jd, out, letter_inputs)
 
 
 def _run(settings: Settings, operation: str, resume: Upload, jd: Upload, out: Path | None,
@@ -89,7 +89,8 @@ def write_output(markdown: str, out: Path) -> Path:
     return out
 
 
-def _tailor(settings: Settings, inputs: Inputs) -> WrittenOutput:
+def tailor_inputs(settings: Settings, inputs: Inputs) -> WrittenOutput:
+    """Tailor already-parsed inputs (the eval reuses one parse for both outputs)."""
     resume, jd = inputs.resume, inputs.jd
     gaps = jd_gaps(resume, jd)
     context = GuardContext(resume, jd)
@@ -106,7 +107,8 @@ def _tailor(settings: Settings, inputs: Inputs) -> WrittenOutput:
                          gaps_to_address=list(dict.fromkeys(gaps + guarded.gaps)))
 
 
-def _letter(settings: Settings, inputs: Inputs) -> WrittenOutput:
+def letter_inputs(settings: Settings, inputs: Inputs) -> WrittenOutput:
+    """The cover letter for already-parsed inputs."""
     resume, jd = inputs.resume, inputs.jd
     gaps = jd_gaps(resume, jd)
     context = GuardContext(resume, jd, allow_job_names=True)
@@ -160,4 +162,5 @@ def tailor_changes(resume: Resume, draft: TailorDraft) -> list[str]:
     return changes
 
 
-__all__ = ["OUTPUT_SUFFIXES", "jd_gaps", "run_cover_letter", "run_tailor", "write_output"]
+__all__ = ["OUTPUT_SUFFIXES", "jd_gaps", "letter_inputs", "run_cover_letter", "run_tailor",
+           "tailor_inputs", "write_output"]
