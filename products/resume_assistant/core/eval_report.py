@@ -25,6 +25,12 @@ def report_markdown(result: EvalResult) -> str:
         f"**{result.threshold}** · rows: {tune.rows} tune + {held.rows} held-out "
         "(the threshold is chosen on tune only).",
         "",
+        "Requirement, keyword and score metrics do not depend on the engine (analysis is "
+        "deterministic in both modes); the fabrication rate is measured on the tailored résumé "
+        "and the letter of the engine shown. Run with a provider key for the LLM engine's rate; "
+        "the test suite also runs this eval through an adversarial stand-in model "
+        "(`tests/products/resume_assistant/test_eval.py`), where it must stay 0.",
+        "",
         "| metric | tune | held-out |",
         "|---|---|---|",
         *(f"| {label} | {getattr(tune, key)} | {getattr(held, key)} |" for label, key in METRICS),
