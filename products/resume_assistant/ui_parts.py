@@ -21,7 +21,7 @@ def render_analysis(analysis: Analysis) -> None:
     st.metric("Match score", f"{analysis.match_score}/100")
     st.caption(str(analysis.score_breakdown.get("formula", "")))
     for req in analysis.requirements:
-        mark = "✅" if req.met else "❌"
+        mark = ":green-badge[met]" if req.met else ":red-badge[not met]"
         st.markdown(f"{mark} **{req.kind}** — {req.text}")
         if req.evidence:
             st.caption(f"Evidence: “{req.evidence}”")
@@ -45,9 +45,9 @@ def render_tailored(settings: Settings, result: WrittenOutput, resume: Upload) -
     left, right = st.columns(2)
     original = original_markdown(resume)
     left.markdown("**Original**")
-    left.code(original, language="markdown")
+    left.code(original, language="markdown", wrap_lines=True)
     right.markdown("**Tailored**")
-    right.code(result.output, language="markdown")
+    right.code(result.output, language="markdown", wrap_lines=True)
     diff = "\n".join(difflib.unified_diff(original.splitlines(), result.output.splitlines(),
                                           "original", "tailored", lineterm=""))
     with st.expander("Line diff"):

@@ -101,15 +101,15 @@ def suggestions(index: ResumeIndex, jd: JobDescription, results: list[Requiremen
     for name in matched:
         skill = skill_named(name)
         theirs, yours = alias_in(skill, jd_text), alias_in(skill, resume_text)
-        if theirs and yours and theirs != yours:
+        if theirs and yours and f" {theirs} " not in resume_text:
             theirs = original_wording(theirs, jd.text)
             yours = original_wording(yours, index.resume.text)
             tips.append(f"The JD says '{theirs}'; your résumé says '{yours}'. Use the JD's "
                         "word where it describes the same work.")
     for result in results:
         if not result.met and result.kind == "must":
-            tips.append(f"Gap: '{result.text}'. Address it in the cover letter only if it is "
-                        "true; never add it to the résumé unproven.")
+            tips.append(f"Gap: '{result.text.rstrip('.')}'. Address it in the cover letter "
+                        "only if it is true; never add it to the résumé unproven.")
     return tips
 
 

@@ -49,7 +49,8 @@ def test_analyze_shows_score_checklist_evidence_and_missing_keywords() -> None:
     click(app, "resume_analyze")
     assert app.metric[0].label == "Match score" and app.metric[0].value.endswith("/100")
     page = texts(app)
-    assert "✅ **must** — Experience with pricing and packaging changes." in page
+    assert ":green-badge[met] **must** — Experience with pricing and packaging changes." in page
+    assert ":red-badge[not met] **nice** — Experience with Looker." in page
     assert "Evidence: “Owned the 2023 pricing and packaging change" in page
     assert "**Missing keywords:** Looker, Machine learning" in page
 
