@@ -41,7 +41,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
 LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|[\w-]+\.(?:dev|io|me))"
                   r"/?[\w/.-]*", re.IGNORECASE)
-HEADER_SPLIT = re.compile(r"\s+(?:—|–|-|\||@|at)\s+|,\s+|\s+\|\s*")
+HEADER_SPLIT = re.compile(r"\s+(?:—|–|-|@|at)\s+|\s*\|\s*")
+COMMA_SPLIT = re.compile(r",\s+")
 MIN_TEXT_CHARS = 40
 
 
@@ -149,12 +150,15 @@ def _set_dates(role: Role, line: str) -> None:
 
 
 def _role_from_header(line: str) -> Role:
-    """'Title — Employer | dates' (or with commas, 'at', '@'); the title comes first."""
+    """'Title — Employer | dates' (or 'at', '@', or commas when nothing else separates them);
+    the title comes first, so 'Senior PM, Growth — Acme' keeps its comma in the title."""
     role = Role()
     _set_dates(role, line)
     rest = line.replace(role.dates, " ") if role.dates else line
     parts = [part.strip(" ,|()") for part in HEADER_SPLIT.split(rest)]
     parts = [part for part in parts if part]
+    if len(parts) < 2:  # "Title, Employer" only when no dash, pipe or "at" separates them
+        parts = [part.strip(" ,|()") for part in COMMA_SPLIT.split(rest) if part.strip(" ,|()")]
     role.title = parts[0] if parts else ""
     role.employer = parts[1] if len(parts) > 1 else ""
     return role

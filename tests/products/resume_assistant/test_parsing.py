@@ -105,3 +105,17 @@ def test_a_pdf_jd_parses_like_its_text() -> None:
     from_txt = parse_jd(jd_text(*upload(ANALYST_JD))[0])
     assert [r.text for r in from_pdf.requirements] == [r.text for r in from_txt.requirements]
     assert from_pdf.company == "Harbor Retail Group"
+
+
+@pytest.mark.parametrize(("header", "title", "employer"), [
+    ("Senior Product Manager, Growth — Acme Corp | Jan 2020 – Present",
+     "Senior Product Manager, Growth", "Acme Corp"),
+    ("Data Engineer at Quill Labs (2019 - 2021)", "Data Engineer", "Quill Labs"),
+    ("Staff Nurse, Avon Vale Hospital, 2018 – 2022", "Staff Nurse", "Avon Vale Hospital"),
+])
+def test_role_headers_split_title_from_employer(header: str, title: str,
+                                                employer: str) -> None:
+    text = f"Sam Doe\nsam@example.com\n\nExperience\n{header}\n- Did the work well.\n"
+    role = parse_resume(text).experience[0]
+    assert (role.title, role.employer) == (title, employer)
+    assert role.bullets == ["Did the work well."]
