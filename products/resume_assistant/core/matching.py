@@ -30,6 +30,7 @@ from shared.evals.text import content_tokens
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
 FALLBACK_THRESHOLD = 0.6
 LEXICAL_SHARE = 0.6
+STEM_LENGTH = 6
 GENERIC_WORDS = frozenset({
     "experience", "years", "year", "strong", "ability", "able", "proven", "track", "record",
     "excellent", "good", "great", "working", "knowledge", "familiarity", "understanding",
@@ -123,11 +124,20 @@ def _by_similarity(index: ResumeIndex, text: str, sims: np.ndarray,
     return "", f"no résumé line is close enough (best similarity {sims[best]:.2f})"
 
 
+def word_stems(text: str) -> list[str]:
+    """Content words cut to 6 letters ("manager"/"management" -> "manage"), numbers and
+    generic requirement words dropped: years are checked apart, "strong" proves nothing."""
+    words = [w for w in content_tokens(text) if w not in GENERIC_WORDS
+             and not any(c.isdigit() for c in w)]
+    return list(dict.fromkeys(w[:STEM_LENGTH] for w in words))
+
+
 def _best_word_overlap(lines: list[str], text: str) -> tuple[str, float]:
-    words = [w for w in dict.fromkeys(content_tokens(text)) if w not in GENERIC_WORDS]
+    words = word_stems(text)
     if not words:
         return "", 0.0
-    shares = [sum(w in set(content_tokens(line)) for w in words) / len(words) for line in lines]
+    stems = [set(word_stems(line)) for line in lines]
+    shares = [sum(w in line for w in words) / len(words) for line in stems]
     best = max(range(len(lines)), key=shares.__getitem__)
     return lines[best], shares[best]
 

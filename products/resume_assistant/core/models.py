@@ -6,6 +6,7 @@ never composes), which is what lets the guard and the evidence quotes trust it.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -25,8 +26,9 @@ class Contact(BaseModel):
 
 
 class Role(BaseModel):
-    """One job: the header parts as written, and its bullets verbatim."""
+    """One job: its header line and the parts of it, as written, and its bullets verbatim."""
 
+    header: str = ""
     title: str = ""
     employer: str = ""
     dates: str = ""
@@ -57,9 +59,9 @@ class Resume(BaseModel):
 
     def evidence_lines(self) -> list[str]:
         """Every line a requirement may quote as evidence, in résumé order."""
-        lines = [self.summary] if self.summary else []
+        lines = [part for part in re.split(r"(?<=[.!?])\s+", self.summary) if part]
         for role in self.experience:
-            lines.extend([f"{role.title}, {role.employer}".strip(", "), *role.bullets])
+            lines.extend([role.header, *role.bullets])
         lines.extend(entry.line for entry in self.education)
         lines.extend([*self.skills, *self.projects, *self.certifications])
         return [line for line in lines if line.strip()]

@@ -117,8 +117,11 @@ def _location(lines: list[str], name: str) -> str:
 
 def parse_roles(lines: list[str]) -> list[Role]:
     """A header is a line with a date range, or one followed by a dates-only line; the lines
-    after it (bulleted or not, as Word lists lose their marks) are its bullets."""
+    after it are its bullets. Where the section marks bullets ("- ", "•"), an unmarked line
+    continues the bullet above (a PDF wraps long lines); where it does not (Word lists lose
+    their marks), each line is a bullet."""
     raws = [raw for raw in lines if raw.strip()]
+    marked = any(BULLET.match(raw) for raw in raws)
     roles: list[Role] = []
     for index, raw in enumerate(raws):
         line = clean_line(raw)
@@ -126,6 +129,8 @@ def parse_roles(lines: list[str]) -> list[Role]:
             _set_dates(roles[-1], line)
         elif _is_header(raw, raws[index + 1:index + 2]) or not roles:
             roles.append(_role_from_header(line))
+        elif marked and not BULLET.match(raw) and roles[-1].bullets:
+            roles[-1].bullets[-1] = f"{roles[-1].bullets[-1]} {line}"
         else:
             roles[-1].bullets.append(line)
     return roles
@@ -152,7 +157,7 @@ def _set_dates(role: Role, line: str) -> None:
 def _role_from_header(line: str) -> Role:
     """'Title — Employer | dates' (or 'at', '@', or commas when nothing else separates them);
     the title comes first, so 'Senior PM, Growth — Acme' keeps its comma in the title."""
-    role = Role()
+    role = Role(header=line)
     _set_dates(role, line)
     rest = line.replace(role.dates, " ") if role.dates else line
     parts = [part.strip(" ,|()") for part in HEADER_SPLIT.split(rest)]

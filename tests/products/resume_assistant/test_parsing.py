@@ -36,8 +36,9 @@ def test_each_sample_format_parses_into_roles_with_dates_and_bullets(
     assert resume.experience[0].dates == first_dates
     assert all(role.bullets for role in resume.experience)
     assert resume.education and resume.skills
+    flat = " ".join(resume.text.split())
     for line in resume.evidence_lines():
-        assert line in resume.text or line.split(", ")[0] in resume.text
+        assert line in flat  # verbatim, up to the line breaks a PDF adds
 
 
 def test_image_only_or_empty_pdf_is_a_clear_error_not_a_profile() -> None:
@@ -119,3 +120,12 @@ def test_role_headers_split_title_from_employer(header: str, title: str,
     role = parse_resume(text).experience[0]
     assert (role.title, role.employer) == (title, employer)
     assert role.bullets == ["Did the work well."]
+
+
+def test_a_wrapped_bullet_stays_one_bullet() -> None:
+    text = ("Sam Doe\nsam@example.com\n\nExperience\nAnalyst — Quill | 2019 - 2021\n"
+            "- Built the weekly sales report that the regional\nmanagers read every Monday.\n"
+            "- Cleaned the data.\n")
+    assert parse_resume(text).experience[0].bullets == [
+        "Built the weekly sales report that the regional managers read every Monday.",
+        "Cleaned the data."]
