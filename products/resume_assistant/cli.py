@@ -42,13 +42,22 @@ def _upload(path: Path) -> tuple[str, bytes]:
 
 
 def _jd(value: str) -> tuple[str, bytes]:
-    """A file path, or pasted text (anything with spaces that is not a file)."""
-    path = Path(value)
-    if path.is_file():
+    """A file path, or pasted text (several words that name no file)."""
+    path = _existing_file(value)
+    if path is not None:
         return path.name, path.read_bytes()
     if len(value.split()) > 5:
         return "pasted.txt", value.encode("utf-8")
     raise BadInput(f"--jd: {value} is not a file. Give a JD file path or paste the JD's text.")
+
+
+def _existing_file(value: str) -> Path | None:
+    """The file `value` names, or None (pasted text can be too long a name for stat())."""
+    try:
+        path = Path(value)
+        return path if "\n" not in value and path.is_file() else None
+    except OSError:
+        return None
 
 
 @app.command()

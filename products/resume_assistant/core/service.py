@@ -25,6 +25,7 @@ from shared.tracing import trace_operation
 
 PRODUCT = "resume_assistant"
 Upload = tuple[str, bytes]
+MAX_CLIENTS = 4
 _clients: dict[tuple[object, ...], LLMClient] = {}
 _embedders: dict[str, Embedder] = {}
 _lock = threading.Lock()
@@ -47,6 +48,8 @@ def llm_for(settings: Settings) -> LLMClient | None:
            settings.anthropic_base_url, settings.openai_api_key, settings.anthropic_api_key)
     with _lock:
         if key not in _clients:
+            if len(_clients) >= MAX_CLIENTS:  # the oldest goes: a few configs at most
+                _clients.pop(next(iter(_clients)))
             _clients[key] = get_llm(settings, product=PRODUCT)
         return _clients[key]
 

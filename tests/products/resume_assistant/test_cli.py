@@ -124,3 +124,12 @@ def test_forget_deletes_what_the_assistant_stored() -> None:
     (store / "cv.md").write_text("x")
     assert aipm_json("resume", "forget") == {"deleted_files": 1}
     assert aipm_json("resume", "forget") == {"deleted_files": 0}
+
+
+def test_jd_can_be_pasted_text_and_a_typo_path_is_an_error() -> None:
+    pasted = PM_JD.read_text()
+    body = aipm_json("resume", "analyze", str(MAYA), "--jd", pasted)
+    assert body["match_score"] == aipm_json("resume", "analyze", str(MAYA), "--jd",
+                                            str(PM_JD))["match_score"]
+    code, out = aipm("resume", "analyze", str(MAYA), "--jd", "jobs/typo.md", "--json")
+    assert code == 1 and "is not a file" in json.loads(out)["error"]["message"]
