@@ -1,0 +1,154 @@
+"""`aipm resume ...` (and `python -m products.resume_assistant ...`): analyze, tailor, letter.
+
+Thin: each command reads the files, calls `core`, and prints one JSON object (`--json`) or a
+readable view (`render.py`). Heavy imports happen inside the commands, because `aipm --help`
+imports this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from products.cli_support import emit_json, fail
+from shared.errors import AIPMError, BadInput
+
+if TYPE_CHECKING:
+    from shared.config import Settings
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Résumé assistant: match a résumé to a job, tailor it, write the letter.")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+ResumeArg = Annotated[Path, typer.Argument(help="Résumé file: PDF, DOCX, MD or TXT.")]
+JdOption = Annotated[str, typer.Option("--jd", help="Job description file (MD, TXT, HTML, "
+                                                    "PDF) or its pasted text.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Write the result to OUT.md or "
+                                                              "OUT.docx.")]
+
+
+def _settings() -> Settings:
+    from shared.config import load_settings
+
+    return load_settings()
+
+
+def _upload(path: Path) -> tuple[str, bytes]:
+    if not path.is_file():
+        raise BadInput(f"{path} does not exist or is not a file. Check the path and try again.")
+    return path.name, path.read_bytes()
+
+
+def _jd(value: str) -> tuple[str, bytes]:
+    """A file path, or pasted text (several words that name no file)."""
+    path = _existing_file(value)
+    if path is not None:
+        return path.name, path.read_bytes()
+    if len(value.split()) > 5:
+        return "pasted.txt", value.encode("utf-8")
+    raise BadInput(f"--jd: {value} is not a file. Give a JD file path or paste the JD's text.")
+
+
+def _existing_file(value: str) -> Path | None:
+    """The file `value` names, or None (pasted text can be too long a name for stat())."""
+    try:
+        path = Path(value)
+        return path if "\n" not in value and path.is_file() else None
+    except OSError:
+        return None
+
+
+@app.command()
+def analyze(resume: ResumeArg, jd: JdOption, json_output: JsonFlag = False) -> None:
+    """Score the match (0-100), check each requirement with evidence, list keywords."""
+    from products.resume_assistant.core.service import run_analyze
+    from products.resume_assistant.render import render_analysis
+
+    try:
+        result = run_analyze(_settings(), _upload(resume), _jd(jd))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    _show(result, json_output, render_analysis)
+
+
+@app.command()
+def tailor(resume: ResumeArg, jd: JdOption, out: OutOption = None,
+           json_output: JsonFlag = False) -> None:
+    """Reorder and re-word the résumé toward the JD; nothing the résumé lacks is added."""
+    from products.resume_assistant.core.writing import run_tailor
+    from products.resume_assistant.render import render_written
+
+    try:
+        result = run_tailor(_settings(), _upload(resume), _jd(jd), out)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    _show(result, json_output, lambda r: render_written(r, out))
+
+
+@app.command("cover-letter")
+def cover_letter(resume: ResumeArg, jd: JdOption, out: OutOption = None,
+                 json_output: JsonFlag = False) -> None:
+    """Write a cover letter from the résumé's facts only."""
+    from products.resume_assistant.core.writing import run_cover_letter
+    from products.resume_assistant.render import render_written
+
+    try:
+        result = run_cover_letter(_settings(), _upload(resume), _jd(jd), out)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    _show(result, json_output, lambda r: render_written(r, out))
+
+
+@app.command()
+def forget(json_output: JsonFlag = False) -> None:
+    """Delete every résumé, JD and output the assistant stored in the data dir."""
+    from products.resume_assistant.core.privacy import forget as forget_all
+
+    try:
+        count = forget_all(_settings())
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"deleted_files": count})
+    else:
+        typer.echo(f"Deleted {count} stored file(s) of the résumé assistant.")
+
+
+def _show(result: Any, json_output: bool, render: Any) -> None:
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        render(result)
+
+
+def run_eval(
+    json_output: JsonFlag = False,
+    report: Annotated[Path | None, typer.Option(help="Where to write the Markdown report "
+                                                     "(default: products/resume_assistant/"
+                                                     "evals/report.md).")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Use the baseline engine even "
+                                                              "when an LLM is configured.")]
+    = False,
+    calibrate: Annotated[bool, typer.Option(help="Save the similarity threshold that scores "
+                                                 "best on the tune split.")] = False,
+) -> None:
+    """Run the golden set: requirement and keyword P/R, score order, fabrication rate.
+
+    Mounted by the platform CLI as `aipm eval resume`.
+    """
+    from products.resume_assistant.core.evaluation import REPORT_PATH, evaluate, write_report
+
+    try:
+        result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate)
+        path = write_report(result, report or REPORT_PATH)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
+    else:
+        typer.echo(path.read_text(encoding="utf-8"))
+
+
+__all__ = ["app", "run_eval"]

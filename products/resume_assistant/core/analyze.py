@@ -1,0 +1,116 @@
+"""Analyze: requirement checklist, keywords, an explained 0-100 score, bullet ranking.
+
+The score is a weighted share of what the JD asks for (weights in `WEIGHTS`): must-haves
+count most, nice-to-haves next, then the JD's skill keywords. A part the JD does not have
+(no nice-to-haves) gives its weight to the others, so a short JD is not marked down.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from products.resume_assistant.core.matching import ResumeIndex, match_requirements
+from products.resume_assistant.core.models import (
+    Analysis,
+    JobDescription,
+    RankedBullet,
+    RequirementResult,
+)
+from products.resume_assistant.core.skills import (
+    alias_in,
+    original_wording,
+    padded,
+    skill_named,
+    skills_in,
+)
+
+WEIGHTS = {"must_have": 0.7, "nice_to_have": 0.15, "keywords": 0.15}
+TOP_BULLETS = 12
+
+
+def analyze(index: ResumeIndex, jd: JobDescription, threshold: float,
+            engine: str) -> Analysis:
+    """The whole analysis; deterministic for a given résumé, JD, embedder and threshold."""
+    results = match_requirements(index, jd.requirements, threshold)
+    have = set(skills_in(index.resume.text))
+    matched = [k for k in jd.keywords if k in have]
+    missing = [k for k in jd.keywords if k not in have]
+    score, breakdown = match_score(results, len(matched), len(jd.keywords))
+    return Analysis(match_score=score, score_breakdown=breakdown, matched_keywords=matched,
+                    missing_keywords=missing, requirements=results,
+                    bullet_ranking=rank_bullets(index, jd), engine=engine,
+                    suggestions=suggestions(index, jd, results, matched))
+
+
+def match_score(results: list[RequirementResult], matched: int,
+                keywords: int) -> tuple[int, dict[str, object]]:
+    """(score, breakdown): each part's met/total, its weight, and the points it gave."""
+    parts = {
+        "must_have": _tally([r for r in results if r.kind == "must"]),
+        "nice_to_have": _tally([r for r in results if r.kind == "nice"]),
+        "keywords": (matched, keywords),
+    }
+    used = {name: WEIGHTS[name] for name, (_, total) in parts.items() if total}
+    scale = sum(used.values()) or 1.0
+    breakdown: dict[str, object] = {}
+    score = 0.0
+    for name, (met, total) in parts.items():
+        weight = used.get(name, 0.0) / scale
+        points = 100 * weight * met / total if total else 0.0
+        score += points
+        breakdown[name] = {"met": met, "total": total, "weight": round(weight, 3),
+                           "points": round(points, 1)}
+    breakdown["formula"] = ("100 × Σ weight × met/total over must-haves, nice-to-haves and "
+                            "JD keywords; parts the JD lacks pass their weight on")
+    return round(score), breakdown
+
+
+def _tally(results: list[RequirementResult]) -> tuple[int, int]:
+    return sum(r.met for r in results), len(results)
+
+
+def rank_bullets(index: ResumeIndex, jd: JobDescription) -> list[RankedBullet]:
+    """Bullets by relevance: closest requirement's similarity plus 0.1 per JD skill named."""
+    bullets = [(b, f"{role.title}, {role.employer}".strip(", "))
+               for role in index.resume.experience for b in role.bullets]
+    if not bullets or not jd.requirements:
+        return []
+    sims = bullet_relevance(index, jd, [b for b, _ in bullets])
+    ranked = [RankedBullet(bullet=b, role=role, relevance=round(float(s), 3))
+              for (b, role), s in zip(bullets, sims, strict=True)]
+    return sorted(ranked, key=lambda r: -r.relevance)[:TOP_BULLETS]
+
+
+def bullet_relevance(index: ResumeIndex, jd: JobDescription, bullets: list[str]) -> list[float]:
+    """Relevance of each bullet to the JD (used to rank and to reorder when tailoring)."""
+    if not bullets or not jd.requirements:
+        return [0.0] * len(bullets)
+    vectors = index.embedder.embed_documents(bullets)
+    reqs = index.embedder.embed_documents([r.text for r in jd.requirements])
+    sims = (np.array(vectors) @ np.array(reqs).T).max(axis=1)
+    wanted = set(jd.keywords)
+    return [float(s) + 0.1 * len(wanted & set(skills_in(b))) for s, b in
+            zip(sims, bullets, strict=True)]
+
+
+def suggestions(index: ResumeIndex, jd: JobDescription, results: list[RequirementResult],
+                matched: list[str]) -> list[str]:
+    """Honest wording fixes first (the JD's word for a skill you have), then true gaps."""
+    tips = []
+    jd_text, resume_text = padded(jd.text), padded(index.resume.text)
+    for name in matched:
+        skill = skill_named(name)
+        theirs, yours = alias_in(skill, jd_text), alias_in(skill, resume_text)
+        if theirs and yours and f" {theirs} " not in resume_text:
+            theirs = original_wording(theirs, jd.text)
+            yours = original_wording(yours, index.resume.text)
+            tips.append(f"The JD says '{theirs}'; your résumé says '{yours}'. Use the JD's "
+                        "word where it describes the same work.")
+    for result in results:
+        if not result.met and result.kind == "must":
+            tips.append(f"Gap: '{result.text.rstrip('.')}'. Address it in the cover letter "
+                        "only if it is true; never add it to the résumé unproven.")
+    return tips
+
+
+__all__ = ["WEIGHTS", "analyze", "bullet_relevance", "match_score", "rank_bullets"]

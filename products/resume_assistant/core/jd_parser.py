@@ -1,0 +1,112 @@
+"""Job description parsing: requirements (must vs nice), skills, seniority, keywords.
+
+The JD is untrusted: it is cleaned by `untrusted` first, so hidden text and instructions
+never become requirements. Requirements are the bullet lines under requirement-like
+headings; a line that says "preferred", "a plus" or "bonus" is a nice-to-have wherever it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from products.resume_assistant.core.models import JobDescription, Requirement
+from products.resume_assistant.core.resume_parser import BULLET, clean_line
+from products.resume_assistant.core.skills import skills_in
+from products.resume_assistant.core.untrusted import drop_instructions
+from shared.errors import BadInput
+
+MUST_HEADINGS = ("requirement", "what you'll need", "what you will need", "must have",
+                 "must-have", "qualifications", "what we're looking for", "what we are looking",
+                 "you have", "you bring", "required", "minimum", "basic qualifications",
+                 "who you are", "about you", "requisitos", "exigences", "anforderungen")
+NICE_HEADINGS = ("nice to have", "nice-to-have", "bonus", "preferred", "plus", "extra credit",
+                 "good to have", "deseable", "souhait", "wunschenswert")
+DUTY_HEADINGS = ("responsibilit", "what you'll do", "what you will do", "the role", "your day")
+SKIP_HEADINGS = ("about", "benefits", "perks", "why join", "how to apply", "compensation",
+                 "salary", "who we are", "our company")
+MAX_REQUIREMENT_CHARS = 300
+NOT_A_REQUIREMENT = re.compile(r"^(?:to apply|apply|please|send|we offer|salary|email)\b",
+                               re.IGNORECASE)
+NICE_MARKERS = re.compile(r"\b(?:preferred|nice to have|nice-to-have|a plus|bonus|ideally)\b",
+                          re.IGNORECASE)
+SENIORITY = ("intern", "junior", "associate", "mid-level", "senior", "staff", "principal",
+             "lead", "head", "director", "vp")
+YEARS = re.compile(r"(\d{1,2})\+?\s*(?:years|yrs)", re.IGNORECASE)
+TITLE_SPLIT = re.compile(r"\s+(?:—|–|-|\||@|at)\s+")
+
+
+def parse_jd(text: str) -> JobDescription:
+    """Clean, then read the title line, the requirement sections, and the skills named."""
+    cleaned, removed = drop_instructions(text)
+    lines = [line for line in cleaned.splitlines() if line.strip()]
+    if len(" ".join(lines)) < 30:
+        raise BadInput("The job description is empty or too short. Paste the whole posting "
+                       "(title, responsibilities and requirements).")
+    title, company = _title_and_company(clean_line(lines[0]))
+    sections = _sections(lines[1:])
+    requirements = [Requirement(text=line, kind="nice" if kind == "nice" or
+                                NICE_MARKERS.search(line) else "must")
+                    for kind, line in sections if kind in ("must", "nice")]
+    job_lines = "\n".join(line for kind, line in sections if kind != "skip")
+    return JobDescription(
+        title=title, company=company, seniority=_seniority(title, requirements),
+        requirements=requirements, removed=removed, text=cleaned,
+        skills=skills_in("\n".join(r.text for r in requirements)),
+        keywords=skills_in(job_lines))
+
+
+def _title_and_company(line: str) -> tuple[str, str]:
+    """'Title — Company' (or with '-', '|', 'at'); a title may hold commas."""
+    parts = [part.strip() for part in TITLE_SPLIT.split(line) if part.strip()]
+    if len(parts) < 2:
+        return line, ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _heading_kind(line: str) -> str | None:
+    """'must', 'nice' or 'other' for a heading line; None for a line that is not a heading."""
+    if BULLET.match(line) or len(line) > 70:
+        return None
+    text = clean_line(line).lower().replace("\u2019", "'").rstrip(":")
+    if not (line.lstrip().startswith("#") or line.rstrip().endswith(":") or len(text) < 40):
+        return None
+    for kind, words in (("nice", NICE_HEADINGS), ("must", MUST_HEADINGS),
+                        ("duty", DUTY_HEADINGS), ("skip", SKIP_HEADINGS)):
+        if any(word in text for word in words):
+            return kind
+    return None
+
+
+def _sections(lines: list[str]) -> list[tuple[str, str]]:
+    """(section kind, cleaned line) for each body line; the intro before any heading is
+    'skip' (company blurb). In a must/nice section every line is a requirement, bulleted or
+    not, because HTML and Word lists lose their bullet marks when loaded."""
+    section, found = "skip", []
+    for line in lines:
+        kind = _heading_kind(line)
+        if kind:
+            section = kind
+        elif section in ("must", "nice") and (len(line) > MAX_REQUIREMENT_CHARS or
+                                              NOT_A_REQUIREMENT.match(clean_line(line))):
+            found.append(("skip", clean_line(line)))
+        else:
+            found.append((section, clean_line(line)))
+    return found
+
+
+def _seniority(title: str, requirements: list[Requirement]) -> str:
+    words = title.lower().replace("sr.", "senior").split()
+    level = next((word for word in SENIORITY if word in words), "")
+    years = [int(m.group(1)) for r in requirements for m in YEARS.finditer(r.text)]
+    if years:
+        return f"{level or 'experienced'} ({max(years)}+ years)".strip()
+    return level or "not stated"
+
+
+def required_years(text: str) -> int | None:
+    """The N of "N+ years" in a requirement, if it asks for a length of experience."""
+    match = YEARS.search(text)
+    return int(match.group(1)) if match else None
+
+
+__all__ = ["parse_jd", "required_years"]

@@ -1,0 +1,145 @@
+"""Does the résumé meet a requirement? Skills by synonym, everything else by similarity.
+
+A requirement that names vocabulary skills is met when the résumé names them too (any of
+them for "X or Y"), in its own words or a synonym's. Otherwise (no skills named, or not
+found by name) it is met by the résumé line most similar to it: cosine similarity of the
+offline embedder's vectors over a threshold chosen on the golden set, or most of the
+requirement's content words in one line. Either way the evidence is that résumé line,
+verbatim; no evidence, not met. An "N+ years" requirement also needs N years across the
+dated roles, and a degree requirement a degree of that level (`degrees.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from products.resume_assistant.core.dates import years_of_experience
+from products.resume_assistant.core.degrees import match_degree
+from products.resume_assistant.core.jd_parser import required_years
+from products.resume_assistant.core.models import Requirement, RequirementResult, Resume
+from products.resume_assistant.core.skills import alias_in, padded, skill_named, skills_in
+from shared.embeddings import Embedder
+from shared.evals.text import content_tokens
+
+CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
+FALLBACK_THRESHOLD = 0.6
+LEXICAL_SHARE = 0.6
+STEM_LENGTH = 6
+GENERIC_WORDS = frozenset({
+    "experience", "years", "year", "strong", "ability", "able", "proven", "track", "record",
+    "excellent", "good", "great", "working", "knowledge", "familiarity", "understanding",
+    "skills", "skill", "plus", "including", "etc", "using", "demonstrated", "solid", "deep",
+    "hands", "on", "comfortable", "related", "field"})
+
+
+def similarity_threshold(embedder_name: str) -> float:
+    """The calibrated cosine threshold for this embedder (see `aipm eval resume --calibrate`)."""
+    if not CALIBRATION_FILE.is_file():
+        return FALLBACK_THRESHOLD
+    table = json.loads(CALIBRATION_FILE.read_text())["similarity_threshold"]
+    return float(table.get(embedder_name, FALLBACK_THRESHOLD))
+
+
+@dataclass
+class ResumeIndex:
+    """The résumé's evidence lines, their vectors, and its years of experience, built once."""
+
+    resume: Resume
+    lines: list[str]
+    vectors: np.ndarray
+    years: float
+    embedder: Embedder
+
+    @classmethod
+    def build(cls, resume: Resume, embedder: Embedder) -> ResumeIndex:
+        lines = resume.evidence_lines()
+        vectors = np.array(embedder.embed_documents(lines)) if lines else np.zeros((0, 1))
+        spans = [(role.start_year, role.end_year) for role in resume.experience]
+        return cls(resume, lines, vectors, years_of_experience(spans, date.today().year),
+                   embedder)
+
+    def similarities(self, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of each text (rows) to each résumé line (columns)."""
+        if not texts or not self.lines:
+            return np.zeros((len(texts), len(self.lines)))
+        return np.array(self.embedder.embed_documents(texts)) @ self.vectors.T
+
+    def line_with_skill(self, name: str) -> str:
+        skill = skill_named(name)
+        return next((line for line in self.lines if alias_in(skill, padded(line))), "")
+
+
+def match_requirements(index: ResumeIndex, requirements: list[Requirement],
+                       threshold: float) -> list[RequirementResult]:
+    """One verdict per requirement, in the JD's order."""
+    sims = index.similarities([r.text for r in requirements])
+    return [_match_one(index, req, sims[i], threshold) for i, req in enumerate(requirements)]
+
+
+def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
+               threshold: float) -> RequirementResult:
+    skills = skills_in(req.text)
+    degree = match_degree(req.text, [e.line for e in index.resume.education])
+    if degree is not None:
+        evidence, how = degree
+    else:
+        evidence, how = _by_skills(index, req.text, skills) if skills else ("", "")
+        if not evidence:  # a paraphrase the synonym file lacks ("plan tiers" for pricing)
+            evidence, similar = _by_similarity(index, req.text, sims, threshold)
+            how = similar if evidence or not how else f"{how}; {similar}"
+    needed = required_years(req.text)
+    if evidence and needed and index.years < needed:
+        evidence, how = "", f"asks for {needed}+ years; the dated roles cover {index.years:g}"
+    return RequirementResult(text=req.text, kind=req.kind, met=bool(evidence),
+                             evidence=evidence, how=how)
+
+
+def _by_skills(index: ResumeIndex, text: str, skills: list[str]) -> tuple[str, str]:
+    found = {name: index.line_with_skill(name) for name in skills}
+    have = [name for name, line in found.items() if line]
+    any_of = bool(re.search(r"\bor\b|/", text)) and len(skills) > 1
+    if have and (any_of or len(have) == len(skills)):
+        return found[have[0]], f"skills found: {', '.join(have)}"
+    lacking = [name for name in skills if name not in have]
+    return "", f"skills not found: {', '.join(lacking)}"
+
+
+def _by_similarity(index: ResumeIndex, text: str, sims: np.ndarray,
+                   threshold: float) -> tuple[str, str]:
+    """The most similar line over the threshold, else a line holding most content words."""
+    if not index.lines:
+        return "", "the résumé has no lines to compare"
+    best = int(np.argmax(sims))
+    if sims[best] >= threshold:
+        return index.lines[best], f"closest résumé line, similarity {sims[best]:.2f}"
+    line, share = _best_word_overlap(index.lines, text)
+    if share >= LEXICAL_SHARE:
+        return line, f"résumé line with {share:.0%} of the requirement's words"
+    return "", f"no résumé line is close enough (best similarity {sims[best]:.2f})"
+
+
+def word_stems(text: str) -> list[str]:
+    """Content words cut to 6 letters ("manager"/"management" -> "manage"), numbers and
+    generic requirement words dropped: years are checked apart, "strong" proves nothing."""
+    words = [w for w in content_tokens(text) if w not in GENERIC_WORDS
+             and not any(c.isdigit() for c in w)]
+    return list(dict.fromkeys(w[:STEM_LENGTH] for w in words))
+
+
+def _best_word_overlap(lines: list[str], text: str) -> tuple[str, float]:
+    words = word_stems(text)
+    if not words:
+        return "", 0.0
+    stems = [set(word_stems(line)) for line in lines]
+    shares = [sum(w in line for w in words) / len(words) for line in stems]
+    best = max(range(len(lines)), key=shares.__getitem__)
+    return lines[best], shares[best]
+
+
+__all__ = ["ResumeIndex", "match_requirements", "similarity_threshold"]

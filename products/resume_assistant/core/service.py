@@ -1,0 +1,93 @@
+"""What the front doors call: load the inputs, pick the engine, trace the run, return models.
+
+A résumé and a JD arrive as (file name, bytes) pairs (a pasted JD as "pasted.txt"), so the
+CLI, the API and the page go through exactly the same path. Keyless runs leave one trace row
+per operation (engine and latency, no text).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from products.ops import open_trace_store
+from products.resume_assistant.core.analyze import analyze
+from products.resume_assistant.core.jd_parser import parse_jd
+from products.resume_assistant.core.loading import jd_text, resume_text
+from products.resume_assistant.core.matching import ResumeIndex, similarity_threshold
+from products.resume_assistant.core.models import Analysis, JobDescription, Resume
+from products.resume_assistant.core.resume_parser import parse_resume
+from shared.config import Settings
+from shared.documents import upload_limit_bytes
+from shared.embeddings import Embedder, get_embedder
+from shared.llm import LLMClient, get_llm
+from shared.tracing import trace_operation
+
+PRODUCT = "resume_assistant"
+Upload = tuple[str, bytes]
+MAX_CLIENTS = 4
+_clients: dict[tuple[object, ...], LLMClient] = {}
+_embedders: dict[str, Embedder] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class Inputs:
+    """A parsed résumé and JD with the résumé's evidence index."""
+
+    resume: Resume
+    jd: JobDescription
+    index: ResumeIndex
+
+
+def llm_for(settings: Settings) -> LLMClient | None:
+    """The LLM engine's client (reused across reruns), or None in baseline mode."""
+    if settings.engine != "llm":
+        return None
+    key = (settings.resolved_provider, settings.model_id, settings.openai_base_url,
+           settings.anthropic_base_url, settings.openai_api_key, settings.anthropic_api_key)
+    with _lock:
+        if key not in _clients:
+            if len(_clients) >= MAX_CLIENTS:  # the oldest goes: a few configs at most
+                _clients.pop(next(iter(_clients)))
+            _clients[key] = get_llm(settings, product=PRODUCT)
+        return _clients[key]
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """One embedder per name per process: WordLlama loads its weights once."""
+    with _lock:
+        if settings.embedder not in _embedders:
+            _embedders[settings.embedder] = get_embedder(settings)
+        return _embedders[settings.embedder]
+
+
+def load_inputs(settings: Settings, resume: Upload, jd: Upload) -> Inputs:
+    """Parse both inputs; errors name the file and what to do."""
+    limit = upload_limit_bytes(settings)
+    parsed_resume = parse_resume(resume_text(*resume, max_bytes=limit))
+    text, hidden = jd_text(*jd, max_bytes=limit)
+    parsed_jd = parse_jd(text)
+    parsed_jd.removed = [*hidden, *parsed_jd.removed]
+    return Inputs(parsed_resume, parsed_jd,
+                  ResumeIndex.build(parsed_resume, embedder_for(settings)))
+
+
+def baseline_engine_name(settings: Settings) -> str:
+    return f"baseline (rules + {embedder_for(settings).name})"
+
+
+def run_analyze(settings: Settings, resume: Upload, jd: Upload) -> Analysis:
+    """The analysis: deterministic in both modes (see DECISIONS.md: the score must repeat)."""
+    engine = baseline_engine_name(settings)
+    with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
+                         engine=engine) as row:
+        inputs = load_inputs(settings, resume, jd)
+        threshold = similarity_threshold(inputs.index.embedder.name)
+        result = analyze(inputs.index, inputs.jd, threshold, engine)
+        row.items = len(result.requirements)
+    return result
+
+
+__all__ = ["PRODUCT", "Inputs", "Upload", "embedder_for", "llm_for", "load_inputs",
+           "run_analyze"]

@@ -1,0 +1,74 @@
+"""The skill vocabulary: canonical skills and their aliases, read from `synonyms.txt`.
+
+A skill is found in a text when one of its aliases appears as a whole phrase of the
+normalised text ("k8s" finds Kubernetes, "postgres" finds PostgreSQL). The file is plain
+text so a user can add the tools of their field without touching code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.errors import BadInput
+from shared.evals.text import normalize_text
+
+SYNONYM_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
+
+
+@dataclass(frozen=True)
+class Skill:
+    """One canonical skill and the normalised phrases that mean it."""
+
+    name: str
+    aliases: tuple[str, ...]
+
+
+@functools.cache
+def load_vocabulary(path: Path = SYNONYM_FILE) -> tuple[Skill, ...]:
+    """Parse the synonym file once; a malformed line names itself rather than being skipped."""
+    skills = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, colon, aliases = line.partition(":")
+        if not colon or not name.strip():
+            raise BadInput(f"{path}:{number} should read 'Skill: alias, alias'; got '{line}'.")
+        phrases = {normalize_text(name), *(normalize_text(a) for a in aliases.split(","))}
+        skills.append(Skill(name.strip(), tuple(sorted(p for p in phrases if p))))
+    return tuple(skills)
+
+
+def padded(text: str) -> str:
+    """Normalised text with spaces at both ends, for whole-phrase `in` tests."""
+    return f" {normalize_text(text)} "
+
+
+def alias_in(skill: Skill, padded_text: str) -> str:
+    """The first alias of `skill` found in the padded normalised text, or ''."""
+    return next((alias for alias in skill.aliases if f" {alias} " in padded_text), "")
+
+
+def original_wording(alias: str, text: str) -> str:
+    """The alias as `text` writes it ("a b testing" -> "A/B testing"), or the alias itself."""
+    pattern = r"[\W_]+".join(re.escape(word) for word in alias.split())
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
+    return match.group(0) if match else alias
+
+
+def skills_in(text: str) -> list[str]:
+    """Canonical names of the vocabulary skills that `text` mentions, in vocabulary order."""
+    haystack = padded(text)
+    return [skill.name for skill in load_vocabulary() if alias_in(skill, haystack)]
+
+
+def skill_named(name: str) -> Skill:
+    """The vocabulary entry for a canonical name (KeyError if unknown: a programming error)."""
+    return next(skill for skill in load_vocabulary() if skill.name == name)
+
+
+__all__ = ["SYNONYM_FILE", "Skill", "alias_in", "load_vocabulary", "original_wording", "padded",
+           "skill_named", "skills_in"]

@@ -1,0 +1,131 @@
+"""The résumé assistant page of the hub (alone: `streamlit run products/resume_assistant/ui.py`).
+
+A thin adapter over `products.resume_assistant.core`: pick or upload a résumé, paste or pick
+a JD, then analyze, tailor or write a letter through the calls the CLI and API make. Uploads
+and outputs are kept in the data dir only, and the forget button deletes them. Every kit
+error is shown with `st.error(message)`, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from products.hub_support import current_settings, show_engine_badge
+from products.resume_assistant.core.privacy import forget, save_upload
+from products.resume_assistant.core.service import Upload, run_analyze
+from products.resume_assistant.core.writing import run_cover_letter, run_tailor
+from products.resume_assistant.ui_parts import (
+    render_analysis,
+    render_letter,
+    render_tailored,
+)
+from shared.config import Settings
+from shared.errors import AIPMError, BadInput
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SAMPLE_RESUMES = sorted((DATA_DIR / "resumes").iterdir())
+SAMPLE_JDS = sorted((DATA_DIR / "jobs").iterdir())
+OWN = "— my own file —"
+PITCH = ("Match your résumé to a job, tailor it and draft the cover letter — every fact in the "
+         "output comes from your résumé; anything else is blocked and shown to you.")
+RESULTS = {"analyze": "resume_last_analysis", "tailor": "resume_last_tailor",
+           "letter": "resume_last_letter"}
+
+
+def resume_input() -> Upload | None:
+    """The uploaded résumé, else the picked sample (None when neither is there)."""
+    names = [OWN, *(path.name for path in SAMPLE_RESUMES)]
+    choice = st.selectbox("Résumé", names, index=1, key="resume_sample")
+    upload = st.file_uploader("Upload your résumé (PDF, DOCX, MD, TXT)",
+                              type=["pdf", "docx", "md", "txt"], key="resume_file")
+    if upload is not None:
+        return upload.name, upload.getvalue()
+    return _sample(SAMPLE_RESUMES, choice)
+
+
+def jd_input() -> Upload | None:
+    """Pasted JD text wins, then an uploaded file, then the picked sample."""
+    names = [OWN, *(path.name for path in SAMPLE_JDS)]
+    choice = st.selectbox("Job description", names, index=names.index(
+        "senior_pm_growth_northwind.md"), key="resume_jd_sample")
+    text = st.text_area("…or paste the job description", key="resume_jd_text", height=120)
+    upload = st.file_uploader("…or upload it (MD, TXT, HTML, PDF)",
+                              type=["md", "txt", "html", "htm", "pdf"], key="resume_jd_file")
+    if text.strip():
+        return "pasted.txt", text.encode("utf-8")
+    if upload is not None:
+        return upload.name, upload.getvalue()
+    return _sample(SAMPLE_JDS, choice)
+
+
+def _sample(paths: list[Path], choice: str) -> Upload | None:
+    path = next((p for p in paths if p.name == choice), None)
+    return (path.name, path.read_bytes()) if path else None
+
+
+def run_action(settings: Settings, key: str, call: Callable[[], object]) -> None:
+    """Run one action, keep its result for later reruns, or show its error."""
+    st.session_state.pop(RESULTS[key], None)
+    try:
+        with st.spinner("Working…"):
+            st.session_state[RESULTS[key]] = call()
+    except AIPMError as err:
+        st.error(err.message)
+
+
+def actions(settings: Settings, resume: Upload | None, jd: Upload | None) -> None:
+    """The three buttons; uploads are stored in the data dir before any work."""
+    columns = st.columns(3)
+    clicked = {key: column.button(label, key=f"resume_{key}", type="primary" if key ==
+                                  "analyze" else "secondary")
+               for column, (key, label) in zip(columns, [("analyze", "Analyze match"),
+                                                         ("tailor", "Tailor résumé"),
+                                                         ("letter", "Write cover letter")],
+                                               strict=True)}
+    chosen = next((key for key, pressed in clicked.items() if pressed), None)
+    if chosen is None:
+        return
+    if resume is None or jd is None:
+        st.error(BadInput("Pick or upload a résumé and give a job description first.").message)
+        return
+    for name, data in (resume, jd):
+        save_upload(settings, name, data)
+    calls = {"analyze": run_analyze, "tailor": run_tailor, "letter": run_cover_letter}
+    run_action(settings, chosen, lambda: calls[chosen](settings, resume, jd))
+
+
+def forget_section(settings: Settings) -> None:
+    if st.button("Forget my files", key="resume_forget",
+                 help="Delete every résumé, JD and output this assistant stored."):
+        count = forget(settings)
+        for key in RESULTS.values():
+            st.session_state.pop(key, None)
+        st.success(f"Deleted {count} stored file(s).")
+
+
+def render_page(settings: Settings) -> None:
+    st.title("Résumé assistant")
+    st.write(PITCH)
+    show_engine_badge(settings)
+    resume, jd = resume_input(), jd_input()
+    actions(settings, resume, jd)
+    forget_section(settings)
+    if (analysis := st.session_state.get(RESULTS["analyze"])) is not None:
+        render_analysis(analysis)
+    if (tailored := st.session_state.get(RESULTS["tailor"])) is not None and resume:
+        render_tailored(settings, tailored, resume)
+    if (letter := st.session_state.get(RESULTS["letter"])) is not None:
+        render_letter(settings, letter)
+
+
+def main() -> None:
+    try:
+        render_page(current_settings())
+    except AIPMError as err:
+        st.error(err.message)
+
+
+main()
