@@ -13,6 +13,7 @@ from products import available_products, get_product
 from products.cli import build_app
 from products.server import create_app
 from shared.config import Settings, load_settings
+from tests.kit_client import kit_client
 from tests.products.resume_assistant.helpers import DANIEL, MAYA, NURSE_JD, PM_JD, PRIYA
 
 
@@ -23,7 +24,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def client_for(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings, products=[get_product("resume")]),
+    return kit_client(create_app(settings, products=[get_product("resume")]),
                       raise_server_exceptions=False)
 
 
