@@ -1,4 +1,4 @@
-"""Embedders: the offline hashing default, the registry, MiniLM offline, OpenAI via the fake."""
+"""Embedders: the WordLlama default, hashing, the registry, MiniLM offline, OpenAI via the fake."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from shared.embeddings import (
     HashingEmbedder,
     LLMEmbedder,
     MiniLMEmbedder,
+    WordLlamaEmbedder,
     embedder_key_for,
     get_embedder,
     register_embedder,
@@ -29,10 +30,17 @@ def cosine(a: list[float], b: list[float]) -> float:
         math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
 
 
-def test_default_embedder_is_offline_hashing() -> None:
+def test_default_embedder_is_the_bundled_offline_wordllama() -> None:
     embedder = get_embedder(load_settings())
-    assert isinstance(embedder, HashingEmbedder)
+    assert isinstance(embedder, WordLlamaEmbedder)
     assert isinstance(embedder, Embedder)
+    assert (embedder.name, embedder.dimension) == ("wordllama-l2supercat-256", 256)
+    assert len(embedder.embed_query("refund")) == 256  # loads from the wheel, no network
+
+
+def test_hashing_stays_available_as_the_fallback() -> None:
+    embedder = get_embedder(load_settings(embedder="hashing"))
+    assert isinstance(embedder, HashingEmbedder)
     assert embedder.name == f"hashing-v1-{HASHING_DIMENSION}"
     assert embedder.dimension == HASHING_DIMENSION
 

@@ -17,13 +17,13 @@ from pydantic import BaseModel
 
 from products.rag_search.core.citations import best_sentence, cite
 from products.rag_search.core.extractive import extractive_answer
+from products.rag_search.core.gate import decide
 from products.rag_search.core.injection import neutralise
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.llm_reply import parse_reply, visible_prefix
 from products.rag_search.core.models import Answer, SearchResult
 from products.rag_search.core.prompts import system_prompt, user_prompt
-from products.rag_search.core.relevance import load_calibration, relevance, term_weights
-from products.rag_search.core.retrieval import search
+from products.rag_search.core.relevance import Signals, load_calibration
 from products.rag_search.core.text import terms
 from shared.llm import LLMClient, LLMResult
 
@@ -57,7 +57,9 @@ class Asked(BaseModel):
     """What retrieval decided before any engine runs."""
 
     question: str
-    results: list[SearchResult]
+    results: list[SearchResult]  # the chunks the relevance gate accepted: all an engine reads
+    hybrid: list[SearchResult] = []  # the hybrid top k, shown as closest sources on abstention
+    signals: list[Signals] = []
     relevance: float
     weights: dict[str, float]
     started: float
@@ -78,7 +80,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
     """Text deltas (LLM engine only), then one AnswerDone with the checked answer."""
     asked = _retrieve(kb, question, k)
     engine = "llm" if llm is not None else "extractive"
-    if not asked.results or asked.relevance < load_calibration().threshold:
+    if not asked.results:
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
         yield AnswerDone(answer=abstain(asked, engine, reason, llm))
     elif llm is None:
@@ -89,12 +91,10 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int) -> Asked:
     started = time.perf_counter()
-    results = search(kb, question, mode="hybrid", k=k).results
-    lexical = kb.lexical()
-    weights = term_weights(question, lexical)
-    score = relevance(question, results, lexical)
-    return Asked(question=question.strip(), results=results, relevance=round(score, 4),
-                 weights=weights, started=started)
+    gate = decide(kb, question, k, load_calibration())
+    return Asked(question=question.strip(), results=gate.accepted, hybrid=gate.hybrid,
+                 signals=gate.signals, relevance=gate.relevance, weights=gate.weights,
+                 started=started)
 
 
 def _extractive(asked: Asked) -> Answer:
@@ -136,7 +136,7 @@ def abstain(asked: Asked, engine: str, reason: str, llm: LLMClient | None,
     """"I don't know", the reason, and the closest sources as places to look."""
     question_terms = set(terms(asked.question))
     closest = [cite(r, best_sentence(r.text, question_terms))
-               for r in asked.results[:CLOSEST_SHOWN]]
+               for r in asked.hybrid[:CLOSEST_SHOWN]]
     answer = REASONS["empty_collection"] if reason == "empty_collection" else DONT_KNOW
     return _answer(asked, engine, llm, answer=answer, abstained=True, reason=reason,
                    closest=closest, result=result, warnings=warnings)
@@ -152,7 +152,8 @@ def _answer(asked: Asked, engine: str, llm: LLMClient | None, *, answer: str,
         engine=engine, model=f"{llm.provider}:{llm.model}" if llm is not None else None,  # type: ignore[arg-type]
         latency_ms=round((time.perf_counter() - asked.started) * 1000, 1),
         cost_usd=result.cost_usd if result is not None else 0.0, relevance=asked.relevance,
-        warnings=warnings or [], closest_sources=closest or [], retrieved=asked.results,
+        warnings=warnings or [], closest_sources=closest or [],
+        retrieved=asked.results or asked.hybrid,
     )
 
 

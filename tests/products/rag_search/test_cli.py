@@ -188,7 +188,7 @@ def test_collections_and_drop(corpus: Path) -> None:
     rag("ingest", str(corpus), "--collection", "team_docs", "--json")
     listed = one_json(rag("collections", "--json"))["collections"]
     assert [(c["name"], c["embedder"], c["dimension"]) for c in listed] == [
-        ("team_docs", "hashing-v1-1024", 1024)]
+        ("team_docs", "wordllama-l2supercat-256", 256)]  # the default embedder
     assert listed[0]["count"] > 0
     dropped = rag("drop", "team_docs")
     assert dropped.exit_code == 0 and "Deleted knowledge base 'team_docs'" in dropped.stdout
