@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,10 +80,19 @@ def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> None:
             render_answer(event.answer, text_shown=streamed and not event.answer.abstained)
 
 
+_MARKERS = re.compile(r"\*\*|__|(?<!`)`(?!`)|^#{1,6}\s+", re.MULTILINE)
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis, inline-code ticks and heading marks removed for the terminal; lines
+    (list items, table rows, code) are kept as they are."""
+    return _MARKERS.sub("", text)
+
+
 def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     """The answer (unless it was streamed already), sources, warnings and the engine footer."""
     if answer.answer and not text_shown:
-        typer.echo(answer.answer)
+        typer.echo(plain(answer.answer))
     if answer.abstained and answer.abstain_reason:
         typer.echo(f"({answer.abstain_reason})")
     _citations("Sources", answer.citations)
@@ -102,7 +112,7 @@ def _citations(title: str, citations: list[Citation]) -> None:
         page = f", page {citation.page}" if citation.page is not None else ""
         flag = "" if citation.verified else "  (quote NOT found in the source)"
         typer.echo(f"  [{citation.label}] {citation.source}{page} — {citation.heading}{flag}")
-        typer.echo(f'      "{_clip(citation.quote, 200)}"')
+        typer.echo(f'      "{_clip(plain(citation.quote), 200)}"')
 
 
 def render_collections(infos: list[CollectionInfo]) -> None:

@@ -24,7 +24,7 @@ from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
-from products.rag_search.core.text import split_sentences
+from products.rag_search.core.structure import keeps_own_line, quotable_units
 
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
@@ -53,6 +53,7 @@ class Candidate:
     position: int
     sentence: str
     score: float
+    header: str | None = None  # a table row's header row, shown above it
 
 
 def extractive_answer(question: str, weights: dict[str, float],
@@ -64,8 +65,26 @@ def extractive_answer(question: str, weights: dict[str, float],
     if not chosen:
         return "", []
     chosen.sort(key=lambda candidate: (candidate.result.rank, candidate.position))
-    text = " ".join(f"{c.sentence} [{label_for(c.result)}]" for c in chosen)
-    return text, _citations(chosen)
+    return render(chosen), _citations(chosen)
+
+
+def render(chosen: Sequence[Candidate]) -> str:
+    """Prose sentences run on; list items, code and table rows (under their header, once per
+    table) keep their own lines, so a list reads as a list and a row as a small table."""
+    text, headers_shown = "", set()
+    for candidate in chosen:
+        piece = f"{candidate.sentence} [{label_for(candidate.result)}]"
+        if candidate.header and candidate.header not in headers_shown:
+            headers_shown.add(candidate.header)
+            piece = f"{candidate.header}\n{piece}"
+        own_line = keeps_own_line(candidate.sentence) or candidate.header is not None
+        text += ("\n" if own_line or _ends_block(text) else " ") + piece if text else piece
+    return text
+
+
+def _ends_block(text: str) -> bool:
+    last = text.rsplit("\n", 1)[-1]
+    return keeps_own_line(last)
 
 
 def answer_type_cue(question: str) -> Callable[[str], bool]:
@@ -88,15 +107,15 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
                 cue: Callable[[str], bool]) -> list[Candidate]:
     found = []
     for result in results:
-        for position, sentence in enumerate(split_sentences(result.text)):
+        for position, (sentence, header) in enumerate(quotable_units(result.text)):
             if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
                 continue
-            overlap = coverage(weights, sentence)
+            overlap = coverage(weights, f"{header or ''} {sentence}")
             if overlap <= 0:
                 continue
             bonus = TYPE_BONUS if cue(sentence) else 0.0
             score = overlap + bonus - 0.01 * result.rank  # ties go to the top chunk
-            found.append(Candidate(result, position, sentence, score))
+            found.append(Candidate(result, position, sentence, score, header))
     return found
 
 

@@ -257,3 +257,9 @@ def test_sync_understands_a_folder_given_with_a_tilde(
     report = ingest(settings, Path("~/help"), sync=True)
     assert report.chunks_removed >= 1
     assert "team.html" not in chunks_by_source(settings)
+
+
+def test_an_empty_folder_says_so_and_suggests_a_path(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BadInput, match=r"empty folder.*products/rag_search/data"):
+        ingest_paths(load_settings(), [tmp_path / "empty"])
