@@ -24,9 +24,10 @@ from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
-from products.rag_search.core.structure import keeps_own_line, quotable_units
+from products.rag_search.core.structure import is_list_item, keeps_own_line, quotable_units
 
 MAX_SENTENCES = 3
+MAX_LIST_ITEMS = 8  # a chosen list item brings its list along, this many items at most
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
 TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
@@ -64,8 +65,42 @@ def extractive_answer(question: str, weights: dict[str, float],
                                  answer_type_cue(question)))
     if not chosen:
         return "", []
-    chosen.sort(key=lambda candidate: (candidate.result.rank, candidate.position))
-    return render(chosen), _citations(chosen)
+    chosen.sort(key=_reading_order)
+    whole = sorted(_with_whole_lists(chosen), key=_reading_order)
+    return render(whole), _citations(chosen)
+
+
+def _reading_order(candidate: Candidate) -> tuple[int, int]:
+    return candidate.result.rank, candidate.position
+
+
+def _with_whole_lists(chosen: list[Candidate]) -> list[Candidate]:
+    """A chosen list item brings the rest of its list (up to MAX_LIST_ITEMS items) along:
+    step 2 of a procedure is no answer without step 1, and the answer stays a list."""
+    found: dict[tuple[str, int], Candidate] = {}
+    for candidate in chosen:
+        found.setdefault((candidate.result.chunk_id, candidate.position), candidate)
+        if not is_list_item(candidate.sentence):
+            continue
+        quotable = quotable_units(candidate.result.text)
+        for position in _list_run(quotable, candidate.position):
+            sentence, header = quotable[position]
+            found.setdefault((candidate.result.chunk_id, position), Candidate(
+                candidate.result, position, sentence, candidate.score, header))
+    return list(found.values())
+
+
+def _list_run(quotable: list[tuple[str, str | None]], position: int) -> range:
+    """The positions of the contiguous list items around `position`, at most MAX_LIST_ITEMS."""
+    start = end = position
+    while start > 0 and is_list_item(quotable[start - 1][0]):
+        start -= 1
+    while end + 1 < len(quotable) and is_list_item(quotable[end + 1][0]):
+        end += 1
+    if end - start + 1 > MAX_LIST_ITEMS:
+        start = max(start, position - MAX_LIST_ITEMS // 2)
+        end = min(end, start + MAX_LIST_ITEMS - 1)
+    return range(start, end + 1)
 
 
 def render(chosen: Sequence[Candidate]) -> str:

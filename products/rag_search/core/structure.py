@@ -69,7 +69,12 @@ def units(text: str) -> list[str]:
     if code is not None:  # an unclosed fence: keep what it held
         found.append("\n".join(code))
     found.extend(split_sentences("\n".join(prose)))
-    return found
+    return [unit if is_code(unit) else _unwrapped(unit) for unit in found]
+
+
+def _unwrapped(sentence: str) -> str:
+    """A sentence hard-wrapped over lines (Markdown sources, PDF text) on one line."""
+    return " ".join(sentence.split()) if "\n" in sentence else sentence
 
 
 def _not_content(line: str) -> bool:
