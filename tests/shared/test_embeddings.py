@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,3 +179,14 @@ def test_wordllama_loads_offline_from_its_wheel_and_is_semantic() -> None:
     assert embedder.name.startswith("wordllama-") and len(query) == embedder.dimension == 256
     assert cosine(query, paraphrase) > cosine(query, unrelated) + 0.2
     assert embedder.embed_query("Requesting a refund") == paraphrase
+
+
+def test_the_default_embedder_never_imports_scikit_learn() -> None:
+    """scikit-learn costs ~2 s to import; only the hashing fallback needs it."""
+    script = ("import sys\nfrom shared.config import load_settings\n"
+              "from shared.embeddings import get_embedder\n"
+              "get_embedder(load_settings()).embed_query('refund window')\n"
+              "print('sklearn' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "False"
