@@ -58,6 +58,8 @@ def _read_block(block: Any, tracker: HeadingTracker) -> None:
     match = HEADING_STYLE.match(style or "")
     if match and block.text.strip():
         tracker.heading(int(match.group(1)), block.text.strip())
+    elif (style or "").startswith("List") and block.text.strip():
+        tracker.lines.append(f"- {block.text.strip()}")  # list items stay list items
     else:
         tracker.lines.append(block.text)
 
