@@ -10,6 +10,8 @@ enough to quote precisely, big enough to hold a step-by-step answer (see DECISIO
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 from collections.abc import Iterator
 
 from pydantic import BaseModel
@@ -21,6 +23,8 @@ from shared.documents import Document, Section
 MAX_CHARS = 900
 OVERLAP_CHARS = 180
 CODE_SLACK = 2  # a code block up to this many chunks long stays whole, in one chunk
+MIN_SECTIONS_FOR_RUNNING = 3
+_DIGITS = re.compile(r"\d+")
 
 
 class DraftChunk(BaseModel):
@@ -36,11 +40,26 @@ def chunk_document(document: Document, *, max_chars: int = MAX_CHARS,
                    overlap_chars: int = OVERLAP_CHARS) -> list[DraftChunk]:
     """The document's chunks in reading order, numbered from 0."""
     drafts: list[DraftChunk] = []
+    running = running_lines(document)
     for section in document.sections:
-        for text in chunk_text(section.text, max_chars=max_chars, overlap_chars=overlap_chars):
+        body = "\n".join(line for line in section.text.splitlines()
+                         if _DIGITS.sub("#", line.strip()) not in running)
+        for text in chunk_text(body, max_chars=max_chars, overlap_chars=overlap_chars):
             if not is_junk_chunk(text):  # separators, stray words, breadcrumbs
                 drafts.append(_draft(section, text, len(drafts)))
     return drafts
+
+
+def running_lines(document: Document) -> set[str]:
+    """A PDF's page headers and footers: lines of 3+ words (digits aside) on at least half of
+    its 3+ pages, such as "Tallyflow Ltd - Security Whitepaper - page 2". Layout, not content."""
+    if document.format != "pdf" or len(document.sections) < MIN_SECTIONS_FOR_RUNNING:
+        return set()
+    counts: Counter[str] = Counter()
+    for section in document.sections:
+        counts.update({_DIGITS.sub("#", line.strip()) for line in section.text.splitlines()
+                       if len(line.split()) >= 3})
+    return {line for line, seen in counts.items() if seen * 2 >= len(document.sections)}
 
 
 def _draft(section: Section, text: str, index: int) -> DraftChunk:
@@ -145,4 +164,5 @@ def _length(parts: list[str]) -> int:
     return sum(len(part) for part in parts) + max(0, len(parts) - 1)
 
 
-__all__ = ["MAX_CHARS", "OVERLAP_CHARS", "DraftChunk", "chunk_document", "chunk_text"]
+__all__ = ["MAX_CHARS", "OVERLAP_CHARS", "DraftChunk", "chunk_document", "chunk_text",
+           "running_lines"]

@@ -199,3 +199,12 @@ def test_junk_chunks_are_dropped_at_ingest() -> None:
         Section(heading_path=["Real"], text="Refunds are available within 30 days.")])
     assert [draft.text for draft in chunk_document(document)] == [
         "Refunds are available within 30 days."]
+
+
+def test_page_headers_and_footers_repeated_on_most_pages_are_dropped() -> None:
+    pages = [Section(page=n, text=f"Acme Ltd - Security Whitepaper - page {n}\n{body}")
+             for n, body in enumerate(["Keys rotate every year.", "Backups are kept 35 days.",
+                                       "Logs are kept 13 months."], start=1)]
+    document = Document(source="w.pdf", title="W", format="pdf", sections=pages)
+    assert [draft.text for draft in chunk_document(document)] == [
+        "Keys rotate every year.", "Backups are kept 35 days.", "Logs are kept 13 months."]
