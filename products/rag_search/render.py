@@ -158,9 +158,14 @@ def render_eval(result: RagEval, report_path: Path) -> None:
     _out.print(table)
     abstention, answers = result.abstention, result.answers
     typer.echo(f"Abstention: precision {abstention['precision']:.3f}, recall "
-               f"{abstention['recall']:.3f} (threshold {result.threshold:.2f}; best on this run "
-               f"{result.suggested_threshold:.2f})")
+               f"{abstention['recall']:.3f} (gate: lexical weight {result.lexical_weight:.2f}, "
+               f"threshold {result.threshold:.2f}; best on the tune cases "
+               f"{result.suggested_weight:.2f} / {result.suggested_threshold:.2f})")
     typer.echo(f"Answers ({result.engine}): key-fact coverage "
                f"{answers['key_fact_coverage']:.3f}, citation validity "
                f"{answers['citation_validity']:.3f}")
+    for split, scores in result.by_split.items():
+        typer.echo(f"  {split}: abstention F1 {scores['abstention']['f1']:.3f}, key facts "
+                   f"{scores['answers']['key_fact_coverage']:.3f}, hybrid recall@5 "
+                   f"{scores['retrieval']['hybrid']['recall@5']:.3f}")
     typer.echo(f"Report written to {report_path}")
