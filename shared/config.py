@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
     ollama_host: str = Field("http://127.0.0.1:11434", validation_alias=_env("OLLAMA_HOST"))
     data_dir: Path = Field(Path(".aipm"), validation_alias=_env("AIPM_DATA_DIR"))
-    embedder: str = Field("hashing", validation_alias=_env("AIPM_EMBEDDER"))
+    embedder: str = Field("wordllama", validation_alias=_env("AIPM_EMBEDDER"))
     chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT"))
     chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))

@@ -1,7 +1,9 @@
 """Embedders: turn text into vectors, behind one small interface and one registry.
 
-`AIPM_EMBEDDER` picks one by name. The default, `hashing`, is offline, deterministic and needs no
-download, so `make demo` works on a fresh machine; `openai` / `ollama` go through `shared.llm`
+`AIPM_EMBEDDER` picks one by name. The default, `wordllama`, is semantic and offline: its weights
+ship inside its wheel, so `make demo` works on a fresh machine with no download and no torch.
+`hashing` is the lexical, instant fallback (scikit-learn is imported only when it is chosen);
+`openai` / `ollama` go through `shared.llm`
 (which owns keys, retries and tracing); `minilm` is Chroma's ONNX MiniLM for users who are online.
 
 Every embedder's `name` starts with its registry key and a dash ("hashing-v1-1024"); the vector

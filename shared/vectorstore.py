@@ -231,6 +231,19 @@ class ChunkCollection:
         }
         return [found[id_] for id_ in ids if id_ in found]
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these ids (unknown ids are left out): re-scoring candidates
+        from another retriever needs them, and re-embedding could cost a provider call."""
+        if not ids:
+            return {}
+        with chroma_errors(self._store.settings):
+            result = self._collection.get(ids=list(ids), include=["embeddings"])
+        embeddings = result.get("embeddings")
+        if embeddings is None:
+            return {}
+        return {id_: [float(x) for x in vector]
+                for id_, vector in zip(result["ids"], embeddings, strict=True)}
+
     def ids_where(self, where: Mapping[str, Any]) -> list[str]:
         with chroma_errors(self._store.settings):
             return self._collection.get(where=where_clause(where), include=[])["ids"]

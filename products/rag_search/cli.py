@@ -242,15 +242,15 @@ def run_eval(
     baseline: Annotated[bool, typer.Option("--baseline", help="Use the extractive engine even "
                                                               "when an LLM is configured.")]
     = False,
-    calibrate: Annotated[bool, typer.Option(help="Save the best abstention threshold found to "
-                                                 "calibration.json.")] = False,
+    calibrate: Annotated[bool, typer.Option(help="Choose the relevance gate's weight and "
+                                                 "threshold on the tune cases and save them to "
+                                                 "calibration.json first.")] = False,
 ) -> None:
     """Run the golden set: retrieval per mode, abstention, key facts, citations; write a report.
 
     Mounted by the platform CLI as `aipm eval rag`.
     """
     from products.rag_search.core import llm_for
-    from products.rag_search.core.calibration import write_calibration
     from products.rag_search.core.eval_report import write_report
     from products.rag_search.core.evaluation import REPORT_PATH
     from products.rag_search.core.evaluation import run_eval as evaluate
@@ -258,11 +258,8 @@ def run_eval(
 
     try:
         settings = _settings()
-        result = evaluate(settings, None if baseline else llm_for(settings))
+        result = evaluate(settings, None if baseline else llm_for(settings), calibrate=calibrate)
         path = write_report(result, report or REPORT_PATH)
-        if calibrate:
-            write_calibration(result.suggested_threshold, method="best abstention F1 on "
-                              f"{result.eval_set}, embedder {result.embedder}")
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:

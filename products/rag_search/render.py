@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +90,15 @@ def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | N
     return None
 
 
+_MARKERS = re.compile(r"\*\*|__|(?<!`)`(?!`)|^#{1,6}\s+", re.MULTILINE)
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis, inline-code ticks and heading marks removed for the terminal; lines
+    (list items, table rows, code) are kept as they are."""
+    return _MARKERS.sub("", text)
+
+
 def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     """The answer (unless it was streamed already), sources, warnings and the engine footer."""
     if answer.note:
@@ -96,7 +106,7 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     if answer.standalone_question:
         typer.echo(f"(searched for: {answer.standalone_question})", err=True)
     if answer.answer and not text_shown:
-        typer.echo(answer.answer)
+        typer.echo(plain(answer.answer))
     if answer.abstained and answer.abstain_reason:
         typer.echo(f"({answer.abstain_reason})")
     _citations("Sources", answer.citations)
@@ -117,7 +127,7 @@ def _citations(title: str, citations: list[Citation]) -> None:
         flag = "" if citation.verified else "  (quote NOT found in the source)"
         typer.echo(f"  [{citation.label}] {citation.source}{page} — {citation.heading}{flag}")
         if citation.quote:
-            typer.echo(f'      "{_clip(citation.quote, 200)}"')
+            typer.echo(f'      "{_clip(plain(citation.quote), 200)}"')
 
 
 def render_collections(infos: list[CollectionInfo]) -> None:
@@ -163,11 +173,16 @@ def render_eval(result: RagEval, report_path: Path) -> None:
     _out.print(table)
     abstention, answers = result.abstention, result.answers
     typer.echo(f"Abstention: precision {abstention['precision']:.3f}, recall "
-               f"{abstention['recall']:.3f} (threshold {result.threshold:.2f}; best on this run "
-               f"{result.suggested_threshold:.2f})")
+               f"{abstention['recall']:.3f} (gate: lexical weight {result.lexical_weight:.2f}, "
+               f"threshold {result.threshold:.2f}; best on the tune cases "
+               f"{result.suggested_weight:.2f} / {result.suggested_threshold:.2f})")
     typer.echo(f"Answers ({result.engine}): key-fact coverage "
                f"{answers['key_fact_coverage']:.3f}, citation validity "
                f"{answers['citation_validity']:.3f}")
+    for split, scores in result.by_split.items():
+        typer.echo(f"  {split}: abstention F1 {scores['abstention']['f1']:.3f}, key facts "
+                   f"{scores['answers']['key_fact_coverage']:.3f}, hybrid recall@5 "
+                   f"{scores['retrieval']['hybrid']['recall@5']:.3f}")
     for split, scores in run_injection_eval().items():
         typer.echo(f"Injection ({split}): catch rate {scores.catch_rate:.3f} of "
                    f"{scores.injections}, false-positive rate {scores.false_positive_rate:.3f} "

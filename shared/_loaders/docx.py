@@ -53,6 +53,8 @@ def _read_block(block: WordParagraph | WordTable, tracker: HeadingTracker) -> No
     match = HEADING_STYLE.match(block.style)
     if match and block.text.strip():
         tracker.heading(int(match.group(1)), block.text.strip())
+    elif block.style.startswith("List") and block.text.strip():
+        tracker.lines.append(f"- {block.text.strip()}")  # list items stay list items
     else:
         tracker.lines.append(block.text)
 

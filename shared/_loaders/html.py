@@ -31,6 +31,7 @@ class VisibleTextParser(HTMLParser):
         self._heading_level: int | None = None
         self._heading_text: list[str] = []
         self._line: list[str] = []
+        self._pre: list[str] | None = None  # text inside <pre>, newlines kept
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -40,8 +41,13 @@ class VisibleTextParser(HTMLParser):
         elif tag in HEADINGS:
             self._end_line()
             self._heading_level, self._heading_text = HEADINGS[tag], []
+        elif tag == "pre":
+            self._end_line()
+            self._pre = []
         elif tag in BLOCK_TAGS:
             self._end_line()
+            if tag == "li":
+                self._line.append("- ")  # list items stay list items for the chunker
         elif tag in CELL_TAGS and "".join(self._line).strip():
             self._line.append(CELL_SEPARATOR)
 
@@ -55,6 +61,11 @@ class VisibleTextParser(HTMLParser):
             if heading:
                 self.tracker.heading(self._heading_level, heading)
             self._heading_level = None
+        elif tag == "pre" and self._pre is not None:
+            code = "".join(self._pre).strip("\n")
+            if code.strip():
+                self.tracker.lines.append(f"```\n{code}\n```")  # a code block, lines kept
+            self._pre = None
         elif tag in BLOCK_TAGS:
             self._end_line()
 
@@ -65,12 +76,14 @@ class VisibleTextParser(HTMLParser):
             return
         elif self._heading_level is not None:
             self._heading_text.append(data)
+        elif self._pre is not None:
+            self._pre.append(data)
         else:
             self._line.append(data)
 
     def _end_line(self) -> None:
         line = SPACES.sub(" ", "".join(self._line).replace("\n", " ")).strip()
-        if line:
+        if line and line != "-":
             self.tracker.lines.append(line)
         self._line = []
 

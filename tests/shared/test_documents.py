@@ -211,7 +211,7 @@ def test_html_title_headings_and_visible_text_only() -> None:
     assert [s.heading_path for s in document.sections] == [
         [], ["Plans"], ["Plans", "Team"], ["Plans", "Enterprise"]]
     assert document.sections[1].text == "Starter is free."
-    assert document.sections[2].text == "25 seats\nSSO"
+    assert document.sections[2].text == "- 25 seats\n- SSO"  # <li> items keep a marker
     assert document.sections[3].text == "Talk to sales."
     assert "alert" not in document.text and "track" not in document.text
     assert "color" not in document.text
@@ -261,3 +261,23 @@ def test_html_table_cells_stay_apart_on_one_line_per_row() -> None:
             b"<tr><td>Team</td><td>EUR 12</td></tr></table>")
     document = load_bytes("plans.html", html)
     assert document.sections[0].text.splitlines() == ["Plan | Price", "Team | EUR 12"]
+
+
+def test_html_list_items_keep_a_marker_and_pre_blocks_keep_their_lines() -> None:
+    html = (b"<h1>Pay</h1><p>Methods:</p><ul><li>Visa cards</li><li>SEPA Direct Debit</li></ul>"
+            b"<pre>def pay():\n    return charge(card)\n</pre><p>Done.</p>")
+    [section] = load_bytes("pay.html", html).sections
+    assert section.text.splitlines() == ["Methods:", "- Visa cards", "- SEPA Direct Debit",
+                                         "```", "def pay():", "    return charge(card)", "```",
+                                         "Done."]
+
+
+def test_docx_list_paragraphs_keep_a_marker() -> None:
+    document = WordDocument()
+    document.add_paragraph("Not reimbursed:")
+    document.add_paragraph("Parking fines", style="List Bullet")
+    document.add_paragraph("Minibar", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    [section] = load_bytes("policy.docx", buffer.getvalue()).sections
+    assert section.text.splitlines() == ["Not reimbursed:", "- Parking fines", "- Minibar"]

@@ -1,8 +1,10 @@
-"""Embedders: the offline hashing default, the registry, MiniLM offline, OpenAI via the fake."""
+"""Embedders: the WordLlama default, hashing, the registry, MiniLM offline, OpenAI via the fake."""
 
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from shared.embeddings import (
     HashingEmbedder,
     LLMEmbedder,
     MiniLMEmbedder,
+    WordLlamaEmbedder,
     embedder_key_for,
     get_embedder,
     register_embedder,
@@ -29,10 +32,17 @@ def cosine(a: list[float], b: list[float]) -> float:
         math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
 
 
-def test_default_embedder_is_offline_hashing() -> None:
+def test_default_embedder_is_the_bundled_offline_wordllama() -> None:
     embedder = get_embedder(load_settings())
-    assert isinstance(embedder, HashingEmbedder)
+    assert isinstance(embedder, WordLlamaEmbedder)
     assert isinstance(embedder, Embedder)
+    assert (embedder.name, embedder.dimension) == ("wordllama-l2supercat-256", 256)
+    assert len(embedder.embed_query("refund")) == 256  # loads from the wheel, no network
+
+
+def test_hashing_stays_available_as_the_fallback() -> None:
+    embedder = get_embedder(load_settings(embedder="hashing"))
+    assert isinstance(embedder, HashingEmbedder)
     assert embedder.name == f"hashing-v1-{HASHING_DIMENSION}"
     assert embedder.dimension == HASHING_DIMENSION
 
@@ -169,3 +179,14 @@ def test_wordllama_loads_offline_from_its_wheel_and_is_semantic() -> None:
     assert embedder.name.startswith("wordllama-") and len(query) == embedder.dimension == 256
     assert cosine(query, paraphrase) > cosine(query, unrelated) + 0.2
     assert embedder.embed_query("Requesting a refund") == paraphrase
+
+
+def test_the_default_embedder_never_imports_scikit_learn() -> None:
+    """scikit-learn costs ~2 s to import; only the hashing fallback needs it."""
+    script = ("import sys\nfrom shared.config import load_settings\n"
+              "from shared.embeddings import get_embedder\n"
+              "get_embedder(load_settings()).embed_query('refund window')\n"
+              "print('sklearn' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "False"

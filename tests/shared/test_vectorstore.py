@@ -41,8 +41,8 @@ HELP_CHUNKS = [
 def settings(request: pytest.FixtureRequest) -> Settings:
     if request.param == "server":
         host, port = request.getfixturevalue("chroma_server")
-        return load_settings(chroma_host=host, chroma_port=port)
-    return load_settings()
+        return load_settings(chroma_host=host, chroma_port=port, embedder="hashing")
+    return load_settings(embedder="hashing")  # store behaviour, on the instant lexical embedder
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_data_survives_a_new_client_in_another_process(settings: Settings, name:
         "hit = collection.query('send invoices', k=1)[0]\n"
         "print(json.dumps({'count': collection.count(), 'top': hit.text}))\n"
     )
-    env = {**os.environ, "AIPM_DATA_DIR": str(settings.data_dir),
+    env = {**os.environ, "AIPM_DATA_DIR": str(settings.data_dir), "AIPM_EMBEDDER": "hashing",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     if settings.chroma_host:
         env |= {"CHROMA_HOST": settings.chroma_host, "CHROMA_PORT": str(settings.chroma_port)}

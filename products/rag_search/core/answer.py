@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from products.rag_search.core.followup import ChatTurn, standalone_query
+from products.rag_search.core.gate import decide
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.llm_engine import MAX_ANSWER_TOKENS, llm_stream
 from products.rag_search.core.models import Answer
@@ -29,8 +30,7 @@ from products.rag_search.core.outcomes import (
     abstain,
     extractive_outcome,
 )
-from products.rag_search.core.relevance import load_calibration, relevance, term_weights
-from products.rag_search.core.retrieval import search
+from products.rag_search.core.relevance import load_calibration
 from shared.llm import LLMClient
 
 MAX_QUESTION_CHARS = 2_000
@@ -57,7 +57,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
     query = standalone_query(kb, question, history, llm)
     asked = _retrieve(kb, question, k, where, query, started)
     engine = "llm" if llm is not None else "extractive"
-    if not asked.results or asked.relevance < load_calibration().threshold:
+    if not asked.results:
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
         yield AnswerDone(answer=abstain(asked, engine, reason, llm))
     elif llm is None:
@@ -68,12 +68,11 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,
               query: str, started: float) -> Asked:
-    results = search(kb, query, mode="hybrid", k=k, where=where).results
-    lexical = kb.lexical()
-    weights = term_weights(query, lexical)
-    score = relevance(query, results, lexical)
-    return Asked(question=question.strip(), search_query=query.strip(), results=results,
-                 relevance=round(score, 4), weights=weights, started=started)
+    """The relevance gate's decision for the (standalone) query: what an engine may read."""
+    gate = decide(kb, query, k, load_calibration(), where=where)
+    return Asked(question=question.strip(), search_query=query.strip(), results=gate.accepted,
+                 hybrid=gate.hybrid, signals=gate.signals, relevance=gate.relevance,
+                 weights=gate.weights, started=started)
 
 
 __all__ = ["MAX_ANSWER_TOKENS", "MAX_QUESTION_CHARS", "AnswerDelta", "AnswerDone", "abstain",

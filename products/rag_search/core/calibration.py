@@ -1,9 +1,11 @@
-"""Calibrating the abstention threshold: sweep it over the golden set, keep the best F1.
+"""Calibrating the relevance gate: sweep weight and threshold over the golden set, keep the best F1.
 
-"Abstain" is the positive class: a threshold t abstains on every question whose relevance is
-below t. Each row says how well that matches the golden set's unanswerable questions. The
-chosen threshold maximises abstention F1 (ties: higher accuracy, then the lower threshold,
-which answers more). A two-fold check (odd vs even cases) says how much the choice depends on
+"Abstain" is the positive class: a threshold t abstains on every question whose gate score is
+below t. Each row says how well that matches the golden set's unanswerable questions. The gate
+score mixes lexical coverage and cosine with a weight (`core.relevance`); every weight in
+WEIGHTS is swept, and the pair with the best abstention F1 wins (ties: higher accuracy, then
+the middle of the plateau). Only the golden set's `tune` cases are used; the `heldout` cases
+score the choice. A two-fold check (odd vs even tune cases) says how much the choice depends on
 which questions it saw; DECISIONS.md quotes both.
 """
 
@@ -16,10 +18,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from products.rag_search.core.relevance import CALIBRATION_FILE, Calibration, load_calibration
+from products.rag_search.core.relevance import (
+    CALIBRATION_FILE,
+    Calibration,
+    Signals,
+    load_calibration,
+    relevance,
+)
 from shared.evals import score_abstention
 
 STEP = 0.05
+WEIGHTS = tuple(step / 10 for step in range(11))  # lexical share of the gate score
 
 
 class SweepRow(BaseModel):
@@ -56,25 +65,52 @@ def best_threshold(rows: Sequence[SweepRow]) -> float:
     return plateau[(len(plateau) - 1) // 2]
 
 
-def two_fold(relevances: Sequence[float], unanswerable: Sequence[bool]) -> list[dict[str, float]]:
+def best_gate(found: Sequence[Sequence[Signals]],
+              unanswerable: Sequence[bool]) -> tuple[float, float]:
+    """The (lexical weight, threshold) pair with the best F1, then accuracy, over WEIGHTS."""
+    best: tuple[tuple[float, float], float, float] | None = None
+    for weight in WEIGHTS:
+        rows = sweep([relevance(signals, weight) for signals in found], unanswerable)
+        threshold = best_threshold(rows)
+        row = next(row for row in rows if row.threshold == threshold)
+        key = (round(row.f1, 6), round(row.accuracy, 6))
+        if best is None or key > best[0]:
+            best = (key, weight, threshold)
+    assert best is not None  # WEIGHTS is not empty
+    return best[1], best[2]
+
+
+def score_gate(found: Sequence[Sequence[Signals]], unanswerable: Sequence[bool],
+               weight: float, threshold: float) -> SweepRow:
+    """Abstention scores of one gate setting on some cases (the held-out check)."""
+    scores = score_abstention([relevance(signals, weight) < threshold for signals in found],
+                              list(unanswerable))
+    return SweepRow(threshold=threshold, precision=scores.precision, recall=scores.recall,
+                    f1=scores.f1, accuracy=scores.accuracy)
+
+
+def two_fold(found: Sequence[Sequence[Signals]],
+             unanswerable: Sequence[bool]) -> list[dict[str, float]]:
     """Pick on one half, score on the other, both ways: the choice's held-out accuracy."""
     folds = []
     for pick in (0, 1):
-        chosen = best_threshold(sweep(relevances[pick::2], unanswerable[pick::2]))
-        held_rel, held_truth = relevances[1 - pick::2], unanswerable[1 - pick::2]
-        held = score_abstention([r < chosen for r in held_rel], list(held_truth))
-        folds.append({"threshold": chosen, "held_out_f1": held.f1,
-                      "held_out_accuracy": held.accuracy})
+        weight, threshold = best_gate(found[pick::2], unanswerable[pick::2])
+        held = score_gate(found[1 - pick::2], unanswerable[1 - pick::2], weight, threshold)
+        folds.append({"lexical_weight": weight, "threshold": threshold,
+                      "held_out_f1": held.f1, "held_out_accuracy": held.accuracy})
     return folds
 
 
-def write_calibration(threshold: float, method: str, path: Path = CALIBRATION_FILE) -> Path:
-    """Save the threshold every front door uses from the next question on."""
-    calibration = Calibration(threshold=threshold, calibrated_on=dt.date.today().isoformat(),
+def write_calibration(threshold: float, method: str, *, lexical_weight: float = 1.0,
+                      embedder: str = "", path: Path = CALIBRATION_FILE) -> Path:
+    """Save the gate setting every front door uses from the next question on."""
+    calibration = Calibration(threshold=threshold, lexical_weight=lexical_weight,
+                              embedder=embedder, calibrated_on=dt.date.today().isoformat(),
                               method=method)
     path.write_text(json.dumps(calibration.model_dump(), indent=2) + "\n", encoding="utf-8")
     load_calibration.cache_clear()
     return path
 
 
-__all__ = ["STEP", "SweepRow", "best_threshold", "sweep", "two_fold", "write_calibration"]
+__all__ = ["STEP", "WEIGHTS", "SweepRow", "best_gate", "best_threshold", "score_gate", "sweep",
+           "two_fold", "write_calibration"]

@@ -13,8 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 
 from products.rag_search.core.models import Citation, SearchResult
+from products.rag_search.core.structure import quotable_units
 from products.rag_search.core.text import split_sentences, terms
 
+MIN_WORDS = 3
 _SPACES = re.compile(r"\s+")
 MARKER = re.compile(r"\[\s*(S\d+)\s*\]", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -41,9 +43,11 @@ def _comparable(text: str) -> str:
 
 
 def best_sentence(text: str, question_terms: set[str]) -> str:
-    """The sentence of `text` sharing the most terms with the question (the first on ties)."""
-    sentences = split_sentences(text) or [text]
-    return max(sentences, key=lambda sentence: len(question_terms & set(terms(sentence))))
+    """The sentence of `text` sharing the most terms with the question (the first on ties);
+    never a table's header row, a log line or a fragment of a word or two."""
+    sentences = [unit for unit, _ in quotable_units(text) if len(unit.split()) >= MIN_WORDS]
+    return max(sentences or split_sentences(text) or [text],
+               key=lambda sentence: len(question_terms & set(terms(sentence))))
 
 
 def cite(result: SearchResult, quote: str, *, verified: bool = True) -> Citation:

@@ -13,14 +13,17 @@ MEASURES = ("retrieval by source file (recall@5, MRR, nDCG@5) per mode; abstenti
             "and recall; key-fact coverage and citation validity of the answers")
 
 
+SPLITS = ("all", "tune", "heldout")
+
+
 def to_report(result: RagEval) -> EvalReport:
     tables = [
         MetricTable(title="Retrieval by mode (answerable questions; files ranked by their best "
-                          "chunk)", rows=result.retrieval, row_header="mode"),
+                          "chunk)", rows=_by_split(result, "retrieval"), row_header="split / mode"),
         MetricTable(title="Abstention (positive = said \"I don't know\")",
-                    rows={"abstention": result.abstention}, row_header=""),
-        MetricTable(title=f"Answers ({result.engine} engine)", rows={"answers": result.answers},
-                    row_header=""),
+                    rows=_by_split(result, "abstention"), row_header="split"),
+        MetricTable(title=f"Answers ({result.engine} engine)", rows=_by_split(result, "answers"),
+                    row_header="split"),
         _sweep_table(result),
         injection_table(run_injection_eval()),
         _cases_table(result),
@@ -30,16 +33,28 @@ def to_report(result: RagEval) -> EvalReport:
                       cases=result.cases, tables=tables, notes=_notes(result))
 
 
+def _by_split(result: RagEval, part: str) -> dict[str, dict[str, object]]:
+    """One row per split ("all", "tune", "heldout"); retrieval has one row per split and mode."""
+    tables = {"all": getattr(result, part), **{split: scores[part] for split, scores in
+                                               result.by_split.items()}}
+    if part != "retrieval":
+        return {split: tables[split] for split in SPLITS if split in tables}
+    return {f"{split} / {mode}": row for split in SPLITS if split in tables
+            for mode, row in tables[split].items()}
+
+
 def _sweep_table(result: RagEval) -> MetricTable:
     rows = {f"{row.threshold:.2f}": row.model_dump(exclude={"threshold"})
             for row in result.sweep}
-    return MetricTable(title="Abstention threshold sweep (relevance gate only)", rows=rows,
+    return MetricTable(title=f"Gate threshold sweep on the tune cases (lexical weight "
+                             f"{result.lexical_weight:.2f}; relevance gate only)", rows=rows,
                        row_header="threshold")
 
 
 def _cases_table(result: RagEval) -> MetricTable:
     rows = {
-        case.id: {"answerable": case.answerable, "abstained": case.abstained,
+        case.id: {"split": case.split, "answerable": case.answerable,
+                  "abstained": case.abstained,
                   "relevance": case.relevance, "key facts": case.key_fact_coverage,
                   "hybrid rank": case.hybrid_rank,
                   "cited": ", ".join(case.cited_sources) or None}
@@ -51,16 +66,21 @@ def _cases_table(result: RagEval) -> MetricTable:
 def _notes(result: RagEval) -> list[str]:
     hybrid = result.retrieval["hybrid"]["recall@5"]
     singles = {mode: result.retrieval[mode]["recall@5"] for mode in ("dense", "bm25")}
-    beats = all(hybrid > value for value in singles.values())
-    folds = two_fold([c.relevance for c in result.results],
-                     [not c.answerable for c in result.results])
-    fold_text = "; ".join(f"picked {f['threshold']:.2f} on one half, held-out F1 "
-                          f"{f['held_out_f1']:.3f}" for f in folds)
+    beats = all(hybrid >= value for value in singles.values())
+    tune = [case for case in result.results if case.split == "tune"]
+    folds = two_fold([c.signals for c in tune], [not c.answerable for c in tune])
+    fold_text = "; ".join(f"picked weight {f['lexical_weight']:.2f} / threshold "
+                          f"{f['threshold']:.2f} on one half, held-out F1 {f['held_out_f1']:.3f}"
+                          for f in folds)
     return [
-        f"Embedder: {result.embedder}. Abstention threshold in use: {result.threshold:.2f} "
-        f"(best F1 on this run: {result.suggested_threshold:.2f}). Two-fold check: {fold_text}.",
+        f"Embedder: {result.embedder}. Gate in use: lexical weight {result.lexical_weight:.2f}, "
+        f"threshold {result.threshold:.2f} (best on this run's tune cases: weight "
+        f"{result.suggested_weight:.2f}, threshold {result.suggested_threshold:.2f}). The "
+        f"heldout cases are never used to choose. Two-fold check on the tune cases: "
+        f"{fold_text}.",
         f"Hybrid recall@5 {hybrid:.3f} vs dense {singles['dense']:.3f} and bm25 "
-        f"{singles['bm25']:.3f}: hybrid {'beats' if beats else 'does NOT beat'} both.",
+        f"{singles['bm25']:.3f}: hybrid {'matches or beats' if beats else 'does NOT match'} "
+        "both.",
         "Key-fact coverage counts an abstention on an answerable question as 0; citation "
         "validity counts a citation valid when its chunk was retrieved and its quote is in it; "
         "cites_archived_page is the share of answers quoting a page marked archived or "

@@ -1,6 +1,7 @@
 """The RAG eval: retrieval per mode, abstention, key facts and citations on the golden set.
 
-`run_eval` ingests the bundled corpus into its own collection ("rag_eval"), then for every
+`run_eval` ingests the bundled corpus into a throwaway collection (a temporary data dir, so
+nothing is left behind in the user's), then for every
 golden question: searches in each mode (dense, bm25, hybrid) and ranks the *files* the top-k
 chunks come from (the golden set names files, not chunks), and asks the question with the
 configured engine. It returns one `EvalReport` plus the per-case rows and the abstention
@@ -10,20 +11,25 @@ threshold sweep (`core.calibration`) the report and DECISIONS.md quote.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from products.rag_search.core.answer import ask
-from products.rag_search.core.calibration import SweepRow, best_threshold, sweep
+from products.rag_search.core.calibration import SweepRow, best_gate, sweep, write_calibration
 from products.rag_search.core.extractive import is_archived
+from products.rag_search.core.gate import decide
 from products.rag_search.core.ingest import ingest_paths
-from products.rag_search.core.knowledge_base import KnowledgeBase
+from products.rag_search.core.knowledge_base import KnowledgeBase, delete_knowledge_base
 from products.rag_search.core.models import Answer, SearchMode
-from products.rag_search.core.relevance import load_calibration
+from products.rag_search.core.relevance import Signals, load_calibration, relevance
 from products.rag_search.core.retrieval import search
 from shared.config import Settings
-from shared.errors import IndexMismatch
 from shared.evals import (
     citation_validity,
     key_fact_coverage,
@@ -53,6 +59,7 @@ class GoldenCase(BaseModel):
     sources: list[str] = Field(default_factory=list)
     key_facts: list[str] = Field(default_factory=list)
     notes: str = ""
+    split: Literal["tune", "heldout"] = "tune"  # heldout cases are never used to calibrate
 
 
 class CaseResult(BaseModel):
@@ -61,16 +68,19 @@ class CaseResult(BaseModel):
     id: str
     question: str
     answerable: bool
+    split: str = "tune"
     abstained: bool
     relevance: float
     key_fact_coverage: float | None
     cited_sources: list[str]
     expected_sources: list[str]
     hybrid_rank: int | None  # rank of the first expected file in hybrid search, None if absent
+    signals: list[Signals] = Field(default_factory=list)  # the gate's view of each candidate
 
 
 class RagEval(BaseModel):
-    """Every number of one eval run."""
+    """Every number of one eval run; `retrieval`, `abstention`, `answers` are over all cases,
+    `by_split` has the same three for the `tune` and the `heldout` cases."""
 
     date: dt.date
     engine: str
@@ -81,9 +91,12 @@ class RagEval(BaseModel):
     retrieval: dict[str, dict[str, float | int]]
     abstention: dict[str, float | int]
     answers: dict[str, float]
+    by_split: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     threshold: float
+    lexical_weight: float = 1.0
     sweep: list[SweepRow]
     suggested_threshold: float
+    suggested_weight: float = 1.0
     results: list[CaseResult]
 
 
@@ -92,33 +105,73 @@ def load_golden(path: Path = EVAL_SET) -> list[GoldenCase]:
 
 
 def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL_SET,
-             data: Path = SAMPLE_DATA, collection: str = EVAL_COLLECTION) -> RagEval:
-    """Score retrieval, abstention and answers on the golden set (see the module docstring)."""
+             data: Path = SAMPLE_DATA, calibrate: bool = False) -> RagEval:
+    """Score retrieval, abstention and answers on the golden set (see the module docstring).
+
+    With `calibrate`, the gate's weight and threshold are chosen on the `tune` cases and saved
+    before any question is answered, so the report shows the new setting at work.
+    """
     cases = load_golden(eval_set)
-    kb = _eval_knowledge_base(settings, data, collection)
-    ranked = {mode: [ranked_sources(kb, case.question, mode) for case in cases] for mode in MODES}
-    answers = [ask(kb, case.question, k=K, llm=llm) for case in cases]
-    rows = sweep([a.relevance for a in answers], [not c.answerable for c in cases])
+    with eval_knowledge_base(settings, data) as kb:
+        found = [decide(kb, case.question, K, load_calibration()).signals for case in cases]
+        tune = [i for i, case in enumerate(cases) if case.split == "tune"]
+        truth = [not case.answerable for case in cases]
+        weight, threshold = best_gate([found[i] for i in tune], [truth[i] for i in tune])
+        if calibrate:
+            write_calibration(threshold, f"best abstention F1 on the {len(tune)} tune cases of "
+                              f"{eval_set.name}", lexical_weight=weight,
+                              embedder=kb.store.embedder.name)
+        ranked = {mode: [ranked_sources(kb, c.question, mode) for c in cases] for mode in MODES}
+        answers = [ask(kb, case.question, k=K, llm=llm) for case in cases]
+        embedder = kb.store.embedder.name
+    calibration = load_calibration()
+    rows = sweep([relevance(found[i], calibration.lexical_weight) for i in tune],
+                 [truth[i] for i in tune])
     return RagEval(
         date=dt.date.today(), engine=answers[0].engine if answers else "extractive",
         model=f"{llm.provider}:{llm.model}" if llm is not None else None,
-        embedder=kb.store.embedder.name, eval_set=f"{eval_set.name} ({len(cases)} cases)",
-        cases=len(cases), retrieval=_retrieval(cases, ranked),
-        abstention=_abstention(cases, answers), answers=_answer_scores(cases, answers),
-        threshold=load_calibration().threshold, sweep=rows,
-        suggested_threshold=best_threshold(rows),
-        results=[_case_result(c, a, r) for c, a, r in zip(cases, answers, ranked["hybrid"],
-                                                          strict=True)],
+        embedder=embedder, eval_set=f"{eval_set.name} ({len(cases)} cases)",
+        cases=len(cases), **_scores(cases, ranked, answers),
+        by_split={split: _scores(*_only(split, cases, ranked, answers))
+                  for split in ("tune", "heldout")},
+        threshold=calibration.threshold, lexical_weight=calibration.lexical_weight, sweep=rows,
+        suggested_threshold=threshold, suggested_weight=weight,
+        results=[_case_result(c, a, r, f) for c, a, r, f in zip(
+            cases, answers, ranked["hybrid"], found, strict=True)],
     )
 
 
-def _eval_knowledge_base(settings: Settings, data: Path, collection: str) -> KnowledgeBase:
-    """The corpus in its own collection, synced; rebuilt if another embedder made it."""
+def _scores(cases: list[GoldenCase], ranked: dict[str, list[list[str]]],
+            answers: list[Answer]) -> dict[str, Any]:
+    return {"retrieval": _retrieval(cases, ranked),
+            "abstention": _abstention(cases, answers), "answers": _answer_scores(cases, answers)}
+
+
+def _only(split: str, cases: list[GoldenCase], ranked: dict[str, list[list[str]]],
+          answers: list[Answer]) -> tuple[list[GoldenCase], dict[str, list[list[str]]],
+                                          list[Answer]]:
+    keep = [i for i, case in enumerate(cases) if case.split == split]
+    return ([cases[i] for i in keep], {m: [lists[i] for i in keep] for m, lists in ranked.items()},
+            [answers[i] for i in keep])
+
+
+@contextmanager
+def eval_knowledge_base(settings: Settings, data: Path) -> Iterator[KnowledgeBase]:
+    """The corpus in a throwaway collection, gone afterwards: nothing is left in the user's
+    data dir. Embedded stores live in a temporary folder; on a Chroma server the collection
+    gets a unique name and is dropped at the end."""
+    if settings.vector_store_mode == "embedded":
+        with tempfile.TemporaryDirectory(prefix="aipm-rag-eval-") as folder:
+            scratch = settings.model_copy(update={"data_dir": Path(folder)})
+            ingest_paths(scratch, [data], collection=EVAL_COLLECTION)
+            yield KnowledgeBase(scratch, EVAL_COLLECTION)
+        return
+    name = f"{EVAL_COLLECTION}_{uuid.uuid4().hex[:12]}"
     try:
-        ingest_paths(settings, [data], collection=collection, sync=True)
-    except IndexMismatch:
-        ingest_paths(settings, [data], collection=collection, reindex=True)
-    return KnowledgeBase(settings, collection)
+        ingest_paths(settings, [data], collection=name)
+        yield KnowledgeBase(settings, name)
+    finally:
+        delete_knowledge_base(settings, name)
 
 
 def ranked_sources(kb: KnowledgeBase, question: str, mode: SearchMode) -> list[str]:
@@ -134,8 +187,11 @@ def ranked_sources(kb: KnowledgeBase, question: str, mode: SearchMode) -> list[s
 
 def _retrieval(cases: list[GoldenCase], ranked: dict[str, list[list[str]]]
                ) -> dict[str, dict[str, float | int]]:
-    relevant = [set(case.sources) for case in cases]
-    return {mode: score_retrieval(lists, relevant, K).as_row() for mode, lists in ranked.items()}
+    """Per mode, over the answerable cases only (an unanswerable one has no right file)."""
+    keep = [i for i, case in enumerate(cases) if case.answerable]
+    relevant = [set(cases[i].sources) for i in keep]
+    return {mode: score_retrieval([lists[i] for i in keep], relevant, K).as_row()
+            for mode, lists in ranked.items()}
 
 
 def _abstention(cases: list[GoldenCase], answers: list[Answer]) -> dict[str, float | int]:
@@ -172,10 +228,12 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def _case_result(case: GoldenCase, answer: Answer, hybrid: list[str]) -> CaseResult:
+def _case_result(case: GoldenCase, answer: Answer, hybrid: list[str],
+                 found: list[Signals]) -> CaseResult:
     ranks = [rank for rank, source in enumerate(hybrid, start=1) if source in case.sources]
     return CaseResult(
-        id=case.id, question=case.question, answerable=case.answerable,
+        id=case.id, question=case.question, answerable=case.answerable, split=case.split,
+        signals=found,
         abstained=answer.abstained, relevance=answer.relevance,
         key_fact_coverage=key_fact_coverage(answer.answer, case.key_facts)
         if case.answerable else None,

@@ -24,9 +24,10 @@ from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
-from products.rag_search.core.text import split_sentences
+from products.rag_search.core.structure import is_list_item, keeps_own_line, quotable_units
 
 MAX_SENTENCES = 3
+MAX_LIST_ITEMS = 8  # a chosen list item brings its list along, this many items at most
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
 TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
@@ -53,6 +54,7 @@ class Candidate:
     position: int
     sentence: str
     score: float
+    header: str | None = None  # a table row's header row, shown above it
 
 
 def extractive_answer(question: str, weights: dict[str, float],
@@ -63,9 +65,61 @@ def extractive_answer(question: str, weights: dict[str, float],
                                  answer_type_cue(question)))
     if not chosen:
         return "", []
-    chosen.sort(key=lambda candidate: (candidate.result.rank, candidate.position))
-    text = " ".join(f"{c.sentence} [{label_for(c.result)}]" for c in chosen)
-    return text, _citations(chosen)
+    chosen.sort(key=_reading_order)
+    whole = sorted(_with_whole_lists(chosen), key=_reading_order)
+    return render(whole), _citations(chosen)
+
+
+def _reading_order(candidate: Candidate) -> tuple[int, int]:
+    return candidate.result.rank, candidate.position
+
+
+def _with_whole_lists(chosen: list[Candidate]) -> list[Candidate]:
+    """A chosen list item brings the rest of its list (up to MAX_LIST_ITEMS items) along:
+    step 2 of a procedure is no answer without step 1, and the answer stays a list."""
+    found: dict[tuple[str, int], Candidate] = {}
+    for candidate in chosen:
+        found.setdefault((candidate.result.chunk_id, candidate.position), candidate)
+        if not is_list_item(candidate.sentence):
+            continue
+        quotable = quotable_units(candidate.result.text)
+        for position in _list_run(quotable, candidate.position):
+            sentence, header = quotable[position]
+            found.setdefault((candidate.result.chunk_id, position), Candidate(
+                candidate.result, position, sentence, candidate.score, header))
+    return list(found.values())
+
+
+def _list_run(quotable: list[tuple[str, str | None]], position: int) -> range:
+    """The positions of the contiguous list items around `position`, at most MAX_LIST_ITEMS."""
+    start = end = position
+    while start > 0 and is_list_item(quotable[start - 1][0]):
+        start -= 1
+    while end + 1 < len(quotable) and is_list_item(quotable[end + 1][0]):
+        end += 1
+    if end - start + 1 > MAX_LIST_ITEMS:
+        start = max(start, position - MAX_LIST_ITEMS // 2)
+        end = min(end, start + MAX_LIST_ITEMS - 1)
+    return range(start, end + 1)
+
+
+def render(chosen: Sequence[Candidate]) -> str:
+    """Prose sentences run on; list items, code and table rows (under their header, once per
+    table) keep their own lines, so a list reads as a list and a row as a small table."""
+    text, headers_shown = "", set()
+    for candidate in chosen:
+        piece = f"{candidate.sentence} [{label_for(candidate.result)}]"
+        if candidate.header and candidate.header not in headers_shown:
+            headers_shown.add(candidate.header)
+            piece = f"{candidate.header}\n{piece}"
+        own_line = keeps_own_line(candidate.sentence) or candidate.header is not None
+        text += ("\n" if own_line or _ends_block(text) else " ") + piece if text else piece
+    return text
+
+
+def _ends_block(text: str) -> bool:
+    last = text.rsplit("\n", 1)[-1]
+    return keeps_own_line(last)
 
 
 def answer_type_cue(question: str) -> Callable[[str], bool]:
@@ -88,15 +142,15 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
                 cue: Callable[[str], bool]) -> list[Candidate]:
     found = []
     for result in results:
-        for position, sentence in enumerate(split_sentences(result.text)):
+        for position, (sentence, header) in enumerate(quotable_units(result.text)):
             if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
                 continue
-            overlap = coverage(weights, sentence)
+            overlap = coverage(weights, f"{header or ''} {sentence}")
             if overlap <= 0:
                 continue
             bonus = TYPE_BONUS if cue(sentence) else 0.0
             score = overlap + bonus - 0.01 * result.rank  # ties go to the top chunk
-            found.append(Candidate(result, position, sentence, score))
+            found.append(Candidate(result, position, sentence, score, header))
     return found
 
 

@@ -72,7 +72,12 @@ def find_files(paths: Sequence[str | Path]) -> list[SourceFile]:
         if path.is_file():
             files.append(SourceFile(path, path.parent))
         elif path.is_dir():
-            files.extend(SourceFile(found, path) for found in _files_in(path))
+            found_here = [SourceFile(found, path) for found in _files_in(path)]
+            if not found_here:
+                raise BadInput(f"{given} is an empty folder (no files to ingest, hidden ones "
+                               "aside). Give a folder with PDF, DOCX, MD, HTML or TXT files, "
+                               "e.g. products/rag_search/data.")
+            files.extend(found_here)
         else:
             raise BadInput(f"{given} does not exist. Check the path and try again.")
     return files

@@ -42,6 +42,7 @@ class KnowledgeBase:
         self.name = name
         self.store = store if store is not None else open_store(settings)
         self.vectors: ChunkCollection = self.store.collection(name)
+        self._query_vectors: dict[str, list[float]] = {}
 
     @property
     def lexical_folder(self) -> Path:
@@ -70,7 +71,20 @@ class KnowledgeBase:
         return found
 
     def dense(self, query: str, k: int, where: Mapping[str, Any] | None = None) -> list[Hit]:
-        return self.vectors.query(query, k=k, where=where)
+        vector = self.query_vector(query)
+        return self.vectors.query(vector, k=k, where=where) if any(vector) else []
+
+    def query_vector(self, query: str) -> list[float]:
+        """The query's embedding, computed once per question: dense search and the relevance
+        gate both need it, and a provider embedder would otherwise be called twice."""
+        if query not in self._query_vectors:
+            if len(self._query_vectors) > 64:
+                self._query_vectors.clear()
+            self._query_vectors[query] = self.store.embedder.embed_query(query)
+        return self._query_vectors[query]
+
+    def stored_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        return self.vectors.vectors(ids)
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index at the collection's current revision, rebuilt first if it is behind."""

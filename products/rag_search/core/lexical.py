@@ -14,12 +14,14 @@ about a second per 10k chunks and happens once per change, not once per query.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +58,7 @@ class LexicalIndex:
             corpus.append(terms(text) or [""])
         if not ids:
             return cls(None, [], revision)
-        import bm25s
-
-        retriever = bm25s.BM25()
+        retriever = _bm25s().BM25()
         retriever.index(corpus, show_progress=False)
         return cls(retriever, ids, revision)
 
@@ -142,9 +142,17 @@ def _read_json(path: Path) -> object:
         return None
 
 
-def _load_bm25(folder: Path) -> object | None:
+def _bm25s() -> Any:
+    """bm25s, with the DEBUG level it sets on its own logger put back to WARNING (otherwise
+    "Building index from tokens" reaches the terminal whenever a root handler exists)."""
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _load_bm25(folder: Path) -> object | None:
+    bm25s = _bm25s()
     try:
         return bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
     except (OSError, ValueError, KeyError):

@@ -15,6 +15,7 @@ from products.rag_search.core.citations import best_sentence, cite, relabel_in_o
 from products.rag_search.core.extractive import extractive_answer
 from products.rag_search.core.injection import quarantine
 from products.rag_search.core.models import Answer, Citation, SearchResult
+from products.rag_search.core.relevance import Signals
 from products.rag_search.core.text import terms
 from shared.llm import LLMClient, LLMResult
 
@@ -48,7 +49,9 @@ class Asked(BaseModel):
 
     question: str
     search_query: str  # the question, or its standalone form in a conversation
-    results: list[SearchResult]
+    results: list[SearchResult]  # the chunks the relevance gate accepted: all an engine reads
+    hybrid: list[SearchResult] = []  # the hybrid top k, shown as closest sources on abstention
+    signals: list[Signals] = []
     relevance: float
     weights: dict[str, float]
     started: float
@@ -86,7 +89,7 @@ def abstain(asked: Asked, engine: str, reason: str, llm: LLMClient | None,
     """"I don't know", the reason, and the closest sources as places to look."""
     question_terms = set(terms(asked.search_query))
     closest = [cite(r, best_sentence(r.text, question_terms))
-               for r in asked.results[:CLOSEST_SHOWN]]
+               for r in asked.hybrid[:CLOSEST_SHOWN]]
     answer = REASONS["empty_collection"] if reason == "empty_collection" else DONT_KNOW
     return build_answer(asked, engine, llm, answer=answer, abstained=True, reason=reason,
                         closest=closest, result=result, warnings=warnings, note=note)
@@ -105,7 +108,8 @@ def build_answer(asked: Asked, engine: str, llm: LLMClient | None, *, answer: st
         engine=engine, model=f"{llm.provider}:{llm.model}" if llm is not None else None,  # type: ignore[arg-type]
         latency_ms=round((time.perf_counter() - asked.started) * 1000, 1),
         cost_usd=result.cost_usd if result is not None else 0.0, relevance=asked.relevance,
-        warnings=warnings or [], closest_sources=closest or [], retrieved=asked.results,
+        warnings=warnings or [], closest_sources=closest or [],
+        retrieved=asked.results or asked.hybrid,
         note=note,
         standalone_question=asked.search_query if asked.search_query != asked.question
         else None,

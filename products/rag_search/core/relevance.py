@@ -1,12 +1,18 @@
-"""How well the retrieved chunks cover the question: the signal behind "I don't know".
+"""How well the retrieved chunks answer the question: the gate behind "I don't know".
 
-The signal is IDF-weighted term coverage: of the question's search terms, weighted by how rare
-each is in the corpus, what share appears in the best retrieved chunk (its headings included).
-A question about "SAP Concur" in a corpus that never says "Concur" loses that rare term's
-whole weight, however close the embedding of the rest of the sentence is. It is lexical on
-purpose: cosine scores shift with every embedder, this does not, so one calibrated threshold
-holds whichever embedder is configured. The threshold is calibrated on the golden eval set and
-kept in `calibration.json` beside the product; DECISIONS.md has the sweep.
+Each candidate chunk (the union of the hybrid and the BM25 top k, so a chunk only one list
+found still gets its say) is scored on two signals:
+
+- lexical coverage: of the question's search terms, weighted by how rare each is in the
+  corpus, the share found in the chunk with its title and headings. A question about "SAP
+  Concur" in a corpus that never says "Concur" loses that rare term's whole weight;
+- semantic similarity: the embedder's cosine between the question and the chunk, which gives
+  credit to paraphrases ("money back" for "refund") that share no words with the page.
+
+The gate score is `lexical_weight * coverage + (1 - lexical_weight) * cosine`. Chunks at or
+above the calibrated threshold are *accepted* and are what the answer engines read; when none
+is, the answer is "I don't know". Weight and threshold are calibrated on the golden set per
+embedder (cosine scales differ between embedders) and kept in `calibration.json`.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel
 
 from products.rag_search.core.knowledge_base import index_text
@@ -28,12 +35,24 @@ CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
 
 
 class Calibration(BaseModel):
-    """The abstention threshold and where it came from."""
+    """The gate's weight and threshold, and where they came from."""
 
-    signal: str = "idf_weighted_term_coverage"
+    signal: str = "lexical_coverage_plus_cosine"
     threshold: float
+    lexical_weight: float = 1.0
+    embedder: str = ""
     calibrated_on: str
     method: str = ""
+
+
+class Signals(BaseModel):
+    """One candidate chunk's two gate signals."""
+
+    coverage: float
+    similarity: float
+
+    def score(self, lexical_weight: float) -> float:
+        return lexical_weight * self.coverage + (1.0 - lexical_weight) * self.similarity
 
 
 @lru_cache(maxsize=1)
@@ -61,21 +80,46 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(weight for term, weight in weights.items() if term in present) / total
 
 
-def relevance(question: str, results: Sequence[SearchResult], lexical: LexicalIndex) -> float:
-    """The best coverage any retrieved chunk (with its title and heading) gives the question."""
-    weights = term_weights(question, lexical)
-    return max((coverage(weights, _searchable(result)) for result in results), default=0.0)
+def signals(weights: dict[str, float], query_vector: Sequence[float],
+            candidates: Sequence[SearchResult],
+            vectors: dict[str, list[float]]) -> list[Signals]:
+    """Coverage and cosine for each candidate (cosine 0 when its vector is unknown)."""
+    query = _unit(query_vector)
+    return [Signals(coverage=round(coverage(weights, searchable(result)), 4),
+                    similarity=round(_cosine(query, vectors.get(result.chunk_id)), 4))
+            for result in candidates]
 
 
-def _searchable(result: SearchResult) -> str:
+def searchable(result: SearchResult) -> str:
+    """The chunk as it was indexed: title and headings, then its text."""
     return index_text(result.text, {"title": result.title, "heading": result.heading})
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float64)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm > 0 else array
+
+
+def _cosine(query: np.ndarray, vector: Sequence[float] | None) -> float:
+    if vector is None or not query.any():
+        return 0.0
+    return max(0.0, float(query @ _unit(vector)))
+
+
+def relevance(found: Sequence[Signals], lexical_weight: float) -> float:
+    """The best gate score any candidate reaches (0.0 with no candidates)."""
+    return max((signal.score(lexical_weight) for signal in found), default=0.0)
 
 
 __all__ = [
     "CALIBRATION_FILE",
     "Calibration",
+    "Signals",
     "coverage",
     "load_calibration",
     "relevance",
+    "searchable",
+    "signals",
     "term_weights",
 ]

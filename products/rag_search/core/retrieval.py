@@ -13,7 +13,6 @@ from typing import Any
 
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.models import SearchMode, SearchResponse, SearchResult
-from products.rag_search.core.text import content_words
 from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
 
@@ -39,8 +38,9 @@ Ranked = list[tuple[StoredChunk, float]]
 
 def retrieve_dense(kb: KnowledgeBase, query: str, k: int,
                    where: Mapping[str, Any] | None = None) -> Ranked:
-    """Nearest chunks by the embedder's cosine similarity to the query's content words."""
-    return [(hit, hit.score) for hit in kb.dense(content_words(query) or query, k, where)]
+    """Nearest chunks by the embedder's cosine similarity to the question as typed (a semantic
+    embedder weighs the glue words itself; see DECISIONS.md for the measured choice)."""
+    return [(hit, hit.score) for hit in kb.dense(query, k, where)]
 
 
 def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,

@@ -50,15 +50,6 @@ def terms(text: str) -> list[str]:
     return [_stem(word) for word in words(text) if word not in _STOPWORDS]
 
 
-def content_words(text: str) -> str:
-    """The text's words without stop words, unstemmed: what the dense side embeds for a query.
-
-    Questions are mostly glue ("how do I ... in the ..."); an embedder that hashes words and
-    word pairs (the offline default) would otherwise match documents on that glue.
-    """
-    return " ".join(word for word in words(text) if word not in _STOPWORDS)
-
-
 _TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)
 
 
@@ -78,4 +69,4 @@ def split_sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
 
 
-__all__ = ["content_words", "is_table_row", "split_sentences", "terms", "words"]
+__all__ = ["is_table_row", "split_sentences", "terms", "words"]

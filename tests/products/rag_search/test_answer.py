@@ -136,6 +136,7 @@ def test_the_llm_is_not_called_below_the_threshold(
 # -- the threshold gates ----------------------------------------------------------------------
 def test_a_threshold_above_one_makes_even_an_exact_question_abstain(
         kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_threshold(monkeypatch, 0.0)  # a lexical weight of 1: the score is term coverage
     assert ask(kb, EXACT_QUESTION).relevance == 1.0
     with_threshold(monkeypatch, 1.01)
     answer = ask(kb, EXACT_QUESTION)
@@ -173,7 +174,7 @@ def test_the_model_saying_not_in_sources_abstains(kb: KnowledgeBase, start_llm: 
 def test_a_citation_of_a_source_never_shown_is_dropped(
         kb: KnowledgeBase, start_llm: StartLLM) -> None:
     answer = ask(kb, EXACT_QUESTION, llm=start_llm(cites_unseen_source)[1])
-    assert len(answer.retrieved) == 5
+    assert 1 <= len(answer.retrieved) <= 5  # the chunks the gate accepted: S7 is none of them
     assert [c.label for c in answer.citations] == ["S1"]
     assert "[S7]" not in answer.answer
     assert any("S7" in warning for warning in answer.warnings)

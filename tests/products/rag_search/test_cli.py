@@ -188,7 +188,7 @@ def test_collections_and_drop(corpus: Path) -> None:
     rag("ingest", str(corpus), "--collection", "team_docs", "--json")
     listed = one_json(rag("collections", "--json"))["collections"]
     assert [(c["name"], c["embedder"], c["dimension"]) for c in listed] == [
-        ("team_docs", "hashing-v1-1024", 1024)]
+        ("team_docs", "wordllama-l2supercat-256", 256)]  # the default embedder
     assert listed[0]["count"] > 0
     dropped = rag("drop", "team_docs")
     assert dropped.exit_code == 0 and "Deleted knowledge base 'team_docs'" in dropped.stdout
@@ -215,3 +215,17 @@ def test_the_product_runs_on_its_own_as_a_module(repo_root: Path, corpus: Path) 
                              "--json"], capture_output=True, text=True, cwd=repo_root, check=False)
     assert ingest.returncode == 0, ingest.stderr
     assert json.loads(ingest.stdout)["files_indexed"] == len(GOOD_FILES)
+
+
+def test_another_embedder_is_a_one_line_error_and_reindex_fixes_it(
+        ingested: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built with the default (WordLlama); asked with hashing: never silently wrong vectors."""
+    monkeypatch.setenv("AIPM_EMBEDDER", "hashing")
+    assert_one_line_error(rag("ask", "How long is the refund window?"),
+                          "built with wordllama-l2supercat-256", "--reindex",
+                          "AIPM_EMBEDDER=wordllama")
+    rebuilt = one_json(rag("ingest", str(ingested), "--reindex", "--json"))
+    assert rebuilt["chunks_added"] > 0
+    listed = one_json(rag("collections", "--json"))["collections"]
+    assert [c["embedder"] for c in listed] == ["hashing-v1-1024"]
+    assert rag("ask", "How long is the refund window?").exit_code == 0

@@ -10,8 +10,10 @@ from typer.testing import CliRunner
 
 from products import available_products
 from products.cli import build_app
+from products.rag_search.core import list_knowledge_bases
 from products.rag_search.core.calibration import (
     SweepRow,
+    best_gate,
     best_threshold,
     sweep,
     two_fold,
@@ -19,7 +21,7 @@ from products.rag_search.core.calibration import (
 )
 from products.rag_search.core.eval_report import write_report
 from products.rag_search.core.evaluation import run_eval
-from products.rag_search.core.relevance import load_calibration
+from products.rag_search.core.relevance import Signals, load_calibration
 from shared.config import load_settings
 from shared.llm import get_llm
 from shared.testing.fake_provider import FakeProvider
@@ -59,7 +61,7 @@ def test_baseline_eval_scores_retrieval_abstention_and_answers(corpus: Path,
     assert result.answers["citation_validity"] == 1.0
     report = write_report(result, tmp_path / "report.md").read_text()
     assert f"Date: {result.date.isoformat()}" in report
-    assert "| hybrid | 1.000" in report and "threshold sweep" in report
+    assert "| all / hybrid | 1.000" in report and "threshold sweep" in report
 
 
 def test_llm_eval_runs_through_the_fake_provider(corpus: Path, tmp_path: Path) -> None:
@@ -80,9 +82,11 @@ def test_eval_command_on_the_bundled_golden_set(tmp_path: Path) -> None:
                                 ["eval", "rag", "--json", "--report", str(report)])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["cases"] >= 40 and payload["report_path"] == str(report)
+    assert payload["cases"] >= 120 and payload["report_path"] == str(report)
     assert payload["retrieval"]["hybrid"]["recall@5"] >= 0.9
-    assert payload["abstention"]["precision"] >= 0.7
+    assert payload["abstention"]["recall"] >= 0.75 and payload["abstention"]["f1"] >= 0.6
+    assert set(payload["by_split"]) == {"tune", "heldout"}
+    assert list_knowledge_bases(load_settings()) == []  # the eval left no collection behind
     assert payload["answers"]["citation_validity"] == 1.0
     assert "Per question" in report.read_text()
 
@@ -93,7 +97,15 @@ def test_sweep_finds_the_threshold_that_separates_the_classes() -> None:
     rows = sweep(relevances, unanswerable)
     assert rows[0].threshold == 0.0 and rows[-1].threshold == 1.0
     assert best_threshold(rows) == 0.4  # the middle of the 0.15-0.70 plateau that separates
-    assert all(fold["held_out_f1"] == 1.0 for fold in two_fold(relevances, unanswerable))
+    found = [[Signals(coverage=r, similarity=r)] for r in relevances]  # any weight gives r
+    assert all(fold["held_out_f1"] == 1.0 for fold in two_fold(found, unanswerable))
+
+
+def test_best_gate_finds_the_weight_that_separates() -> None:
+    """Coverage alone cannot tell these apart; cosine can, so the sweep picks weight 0."""
+    found = [[Signals(coverage=0.5, similarity=s)] for s in (0.9, 0.2, 0.8, 0.1)]
+    weight, threshold = best_gate(found, [False, True, False, True])
+    assert weight == 0.0 and 0.2 < threshold <= 0.8
 
 
 def test_two_tied_thresholds_give_the_lower_one() -> None:

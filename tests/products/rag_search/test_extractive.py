@@ -126,3 +126,21 @@ def test_a_yes_no_question_keeps_the_sentence_with_the_verdict() -> None:
     text, _ = extractive_answer("Can I get codes by text message?",
                                 weights(codes=2.0, text=1.0, message=1.0), [chunk])
     assert "Those codes are not supported any more." in text
+
+
+def test_table_rows_answer_as_a_small_table_and_list_items_as_a_list() -> None:
+    table = result(1, "Plan | Annual price | Users\nTeam | EUR 12 per user | up to 25 users\n"
+                      "Business | EUR 29 per user | unlimited users", "pricing.md")
+    text, citations = extractive_answer("What is the annual price of the Team plan?",
+                                        {"team": 2.0, "annual": 1.0, "price": 1.0}, [table])
+    lines = text.splitlines()
+    assert lines[0] == "Plan | Annual price | Users"  # the header once, above its row
+    assert lines[1].startswith("Team | EUR 12 per user")
+    assert citations[0].quote.startswith("Team | EUR 12")  # a row is quoted, never the header
+    listing = result(1, "Options:\n- timeout: seconds to wait for a reply (Default 5).\n"
+                        "- retries: attempts before giving up (Default 3).", "client.md")
+    text, _ = extractive_answer("What are the timeout and retries defaults?",
+                                {"timeout": 1.0, "retri": 1.0, "default": 0.5}, [listing])
+    assert [line.split(" [S1]")[0] for line in text.splitlines()] == [
+        "- timeout: seconds to wait for a reply (Default 5).",
+        "- retries: attempts before giving up (Default 3)."]

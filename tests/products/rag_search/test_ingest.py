@@ -229,7 +229,8 @@ def test_another_embedder_is_an_index_mismatch_that_says_reindex(
     with pytest.raises(IndexMismatch) as caught:
         run_search(smaller_embedder, "refund", collection=KB)
     assert "--reindex" in caught.value.message and KB in caught.value.message
-    assert "1024" in caught.value.message and "256" in caught.value.message
+    assert "wordllama-l2supercat-256" in caught.value.message  # what built it
+    assert "hashing-v1-256" in caught.value.message  # what the query would have used
     with pytest.raises(IndexMismatch, match="--reindex"):
         ingest(smaller_embedder, corpus)
     assert KnowledgeBase(settings, KB).count() == count
@@ -256,3 +257,9 @@ def test_sync_understands_a_folder_given_with_a_tilde(
     report = ingest(settings, Path("~/help"), sync=True)
     assert report.chunks_removed >= 1
     assert "team.html" not in chunks_by_source(settings)
+
+
+def test_an_empty_folder_says_so_and_suggests_a_path(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BadInput, match=r"empty folder.*products/rag_search/data"):
+        ingest_paths(load_settings(), [tmp_path / "empty"])

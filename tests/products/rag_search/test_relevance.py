@@ -1,16 +1,20 @@
-"""The abstention signal: IDF-weighted term coverage, and the calibrated threshold file."""
+"""The gate's signals (IDF-weighted term coverage, cosine), their mix, and the calibration file."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
+from products.rag_search.core.models import SearchResult
 from products.rag_search.core.relevance import (
     CALIBRATION_FILE,
     Calibration,
     coverage,
     load_calibration,
     relevance,
+    signals,
     term_weights,
 )
 from products.rag_search.core.text import terms
@@ -44,9 +48,24 @@ def test_relevance_is_the_best_chunk_and_counts_its_heading(tmp_path: Path) -> N
     lexical = help_centre(tmp_path).lexical()
     body_only = result(1, "Works offline and syncs later.", "mobile.md")
     with_heading = result(2, "Works offline and syncs later.", "mobile.md", heading="Mobile app")
-    assert relevance("mobile app offline", [body_only], lexical) < 1.0
-    assert relevance("mobile app offline", [body_only, with_heading], lexical) == 1.0
-    assert relevance("mobile app offline", [], lexical) == 0.0
+    weights = term_weights("mobile app offline", lexical)
+
+    def gate_score(candidates: list[SearchResult]) -> float:
+        return relevance(signals(weights, [1.0, 0.0], candidates, {}), lexical_weight=1.0)
+
+    assert gate_score([body_only]) < 1.0
+    assert gate_score([body_only, with_heading]) == 1.0
+    assert gate_score([]) == 0.0
+
+
+def test_the_gate_score_mixes_coverage_and_cosine() -> None:
+    candidate = result(1, "Works offline and syncs later.", "mobile.md")
+    vectors = {candidate.chunk_id: [0.6, 0.8]}
+    [found] = signals({"offlin": 1.0, "tablet": 1.0}, [1.0, 0.0], [candidate], vectors)
+    assert (found.coverage, found.similarity) == (0.5, 0.6)
+    assert found.score(0.25) == pytest.approx(0.25 * 0.5 + 0.75 * 0.6)
+    [unknown] = signals({"offlin": 1.0}, [1.0, 0.0], [candidate], {})
+    assert unknown.similarity == 0.0  # no stored vector: no semantic credit
 
 
 def test_load_calibration_reads_the_shipped_file(repo_root: Path) -> None:
@@ -55,7 +74,8 @@ def test_load_calibration_reads_the_shipped_file(repo_root: Path) -> None:
     calibration = load_calibration()
     assert calibration.threshold == shipped["threshold"]
     assert 0.0 < calibration.threshold < 1.0
-    assert calibration.signal == "idf_weighted_term_coverage"
+    assert calibration.signal == "lexical_coverage_plus_cosine"
+    assert 0.0 <= calibration.lexical_weight <= 1.0 and calibration.embedder
 
 
 def test_load_calibration_reads_another_file(tmp_path: Path) -> None:

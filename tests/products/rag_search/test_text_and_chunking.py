@@ -155,3 +155,56 @@ def test_a_document_without_text_has_no_chunks() -> None:
     empty = Document(source="x.md", title="x", format="md",
                      sections=[Section(heading_path=["Only a heading"], text="  ")])
     assert chunk_document(empty) == []
+
+
+# --- structure: code, lists, tables, non-content ---------------------------------------------
+
+def test_a_code_block_keeps_its_newlines_and_is_never_split() -> None:
+    code = "```python\n" + "\n".join(f"client.call({i})  # step {i}" for i in range(20)) + "\n```"
+    text = f"Call the client like this.\n{code}\nThen close it."
+    chunks = chunk_text(text, max_chars=400, overlap_chars=0)
+    assert any(code in chunk for chunk in chunks)  # whole, newlines and all, though > 400
+
+
+def test_each_list_item_keeps_its_own_line_and_text() -> None:
+    text = "Options:\n- timeout: seconds to wait (Default 5).\n- retries: how often (Default 100)."
+    [chunk] = chunk_text(text)
+    assert chunk.splitlines() == ["Options:", "- timeout: seconds to wait (Default 5).",
+                                  "- retries: how often (Default 100)."]
+
+
+def test_every_chunk_of_a_table_starts_with_its_header() -> None:
+    rows = [f"Plan {i} | EUR {i} per user per month | up to {i} users" for i in range(40)]
+    chunks = chunk_text("\n".join(["Plan | Price | Users", *rows]), max_chars=300)
+    assert len(chunks) > 2
+    assert all(chunk.splitlines()[0] == "Plan | Price | Users" for chunk in chunks)
+
+
+def test_directives_admonition_markers_bylines_logs_and_separators_are_not_content() -> None:
+    text = ("::: tallyflow.client.Client\n    options:\n      show_source: false\n"
+            "!!! note \"Heads up\"\n    Keys expire after a year.\n"
+            "*Posted in Tips by marta_k - 14 March 2026*\n"
+            "2026-01-02 10:00:01 DEBUG connection pool started\n---\n"
+            "| Plan | Price |\n|---|---|\n| Team | EUR 12 |")
+    [chunk] = chunk_text(text)
+    assert ":::" not in chunk and "!!!" not in chunk and "marta_k" not in chunk
+    assert "DEBUG" not in chunk and "---" not in chunk
+    assert "Keys expire after a year." in chunk and "Plan | Price\nTeam | EUR 12" in chunk
+
+
+def test_junk_chunks_are_dropped_at_ingest() -> None:
+    document = Document(source="a.md", title="A", format="md", sections=[
+        Section(heading_path=["Nav"], text="Help Centre > Getting started"),
+        Section(heading_path=["Rule"], text="---"),
+        Section(heading_path=["Real"], text="Refunds are available within 30 days.")])
+    assert [draft.text for draft in chunk_document(document)] == [
+        "Refunds are available within 30 days."]
+
+
+def test_page_headers_and_footers_repeated_on_most_pages_are_dropped() -> None:
+    pages = [Section(page=n, text=f"Acme Ltd - Security Whitepaper - page {n}\n{body}")
+             for n, body in enumerate(["Keys rotate every year.", "Backups are kept 35 days.",
+                                       "Logs are kept 13 months."], start=1)]
+    document = Document(source="w.pdf", title="W", format="pdf", sections=pages)
+    assert [draft.text for draft in chunk_document(document)] == [
+        "Keys rotate every year.", "Backups are kept 35 days.", "Logs are kept 13 months."]

@@ -1,0 +1,66 @@
+"""The relevance gate: which retrieved chunks are good enough to answer from.
+
+Hybrid search ranks; the gate decides. It scores the union of the hybrid and the BM25 top k
+(a chunk BM25 alone ranks high, such as an exact error code, is never lost to fusion) with
+`core.relevance`'s two signals, and keeps the chunks at or above the calibrated threshold, best
+first and at most k of them. Those accepted chunks, renumbered S1..Sn, are all an engine reads;
+when none is accepted the answer is "I don't know" with the closest hybrid hits as pointers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from products.rag_search.core.knowledge_base import KnowledgeBase
+from products.rag_search.core.models import SearchResult
+from products.rag_search.core.relevance import (
+    Calibration,
+    Signals,
+    relevance,
+    signals,
+    term_weights,
+)
+from products.rag_search.core.retrieval import search
+
+
+class GateDecision(BaseModel):
+    """What the gate saw and what it let through."""
+
+    hybrid: list[SearchResult]  # the hybrid top k, as search shows them
+    candidates: list[SearchResult]  # hybrid top k, then BM25 top k not already there
+    signals: list[Signals]  # one per candidate
+    accepted: list[SearchResult]  # candidates at or above the threshold, best first, ranked 1..
+    relevance: float  # the best candidate's gate score
+    weights: dict[str, float]  # the question's term weights (the extractive engine reuses them)
+
+
+def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *,
+           where: Mapping[str, Any] | None = None) -> GateDecision:
+    """Retrieve (within the filters), score every candidate, accept those at or above the
+    threshold."""
+    hybrid = search(kb, question, mode="hybrid", k=k, where=where).results
+    lexical_hits = search(kb, question, mode="bm25", k=k, where=where).results
+    candidates = _union(hybrid, lexical_hits)
+    weights = term_weights(question, kb.lexical())
+    vectors = kb.stored_vectors([c.chunk_id for c in candidates]) if candidates else {}
+    found = signals(weights, kb.query_vector(question), candidates, vectors)
+    scored = [(signal.score(calibration.lexical_weight), candidate)
+              for signal, candidate in zip(found, candidates, strict=True)]
+    kept = sorted((pair for pair in scored if pair[0] >= calibration.threshold),
+                  key=lambda pair: -pair[0])[:k]
+    accepted = [candidate.model_copy(update={"rank": rank})
+                for rank, (_, candidate) in enumerate(kept, start=1)]
+    return GateDecision(hybrid=hybrid, candidates=candidates, signals=found, accepted=accepted,
+                        relevance=round(relevance(found, calibration.lexical_weight), 4),
+                        weights=weights)
+
+
+def _union(first: list[SearchResult], second: list[SearchResult]) -> list[SearchResult]:
+    seen = {result.chunk_id for result in first}
+    return [*first, *(result for result in second if result.chunk_id not in seen)]
+
+
+__all__ = ["GateDecision", "decide"]
