@@ -101,11 +101,12 @@ def test_an_upload_where_every_file_is_bad_leaves_no_collection() -> None:
                  404, "not_found")
 
 
-def test_cli_ingest_of_an_empty_folder_leaves_no_collection(tmp_path: Path) -> None:
+def test_cli_ingest_of_an_empty_folder_says_so_and_leaves_no_collection(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["rag", "ingest", str(tmp_path / "empty"), "--collection",
                                  "hollow", "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "is an empty folder" in result.stderr
+    assert "products/rag_search/data" in result.stderr  # it suggests a folder to try
     assert "hollow" not in collection_names(client_for(load_settings()))
 
 

@@ -26,7 +26,8 @@ HEADING = re.compile(r"^Heading (\d)$")
 
 
 def python_docx_reading(name: str, data: bytes) -> Document:
-    """The previous loader, verbatim in behaviour: the oracle for the fast path."""
+    """The python-docx loader (with list items marked, as the kit now keeps them): the oracle
+    for the fast path."""
     document = docx.Document(io.BytesIO(data))
     tracker = HeadingTracker()
     for block in document.iter_inner_content():
@@ -39,6 +40,8 @@ def python_docx_reading(name: str, data: bytes) -> Document:
         match = HEADING.match(style or "")
         if match and block.text.strip():
             tracker.heading(int(match.group(1)), block.text.strip())
+        elif style.startswith("List") and block.text.strip():
+            tracker.lines.append(f"- {block.text.strip()}")  # list items stay list items
         else:
             tracker.lines.append(block.text)
     tracker.flush()
