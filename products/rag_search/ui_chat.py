@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from products.hub_support import rating_widget
 from products.rag_search.core import (
     Answer,
     ChatTurn,
@@ -55,7 +56,7 @@ def chat_section(settings: Settings, collection: str, k: int, filters: SearchFil
     """The conversation so far, then the input; a new question is answered in place."""
     turns = turns_of(collection)
     for index, turn in enumerate(turns):
-        show_turn(index, turn["question"], turn["answer"])
+        show_turn(settings, index, turn["question"], turn["answer"])
     question = st.chat_input(CHAT_PLACEHOLDER, key="rag_question")
     if not question:
         new_chat_button(turns)
@@ -66,7 +67,7 @@ def chat_section(settings: Settings, collection: str, k: int, filters: SearchFil
         answer = answer_question(settings, collection, question, k, filters, llm,
                                  history_of(turns))
         if answer is not None:
-            render_answer(answer, len(turns))
+            render_answer(settings, answer, len(turns))
             turns.append({"question": question, "answer": answer})
     new_chat_button(turns)
 
@@ -93,15 +94,16 @@ def answer_question(settings: Settings, collection: str, question: str, k: int,
         return None
 
 
-def show_turn(index: int, question: str, answer: Answer) -> None:
+def show_turn(settings: Settings, index: int, question: str, answer: Answer) -> None:
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
-        render_answer(answer, index)
+        render_answer(settings, answer, index)
 
 
-def render_answer(answer: Answer, index: int) -> None:
-    """The answer (or a plain "I don't know"), its source pills, notes, numbers and chunks."""
+def render_answer(settings: Settings, answer: Answer, index: int) -> None:
+    """The answer (or a plain "I don't know"), its source pills, notes, numbers and chunks,
+    and the 👍/👎 the Ops page counts (the rating is tied to the answer's trace row)."""
     chunks = {result.chunk_id: result for result in answer.retrieved}
     if answer.note:
         st.info(answer.note, icon=":material/swap_horiz:")
@@ -116,6 +118,7 @@ def render_answer(answer: Answer, index: int) -> None:
         source_pills("Sources", answer.citations, chunks, f"rag_cite_{index}")
     for warning in answer.warnings:
         st.warning(warning)
+    rating_widget(settings, answer.trace_id, key=f"rag_rate_{index}")
     with st.expander("Details"):
         render_answer_metrics(answer)
         st.caption(f"Retrieved chunks ({len(answer.retrieved)})")

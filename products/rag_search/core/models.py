@@ -88,6 +88,7 @@ class Answer(BaseModel):
     retrieved: list[SearchResult] = Field(default_factory=list)
     note: str | None = None  # why this is not the configured engine's answer (a fallback)
     standalone_question: str | None = None  # what was searched, when a follow-up was rewritten
+    trace_id: str | None = None  # this answer's trace row: what a 👍/👎 (POST /v1/ratings) names
 
 
 __all__ = [

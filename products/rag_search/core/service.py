@@ -113,6 +113,7 @@ def run_ask(settings: Settings, question: str, *, collection: str = DEFAULT_COLL
         answer = ask(kb, question, k=k, llm=chosen, history=history,
                      where=filter_where(kb, filters))
         row.model, row.items = answer.engine, len(answer.citations)
+        answer.trace_id = row.trace_id
     return answer
 
 
@@ -135,6 +136,7 @@ def _traced_stream(settings: Settings, events: Iterator[AnswerDelta | AnswerDone
         for event in events:
             if isinstance(event, AnswerDone):
                 row.model, row.items = event.answer.engine, len(event.answer.citations)
+                event.answer.trace_id = row.trace_id
             yield event
 
 

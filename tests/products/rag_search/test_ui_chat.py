@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from products.rag_search.ui_chat import highlighted
+from shared.config import load_settings
+from shared.ratings import rating_summary
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.answer_helpers import HELP_CENTRE, write_corpus
 from tests.products.rag_search.responders import uncited
@@ -92,3 +94,13 @@ def test_highlighting_is_line_by_line_and_escapes_brackets() -> None:
     assert marked == ("Intro.\n\n- :orange-background[Refunds \\[EU\\] take 30 days.]\n"
                       "- :orange-background[Annual plans differ].")
     assert highlighted(text, "not in the passage") == text
+
+
+def test_an_answer_can_be_rated_and_the_rating_names_the_ask(page: AppTest) -> None:
+    app = ask(page, MOBILE)
+    app.feedback[0].set_value(0)
+    app.text_input(key="rag_rate_0-comment").input("Wrong versions")
+    next(b for b in app.button if b.label == "Send rating").click().run()
+    assert_no_exception(app)
+    (summary,) = rating_summary(load_settings().data_dir)
+    assert (summary.product, summary.operation, summary.down) == ("rag_search", "ask", 1)
