@@ -25,8 +25,6 @@ from shared.tracing import trace_operation
 
 PRODUCT = "resume_assistant"
 Upload = tuple[str, bytes]
-MAX_CLIENTS = 4
-_clients: dict[tuple[object, ...], LLMClient] = {}
 _embedders: dict[str, Embedder] = {}
 _lock = threading.Lock()
 
@@ -41,17 +39,12 @@ class Inputs:
 
 
 def llm_for(settings: Settings) -> LLMClient | None:
-    """The LLM engine's client (reused across reruns), or None in baseline mode."""
-    if settings.engine != "llm":
-        return None
-    key = (settings.resolved_provider, settings.model_id, settings.openai_base_url,
-           settings.anthropic_base_url, settings.openai_api_key, settings.anthropic_api_key)
-    with _lock:
-        if key not in _clients:
-            if len(_clients) >= MAX_CLIENTS:  # the oldest goes: a few configs at most
-                _clients.pop(next(iter(_clients)))
-            _clients[key] = get_llm(settings, product=PRODUCT)
-        return _clients[key]
+    """A new client for one operation, or None in baseline mode.
+
+    Not cached: a module-level table of clients would be keyed by API keys (issue 8), and one
+    client per analyze/tailor/letter costs microseconds beside the model call it makes.
+    """
+    return get_llm(settings, product=PRODUCT) if settings.engine == "llm" else None
 
 
 def embedder_for(settings: Settings) -> Embedder:
