@@ -75,6 +75,12 @@ def analyze(
     out: Annotated[Path | None, typer.Option(help="Output CSV (default: FILE.analyzed.csv).")]
     = None,
     taxonomy: TaxonomyOption = None,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted LLM run without "
+                                              "redoing finished rows.")] = False,
+    max_cost: Annotated[float | None, typer.Option(help="Stop before the LLM run would cost "
+                                                        "more than this many USD.")] = None,
+    rows_per_request: Annotated[int, typer.Option(min=1, max=100, help="Rows per LLM "
+                                                                       "request.")] = 20,
     json_output: JsonFlag = False,
 ) -> None:
     """Label every row (sentiment, score, aspects, reason) into a CSV that keeps every column."""
@@ -82,7 +88,8 @@ def analyze(
 
     try:
         options = _options(text_column=text_column, sheet=sheet, engine=engine, out=out,
-                           taxonomy=taxonomy)
+                           taxonomy=taxonomy, resume=resume, max_cost=max_cost,
+                           rows_per_request=rows_per_request)
         with _progress(not json_output) as progress:
             result = analyze_file(_settings(), file, options, progress)
     except AIPMError as err:
@@ -103,6 +110,28 @@ def _render_run(result: Any) -> None:
     for problem in result.info.problems:
         typer.echo(f"Note: {problem}")
     typer.echo(f"Wrote {summary.output} in {summary.seconds:.1f} s.")
+
+
+@app.command()
+def estimate(file: FileArg, text_column: TextColumn = None, sheet: Sheet = None,
+             json_output: JsonFlag = False) -> None:
+    """Rows, tokens, cost and time for the configured model, before anything is sent."""
+    from products.feedback_analyzer.core.estimate import estimate_file
+
+    try:
+        result = estimate_file(_settings(), file, _options(text_column=text_column, sheet=sheet,
+                                                           engine="auto"))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"{result.rows} rows, {result.unique_texts} distinct texts -> {result.requests} "
+               f"requests of {result.rows_per_request} rows; ~{result.input_tokens} input and "
+               f"~{result.output_tokens} output tokens.")
+    typer.echo(f"Model {result.model or 'none (baseline: free)'}: ~${result.cost_usd:.4f} "
+               f"(batch API ~${result.batch_cost_usd:.4f}), ~{result.seconds:.0f} s; "
+               f"{result.price_note}.")
 
 
 @app.command()

@@ -20,13 +20,21 @@ from products.feedback_analyzer.core.aspects import (
     propose_taxonomy,
 )
 from products.feedback_analyzer.core.baseline import BaselineEngine
+from products.feedback_analyzer.core.checkpoint import Checkpoint, run_key
+from products.feedback_analyzer.core.llm_engine import PROMPT_PATH, LLMEngine
 from products.feedback_analyzer.core.models import PRODUCT, RunSummary, TableInfo
-from products.feedback_analyzer.core.pipeline import Progress, run_summary, stream_analysis
+from products.feedback_analyzer.core.pipeline import (
+    Progress,
+    RunOutcome,
+    run_summary,
+    stream_analysis,
+)
 from products.feedback_analyzer.core.reader import FeedbackTable, open_table
 from products.feedback_analyzer.core.report import FeedbackReport
 from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from shared.config import Settings
 from shared.embeddings import get_embedder
+from shared.llm import get_llm
 
 TAXONOMY_SAMPLE_ROWS = 20_000
 EngineChoice = Literal["auto", "baseline", "llm"]
@@ -88,6 +96,8 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     table = open_table(path, text_column=options.text_column, sheet=options.sheet)
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
+    if resolve_engine(settings, options.engine) == "llm":
+        return _analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
     engine = BaselineEngine(AspectTagger(taxonomy))
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
                          engine="baseline") as trace:
@@ -95,11 +105,42 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
         trace.items = sum(outcome.statuses.values())
     summary = run_summary(outcome, engine="baseline", model=None, pii={}, cost_usd=0.0,
                           output=out)
+    return _result(summary, outcome, taxonomy, table)
+
+
+def _result(summary: RunSummary, outcome: RunOutcome, taxonomy: Taxonomy,
+            table: FeedbackTable) -> AnalysisResult:
     return AnalysisResult(summary=summary, info=outcome.info, counts=outcome.counts,
                           taxonomy=taxonomy, candidates=outcome.candidates,
                           problem_count=table.problem_count)
 
 
+
+
+def llm_engine_for(settings: Settings, path: Path, taxonomy: Taxonomy,
+                   options: AnalyzeOptions) -> tuple[LLMEngine, Checkpoint]:
+    """The LLM engine with its checkpoint loaded (`--resume`) or cleared (a fresh run)."""
+    llm = get_llm(settings, product=PRODUCT)
+    aspects = list(taxonomy)
+    key = run_key(path, f"{llm.provider}:{llm.model}", aspects, PROMPT_PATH.name)
+    checkpoint = Checkpoint(settings, key)
+    if not options.resume:
+        checkpoint.clear()
+    engine = LLMEngine(llm, aspects, rows_per_request=options.rows_per_request,
+                       concurrency=options.concurrency, max_cost=options.max_cost,
+                       redact=options.redact, on_results=checkpoint.append)
+    engine.results.update(checkpoint.load())
+    return engine, checkpoint
+
+
+def _analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxonomy: Taxonomy,
+                      options: AnalyzeOptions, out: Path,
+                      progress: Progress | None) -> AnalysisResult:
+    engine, _ = llm_engine_for(settings, path, taxonomy, options)
+    outcome = stream_analysis(table, engine, out, progress)
+    summary = run_summary(outcome, engine="llm", model=f"{engine.llm.provider}:{engine.llm.model}",
+                          pii=dict(engine.pii), cost_usd=engine.cost_usd, output=out)
+    return _result(summary, outcome, taxonomy, table)
 
 
 def build_report(settings: Settings, result: AnalysisResult) -> FeedbackReport:
