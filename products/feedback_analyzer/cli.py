@@ -81,6 +81,9 @@ def analyze(
                                                         "more than this many USD.")] = None,
     rows_per_request: Annotated[int, typer.Option(min=1, max=100, help="Rows per LLM "
                                                                        "request.")] = 20,
+    batch_api: Annotated[bool, typer.Option(help="Send through the provider's batch endpoint "
+                                                 "(half price); then `aipm feedback collect "
+                                                 "JOB`.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Label every row (sentiment, score, aspects, reason) into a CSV that keeps every column."""
@@ -89,7 +92,10 @@ def analyze(
     try:
         options = _options(text_column=text_column, sheet=sheet, engine=engine, out=out,
                            taxonomy=taxonomy, resume=resume, max_cost=max_cost,
-                           rows_per_request=rows_per_request)
+                           rows_per_request=rows_per_request, batch_api=batch_api)
+        if batch_api:
+            _submit_batch(file, options, json_output)
+            return
         with _progress(not json_output) as progress:
             result = analyze_file(_settings(), file, options, progress)
     except AIPMError as err:
@@ -98,6 +104,42 @@ def analyze(
         emit_json(result.summary.model_dump(mode="json"))
         return
     _render_run(result)
+
+
+def _submit_batch(file: Path, options: Any, json_output: bool) -> None:
+    from products.feedback_analyzer.core.batch_run import submit_batch_run
+
+    run = submit_batch_run(_settings(), file, options)
+    if json_output:
+        emit_json({"batch_job": run.job.id, "status": run.job.status,
+                   "requests": run.job.request_count})
+        return
+    typer.echo(f"Submitted batch {run.job.id} ({run.job.request_count} requests). Collect it "
+               f"with: aipm feedback collect {run.job.id}")
+
+
+@app.command()
+def collect(job: Annotated[str, typer.Argument(help="The batch job id `analyze --batch-api` "
+                                                    "printed.")],
+            json_output: JsonFlag = False) -> None:
+    """Finish a --batch-api run: poll the job and, once complete, write the output CSV."""
+    from products.feedback_analyzer.core.batch_run import collect_batch_run
+
+    try:
+        with _progress(not json_output) as progress:
+            state, result = collect_batch_run(_settings(), job, progress)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if result is None:
+        if json_output:
+            emit_json({"batch_job": state.id, "status": state.status, "counts": state.counts})
+        else:
+            typer.echo(f"Batch {state.id} is still {state.status}; run collect again later.")
+        return
+    if json_output:
+        emit_json(result.summary.model_dump(mode="json"))
+    else:
+        _render_run(result)
 
 
 def _render_run(result: Any) -> None:
@@ -153,17 +195,21 @@ def run_eval(
     report: Annotated[Path | None, typer.Option(help="Where to write the Markdown report "
                                                      "(default: products/feedback_analyzer/"
                                                      "evals/report.md).")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Skip the LLM even when one is "
+                                                              "configured.")] = False,
 ) -> None:
     """Golden set through raw VADER, the baseline and (with a provider) the LLM; writes a report.
 
     Mounted by the platform CLI as `aipm eval feedback`.
     """
     from products.feedback_analyzer.core.eval_report import write_report
-    from products.feedback_analyzer.core.evaluation import REPORT_PATH
+    from products.feedback_analyzer.core.evaluation import REPORT_PATH, llm_labeller
     from products.feedback_analyzer.core.evaluation import run_eval as evaluate
 
     try:
-        result = evaluate(_settings())
+        settings = _settings()
+        labeller, model = (None, None) if baseline else llm_labeller(settings)
+        result = evaluate(settings, labeller, model)
         path = write_report(result, report or REPORT_PATH)
     except AIPMError as err:
         fail(err, as_json=json_output)

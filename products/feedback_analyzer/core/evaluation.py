@@ -129,6 +129,22 @@ def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
                       llm_model=llm_model)
 
 
+def llm_labeller(settings: Settings) -> tuple[Labeller | None, str | None]:
+    """The LLM engine as a labeller when a provider is configured, else (None, None)."""
+    if settings.engine != "llm":
+        return None, None
+    from products.feedback_analyzer.core.aspects import DEFAULT_SEEDS
+    from products.feedback_analyzer.core.llm_engine import LLMEngine
+    from shared.llm import get_llm
+
+    llm = get_llm(settings, product=PRODUCT)
+
+    def label(cases: list[GoldenCase]) -> list[RowAnalysis]:
+        return LLMEngine(llm, list(DEFAULT_SEEDS)).analyze_rows(as_rows(cases))
+
+    return label, f"{llm.provider}:{llm.model}"
+
+
 def _agreement(predictions: dict[tuple[str, str], list[RowAnalysis]], has_llm: bool
                ) -> dict[str, float]:
     if not has_llm:
@@ -143,4 +159,4 @@ def _agreement(predictions: dict[tuple[str, str], list[RowAnalysis]], has_llm: b
 
 
 __all__ = ["GOLDEN_PATH", "REPORT_PATH", "EngineScores", "EvalResult", "GoldenCase",
-           "as_rows", "run_eval", "score_engine"]
+           "as_rows", "llm_labeller", "run_eval", "score_engine"]

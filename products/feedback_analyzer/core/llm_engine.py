@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +80,19 @@ class LLMEngine:
         self.cost_usd = 0.0
         self.budget_reached = False
 
-    def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis]:
-        """One analysis per row, in order; identical texts share one (sent once)."""
+    def pending_texts(self, rows: Iterable[FeedbackRow]) -> dict[str, str]:
+        """Text key -> redacted text of each distinct text not yet answered."""
         pending: dict[str, str] = {}
         for row in rows:
             key = text_key(row.text)
-            if row.flag not in ("empty", "non_text") and key not in self.results:
-                pending.setdefault(key, self._outgoing(row.text))
+            fresh = key not in self.results and key not in pending
+            if row.flag not in ("empty", "non_text") and fresh:
+                pending[key] = self._outgoing(row.text)
+        return pending
+
+    def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis]:
+        """One analysis per row, in order; identical texts share one (sent once)."""
+        pending = self.pending_texts(rows)
         if pending:
             asyncio.run(self._label(pending))
         return [self._result_for(row) for row in rows]
@@ -108,16 +114,16 @@ class LLMEngine:
         for round_number in range(MAX_ROUNDS):
             if not pending:
                 break
-            batches = self._affordable(self._batches(pending))
+            batches = self._affordable(self.batches(pending))
             replies = await self.llm.arun_many(
                 [request_text([(i, t) for i, t, _ in b]) for b in batches], schema=RowLabels,
                 system=self.system,
-                concurrency=self.concurrency, max_tokens=self._max_tokens(),
+                concurrency=self.concurrency, max_tokens=self.max_tokens(),
                 operation="feedback.analyze",
                 cache=round_number == 0)  # a retry must not replay a cached bad reply
             finished = {}
             for batch, reply in zip(batches, replies, strict=True):
-                finished.update(self._accept(batch, reply, pending, errors))
+                finished.update(self.accept(batch, reply, pending, errors))
             for key in finished:
                 pending.pop(key)
             self.results.update(finished)
@@ -134,14 +140,14 @@ class LLMEngine:
                                "reached; rerun with a higher budget and --resume")
         return RowAnalysis(status="failed", error=error or "no valid answer after retries")
 
-    def _batches(self, pending: dict[str, str]) -> list[list[tuple[str, str, str]]]:
+    def batches(self, pending: dict[str, str]) -> list[list[tuple[str, str, str]]]:
         """(local id, text, key) triples, `rows_per_request` per request."""
         items = list(pending.items())
         size = self.rows_per_request
         return [[(f"r{i + 1}", text, key) for i, (key, text) in enumerate(items[s:s + size])]
                 for s in range(0, len(items), size)]
 
-    def _max_tokens(self) -> int:
+    def max_tokens(self) -> int:
         return 400 + OUTPUT_TOKENS_PER_ROW * 2 * self.rows_per_request
 
     def _affordable(self, batches: list[list[tuple[str, str, str]]]
@@ -163,7 +169,7 @@ class LLMEngine:
         return cost_usd(self.llm.provider, self.llm.model, tokens_in,
                         OUTPUT_TOKENS_PER_ROW * len(batch))
 
-    def _accept(self, batch: list[tuple[str, str, str]], reply: Any, pending: dict[str, str],
+    def accept(self, batch: list[tuple[str, str, str]], reply: Any, pending: dict[str, str],
                 errors: dict[str, str]) -> dict[str, RowAnalysis]:
         """Use the reply rows that answer a sent id exactly once with valid fields."""
         if isinstance(reply, AIPMError):

@@ -44,6 +44,7 @@ class FeedbackReport(BaseModel):
     summary: list[Claim]
     backlog: list[Opportunity]
     engine: str
+    note: str = ""
 
 
 def rice(theme: Theme) -> Opportunity:
@@ -102,7 +103,7 @@ def render_markdown(report: FeedbackReport, title: str = "Feedback report") -> s
     """What a PM pastes into a planning doc."""
     counts = report.counts
     lines = [f"# {title}", "", f"Engine: {report.engine}. Rows analysed: {counts.analyzed}.", "",
-             "## Executive summary", ""]
+             "## Executive summary", "", *([report.note, ""] if report.note else [])]
     lines += [f"- {c.text} [rows: {', '.join(c.row_ids)}]"
               + ("" if c.supported else " (not supported by the cited rows)")
               for c in report.summary]

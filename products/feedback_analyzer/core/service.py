@@ -97,7 +97,7 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
     if resolve_engine(settings, options.engine) == "llm":
-        return _analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
+        return analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
     engine = BaselineEngine(AspectTagger(taxonomy))
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
                          engine="baseline") as trace:
@@ -133,10 +133,11 @@ def llm_engine_for(settings: Settings, path: Path, taxonomy: Taxonomy,
     return engine, checkpoint
 
 
-def _analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxonomy: Taxonomy,
-                      options: AnalyzeOptions, out: Path,
-                      progress: Progress | None) -> AnalysisResult:
-    engine, _ = llm_engine_for(settings, path, taxonomy, options)
+def analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxonomy: Taxonomy,
+                     options: AnalyzeOptions, out: Path, progress: Progress | None,
+                     engine: LLMEngine | None = None) -> AnalysisResult:
+    """Stream the file through the LLM engine (a fresh one, or one pre-filled by a batch)."""
+    engine = engine or llm_engine_for(settings, path, taxonomy, options)[0]
     outcome = stream_analysis(table, engine, out, progress)
     summary = run_summary(outcome, engine="llm", model=f"{engine.llm.provider}:{engine.llm.model}",
                           pii=dict(engine.pii), cost_usd=engine.cost_usd, output=out)
@@ -144,8 +145,9 @@ def _analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxo
 
 
 def build_report(settings: Settings, result: AnalysisResult) -> FeedbackReport:
-    """Themes, grounded summary and backlog from a finished run (baseline template; the LLM
-    engine names themes and writes the summary when configured, see `llm_report`)."""
+    """Themes, grounded summary and backlog from a finished run. An LLM run has the model name
+    the themes and write the summary; the grounding check runs on either."""
+    from products.feedback_analyzer.core.llm_report import llm_summary_and_names
     from products.feedback_analyzer.core.report import (
         backlog,
         ground_claims,
@@ -155,10 +157,25 @@ def build_report(settings: Settings, result: AnalysisResult) -> FeedbackReport:
     from products.feedback_analyzer.core.themes import find_themes
 
     themes = find_themes(result.candidates, get_embedder(settings, product=PRODUCT))
-    claims = ground_claims(templated_summary(result.counts, themes), texts_by_id(result.candidates))
+    claims, note = None, ""
+    if result.summary.engine == "llm":
+        themes, claims, note = llm_summary_and_names(get_llm(settings, product=PRODUCT),
+                                                     result.counts, themes)
+    claims = ground_claims(claims or templated_summary(result.counts, themes),
+                           texts_by_id(result.candidates))
     return FeedbackReport(counts=result.counts, themes=themes, summary=claims,
-                          backlog=backlog(themes), engine=result.summary.engine)
+                          backlog=backlog(themes), engine=result.summary.engine, note=note)
 
 
-__all__ = ["AnalysisResult", "AnalyzeOptions", "EngineChoice", "analyze_file", "build_report",
-           "default_output", "resolve_engine", "taxonomy_for"]
+__all__ = [
+    "AnalysisResult",
+    "AnalyzeOptions",
+    "EngineChoice",
+    "analyze_file",
+    "analyze_with_llm",
+    "build_report",
+    "default_output",
+    "llm_engine_for",
+    "resolve_engine",
+    "taxonomy_for",
+]

@@ -25,6 +25,16 @@ def label(row: dict[str, str]) -> dict[str, Any]:
 
 
 def honest(request: dict[str, Any]) -> dict[str, Any]:
+    """Labels rows; names themes by their first keyword; writes claims quoting a theme quote."""
+    properties = (request.get("json_schema") or {}).get("properties", {})
+    if "themes" in properties:
+        return {"themes": [{"theme_id": t["theme_id"], "name": f"About {t['keywords'][0]}"}
+                           for t in json.loads(last_user_text(request))]}
+    if "claims" in properties:
+        themes = json.loads(last_user_text(request))["themes"]
+        return {"claims": [{"text": f"Customers say \"{t['quotes'][0]['text']}\"",
+                            "row_ids": [t["quotes"][0]["row_id"]]} for t in themes[:3]]
+                + [{"text": "Everyone loves the new pricing", "row_ids": ["nope"]}]}
     return {"rows": [label(row) for row in rows_in(request)]}
 
 

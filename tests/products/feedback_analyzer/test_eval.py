@@ -28,3 +28,19 @@ def test_baseline_at_least_as_accurate_as_raw_vader_on_both_parts(tmp_path: Path
     assert result.theme_purity is not None and result.theme_purity > 0.2
     report = write_report(result, tmp_path / "report.md").read_text()
     assert "heldout" in report and "Hard cases" in report
+
+
+def test_with_a_provider_the_llm_is_scored_and_compared_with_the_baseline() -> None:
+    from products.feedback_analyzer.core.evaluation import llm_labeller
+    from shared.testing.fake_provider import FakeProvider
+    from tests.products.feedback_analyzer.responders import honest
+
+    with FakeProvider(honest) as fake:
+        settings = load_settings(provider="openai", openai_api_key="test",
+                                 openai_base_url=fake.openai_base_url)
+        labeller, model = llm_labeller(settings)
+        result = run_eval(settings, labeller, model)
+    llm = result.score("llm", "heldout")
+    assert llm.cases == result.score("baseline", "heldout").cases
+    assert set(result.agreement) == {"tuned", "heldout"} and model == "openai:gpt-4.1-mini"
+    assert "agreement" in write_report(result, Path("r.md")).read_text()

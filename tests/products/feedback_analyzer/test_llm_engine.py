@@ -105,3 +105,42 @@ def test_resume_sends_only_unfinished_rows_and_gives_the_same_output(tmp_path: P
         _, resumed = run(fake, path, rows_per_request=4, resume=True)
         assert len(fake.requests) == first_requests  # everything came from the checkpoint
     assert resumed == full
+
+
+def test_llm_report_names_themes_and_flags_claims_its_rows_do_not_support(
+        tmp_path: Path, sample_csv: Path) -> None:
+    from products.feedback_analyzer.core.service import build_report
+
+    with FakeProvider(responders.honest) as fake:
+        settings = settings_for(fake)
+        result = analyze_file(settings, sample_csv, AnalyzeOptions(engine="llm",
+                                                                   out=tmp_path / "o.csv"))
+        report = build_report(settings, result)
+    assert report.themes and all(t.name.startswith("About ") for t in report.themes)
+    supported = [c for c in report.summary if c.supported]
+    assert len(supported) == 3 and not report.summary[-1].supported
+    assert result.summary.pii_redacted["email"] >= 5
+
+
+def test_batch_api_submit_then_collect_matches_a_live_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from products.feedback_analyzer.cli import app
+
+    path = feedback_file(tmp_path, count=3)
+    with FakeProvider(responders.honest) as fake:
+        _, live = run(fake, path)
+        env = {"OPENAI_API_KEY": "test", "OPENAI_BASE_URL": fake.openai_base_url,
+               "AIPM_PROVIDER": "openai"}
+        out = tmp_path / "batch.csv"
+        submitted = CliRunner().invoke(app, ["analyze", str(path), "--batch-api", "--out",
+                                             str(out), "--json"], env=env)
+        job = json.loads(submitted.stdout)["batch_job"]
+        first = CliRunner().invoke(app, ["collect", job, "--json"], env=env)
+        assert json.loads(first.stdout)["status"] == "in_progress"
+        done = CliRunner().invoke(app, ["collect", job, "--json"], env=env)
+        batch_paths = {r["path"] for r in fake.requests}
+    assert json.loads(done.stdout)["ok"] == len(live) - 3
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.DictReader(handle)) == live
+    assert "/v1/batches" in batch_paths
