@@ -71,6 +71,9 @@ def detect_text_column(columns: Sequence[str], sample: Sequence[Sequence[str]]) 
     scores = {c: text_score([row[i] for row in sample]) + (0.5 if _TEXT_NAME.search(c) else 0)
               for i, c in enumerate(columns)}
     best = max(scores, key=lambda c: scores[c])
+    named = [c for c in columns if _TEXT_NAME.search(c)]
+    if scores[best] < 1.5 and named:
+        return named[0]  # mostly empty or short cells, but the name says where the text is
     if scores[best] < 1.5:
         raise BadTable(f"No column holds free text (columns: {', '.join(columns)}). Pass the "
                        "one with the feedback with --text-column.")

@@ -79,6 +79,7 @@ class LLMEngine:
         self.pii: Counter[str] = Counter()
         self.cost_usd = 0.0
         self.budget_reached = False
+        self._loop = asyncio.new_event_loop()  # one loop per run: the SDK's pool is bound to it
 
     def pending_texts(self, rows: Iterable[FeedbackRow]) -> dict[str, str]:
         """Text key -> redacted text of each distinct text not yet answered."""
@@ -94,8 +95,13 @@ class LLMEngine:
         """One analysis per row, in order; identical texts share one (sent once)."""
         pending = self.pending_texts(rows)
         if pending:
-            asyncio.run(self._label(pending))
+            self._loop.run_until_complete(self._label(pending))
         return [self._result_for(row) for row in rows]
+
+    def close(self) -> None:
+        """Release the event loop (the run is over)."""
+        if not self._loop.is_closed():
+            self._loop.close()
 
     def _outgoing(self, text: str) -> str:
         if not self.redact:

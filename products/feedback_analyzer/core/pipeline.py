@@ -76,14 +76,15 @@ class RunOutcome:
 
 
 def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
-                    progress: Progress | None = None) -> RunOutcome:
-    """Analyse every row of `table` with `engine` into `out`; returns counts and samples."""
+                    progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> RunOutcome:
+    """Analyse every row of `table` with `engine` into `out`; returns counts and samples.
+    LLM runs use smaller chunks so the checkpoint advances every few seconds."""
     started = time.perf_counter()
     builder = SummaryBuilder()
     statuses = {"ok": 0, "failed": 0, "skipped": 0}
     done = 0
     with OutputWriter(out, table.info.columns) as writer:
-        for chunk in chunked(flag_duplicates(table.rows()), CHUNK_ROWS):
+        for chunk in chunked(flag_duplicates(table.rows()), chunk_rows):
             for row, analysis in zip(chunk, engine.analyze_rows(chunk), strict=True):
                 item = AnalyzedRow(row=row, analysis=analysis)
                 writer.write(item)

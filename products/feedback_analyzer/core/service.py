@@ -11,7 +11,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from products.feedback_analyzer.core.aspects import (
     AspectTagger,
@@ -42,6 +42,8 @@ EngineChoice = Literal["auto", "baseline", "llm"]
 
 class AnalyzeOptions(BaseModel):
     """Every choice a run takes; the CLI flags, API form fields and page widgets map onto it."""
+
+    model_config = ConfigDict(extra="forbid")
 
     text_column: str | None = None
     sheet: str | None = None
@@ -138,7 +140,11 @@ def analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxon
                      engine: LLMEngine | None = None) -> AnalysisResult:
     """Stream the file through the LLM engine (a fresh one, or one pre-filled by a batch)."""
     engine = engine or llm_engine_for(settings, path, taxonomy, options)[0]
-    outcome = stream_analysis(table, engine, out, progress)
+    in_flight = options.rows_per_request * (options.concurrency or settings.llm_concurrency)
+    try:
+        outcome = stream_analysis(table, engine, out, progress, chunk_rows=4 * in_flight)
+    finally:
+        engine.close()
     summary = run_summary(outcome, engine="llm", model=f"{engine.llm.provider}:{engine.llm.model}",
                           pii=dict(engine.pii), cost_usd=engine.cost_usd, output=out)
     return _result(summary, outcome, taxonomy, table)

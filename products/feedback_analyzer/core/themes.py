@@ -66,7 +66,15 @@ def _themes(rows: list[ThemeCandidate], kind: str, embedder: Embedder) -> list[T
 
 
 def cluster(vectors):
-    """KMeans labels and centroids, with k picked by the best silhouette (seeded)."""
+    """KMeans labels and centroids, with k picked by the best silhouette (seeded). One BLAS
+    thread: on small matrices threads cost more than they give (4x slower on a busy 2-core box)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _cluster(vectors)
+
+
+def _cluster(vectors):
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -143,9 +151,11 @@ def theme_purity(texts: list[str], gold: list[str], embedder: Embedder) -> float
         return None
     import numpy as np
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
-    labels = KMeans(n_clusters=len(set(gold)), n_init=5, random_state=0).fit(vectors).labels_
+    with threadpool_limits(1):
+        labels = KMeans(n_clusters=len(set(gold)), n_init=5, random_state=0).fit(vectors).labels_
     majority = sum(Counter(g for g, lab in zip(gold, labels, strict=True) if lab == k)
                    .most_common(1)[0][1] for k in set(labels))
     return round(majority / len(texts), 3)

@@ -31,16 +31,17 @@ def feedback_file(tmp_path: Path, count: int = 1) -> Path:
     return path
 
 
-def settings_for(fake: FakeProvider):
+def settings_for(fake: FakeProvider, **overrides):
     return load_settings(provider="openai", openai_api_key="test",
                          openai_base_url=fake.openai_base_url, llm_timeout_s=5.0,
-                         llm_max_retries=2)
+                         llm_max_retries=2, **overrides)
 
 
-def run(fake: FakeProvider, path: Path, **options) -> tuple[object, list[dict[str, str]]]:
+def run(fake: FakeProvider, path: Path, data_dir: Path | None = None,
+        **options) -> tuple[object, list[dict[str, str]]]:
     out = path.with_name("out.csv")
-    result = analyze_file(settings_for(fake), path, AnalyzeOptions(engine="llm", out=out,
-                                                                   **options))
+    settings = settings_for(fake, **({"data_dir": data_dir} if data_dir else {}))
+    result = analyze_file(settings, path, AnalyzeOptions(engine="llm", out=out, **options))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         return result, list(csv.DictReader(handle))
 
@@ -144,3 +145,29 @@ def test_batch_api_submit_then_collect_matches_a_live_run(tmp_path: Path) -> Non
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.DictReader(handle)) == live
     assert "/v1/batches" in batch_paths
+
+
+class Crash(Exception):
+    """Stands in for a kill: the run stops between two chunks."""
+
+
+def test_a_run_killed_mid_way_and_resumed_gives_the_uninterrupted_output(tmp_path: Path
+                                                                         ) -> None:
+    path = feedback_file(tmp_path, count=6)
+    small = {"rows_per_request": 2, "concurrency": 2}
+    with FakeProvider(responders.honest) as fake:
+        _, uninterrupted = run(fake, path, data_dir=tmp_path / "elsewhere", **small)
+        sent_once = len(fake.requests)
+
+        def crash_after_first_chunk(done: int) -> None:
+            raise Crash(done)
+
+        settings = settings_for(fake)
+        with pytest.raises(Crash):
+            analyze_file(settings, path, AnalyzeOptions(engine="llm", out=tmp_path / "x.csv",
+                                                        **small), crash_after_first_chunk)
+        before_resume = len(fake.requests)
+        _, resumed = run(fake, path, resume=True, **small)
+        resumed_requests = len(fake.requests) - before_resume
+    assert resumed == uninterrupted
+    assert 0 < resumed_requests < sent_once  # only the unfinished rows were sent again
