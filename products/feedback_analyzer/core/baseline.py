@@ -21,8 +21,9 @@ class BaselineEngine:
         if row.flag in ("empty", "non_text"):
             return skipped(row.flag)
         result = score_sentiment(row.text, row.stars, self.fixes)
-        return RowAnalysis(sentiment=result.label, sentiment_score=result.score,  # type: ignore[arg-type]
-                           aspects=self.tagger.tag(row.text), reason=result.reason)
+        return RowAnalysis.model_construct(  # our own values: no validation per row
+            sentiment=result.label, sentiment_score=result.score,
+            aspects=self.tagger.tag(row.text), reason=result.reason, status="ok", error="")
 
     def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis]:
         """A chunk, in order (the pipeline's engine interface)."""

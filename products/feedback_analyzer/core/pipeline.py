@@ -86,7 +86,7 @@ def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
     with OutputWriter(out, table.info.columns) as writer:
         for chunk in chunked(flag_duplicates(table.rows()), chunk_rows):
             for row, analysis in zip(chunk, engine.analyze_rows(chunk), strict=True):
-                item = AnalyzedRow(row=row, analysis=analysis)
+                item = AnalyzedRow.model_construct(row=row, analysis=analysis)
                 writer.write(item)
                 builder.add(item)
                 statuses[analysis.status] += 1

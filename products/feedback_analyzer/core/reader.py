@@ -50,6 +50,12 @@ class FeedbackTable:
             number += 1
             yield self._row(number, line, cells)
 
+    def texts(self, limit: int) -> list[str]:
+        """The first `limit` texts, read without building rows (for the taxonomy proposal)."""
+        index = self._index[self.info.text_column]
+        records = islice(self.source.records(), 1, limit + 1)
+        return [cells[index] for _, cells in records if index < len(cells)]
+
     def sample(self, count: int = 5) -> list[FeedbackRow]:
         """The first rows, for a preview."""
         return list(islice(self.rows(), count))
@@ -59,7 +65,7 @@ class FeedbackTable:
         info = self.info
         text = cells[self._index[info.text_column]]
         row_id = cells[self._index[info.id_column]].strip() if info.id_column else ""
-        return FeedbackRow(
+        return FeedbackRow.model_construct(  # trusted values: skip validation on the hot path
             row_id=row_id or str(number), line=line, text=text, values=cells,
             stars=stars_from(self._cell(cells, info.stars_column), info.stars_scale),
             date=parse_date(self._cell(cells, info.date_column)),

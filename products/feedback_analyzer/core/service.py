@@ -7,7 +7,6 @@ report (themes, executive summary, backlog) from the counts and a sample of rows
 
 from __future__ import annotations
 
-from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -83,7 +82,7 @@ def taxonomy_for(settings: Settings, table: FeedbackTable, path: Path | None) ->
     """The user's edited taxonomy, or one proposed from the first rows of this file."""
     if path is not None:
         return load_taxonomy(path)
-    texts = [row.text for row in islice(table.rows(), TAXONOMY_SAMPLE_ROWS)]
+    texts = table.texts(TAXONOMY_SAMPLE_ROWS)
     return propose_taxonomy(texts, get_embedder(settings, product=PRODUCT))
 
 

@@ -97,14 +97,19 @@ class SummaryBuilder:
     def _sample(self, item: AnalyzedRow) -> None:
         """Reservoir sampling: every row has the same chance to be kept, memory is bounded."""
         self._seen += 1
+        slot = len(self.candidates)
+        if slot >= MAX_THEME_ROWS:
+            slot = self._random.randrange(self._seen)
+            if slot >= MAX_THEME_ROWS:
+                return
         candidate = ThemeCandidate(
             row_id=item.row.row_id, text=item.row.text[:1000],
             sentiment=item.analysis.sentiment or "neutral",
             score=item.analysis.sentiment_score or 0.0, stars=item.row.stars,
             month=item.row.date[:7] if item.row.date else None, aspects=item.analysis.aspects)
-        if len(self.candidates) < MAX_THEME_ROWS:
+        if slot == len(self.candidates):
             self.candidates.append(candidate)
-        elif (slot := self._random.randrange(self._seen)) < MAX_THEME_ROWS:
+        else:
             self.candidates[slot] = candidate
 
     def counts(self) -> Counts:
