@@ -53,10 +53,25 @@ def pick_columns(path: Path) -> str | None:
     return st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
 
 
-def run(settings: Settings, path: Path, text_column: str | None) -> None:
+def show_estimate(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
+    """Rows, requests, tokens, cost and time for the configured model, before sending."""
+    from products.feedback_analyzer.core.estimate import estimate_file
+
+    estimate = estimate_file(settings, path, options)
+    cols = st.columns(4)
+    cols[0].metric("Rows", f"{estimate.rows:,}")
+    cols[1].metric("LLM requests", f"{estimate.requests:,}")
+    cols[2].metric("Cost (USD)", f"{estimate.cost_usd:.4f}")
+    cols[3].metric("Time (s)", f"{estimate.seconds:.0f}")
+    st.caption(f"Model {estimate.model or 'none: the baseline is free'}; "
+               f"{estimate.input_tokens:,} input and {estimate.output_tokens:,} output tokens; "
+               f"batch API {estimate.batch_cost_usd:.4f} USD; {estimate.price_note}.")
+
+
+def run(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
     bar = st.progress(0.0, text="Analysing…")
     out = settings.data_path("feedback_results", f"{path.stem}.analyzed.csv")
-    result = analyze_file(settings, path, AnalyzeOptions(text_column=text_column, out=out),
+    result = analyze_file(settings, path, options.model_copy(update={"out": out}),
                           lambda done: bar.progress(min(1.0, done / 1000), text=f"{done} rows"))
     bar.progress(1.0, text=f"{result.summary.rows} rows done")
     st.session_state[RESULT] = (result, build_report(settings, result), out)
@@ -109,8 +124,13 @@ def main() -> None:
     try:
         path = source_file(settings)
         text_column = pick_columns(path)
+        engine = st.radio("Engine", ["auto", "baseline", "llm"], horizontal=True,
+                          help="auto = the LLM when a provider is configured, else baseline.")
+        options = AnalyzeOptions(text_column=text_column, engine=engine)  # type: ignore[arg-type]
+        if st.button("Estimate"):
+            show_estimate(settings, path, options)
         if st.button("Analyse", type="primary"):
-            run(settings, path, text_column)
+            run(settings, path, options)
     except AIPMError as err:
         st.error(err.message)
         return
