@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from products.feedback_analyzer.core.jobs import JobState, finished_file, job_state, submit_job
 from products.feedback_analyzer.core.service import AnalyzeOptions
 from products.server import SettingsDep
+from shared.errors import NotFound
 
 router = APIRouter()
 
@@ -50,8 +51,6 @@ def results(job_id: str) -> JobState:
 
 
 def raise_not_done(job_id: str) -> None:
-    from shared.errors import NotFound
-
     raise NotFound(f"Job '{job_id}' has no results yet; poll GET /v1/feedback/jobs/{job_id}.")
 
 

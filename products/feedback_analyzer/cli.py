@@ -217,7 +217,7 @@ def run_eval(
         emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
         return
     for score in result.scores:
-        typer.echo(f"{score.engine:9s} {score.split:8s} accuracy {score.sentiment.accuracy:.3f}"
+        typer.echo(f"{score.engine:17s} {score.split:8s} accuracy {score.sentiment.accuracy:.3f}"
                    f"  macro-F1 {score.sentiment.macro_f1:.3f}")
     typer.echo(f"Wrote {path}")
 

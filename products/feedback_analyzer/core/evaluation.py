@@ -4,6 +4,7 @@ the LLM engine, on the tuned and the held-out parts separately.
 Sentiment: accuracy, macro-F1 and the confusion matrix; the hard-case breakdown (accuracy per
 tag: negation, contrast, mixed, sarcasm, non_english...); aspects: micro/macro F1 of the sets;
 agreement between baseline and LLM; theme purity (how single-aspect golden rows cluster).
+`baseline_no_stars` is the baseline with the star ratings hidden, as in an export without them.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
         .analyze_rows(as_rows(cases)),
         "baseline": lambda cases: BaselineEngine(tagger, SentimentFixes())
         .analyze_rows(as_rows(cases)),
+        "baseline_no_stars": lambda cases: BaselineEngine(tagger, SentimentFixes())
+        .analyze_rows([r.model_copy(update={"stars": None}) for r in as_rows(cases)]),
     }
     if llm_labeller is not None:
         engines["llm"] = llm_labeller
