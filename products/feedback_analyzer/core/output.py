@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow
+
+if TYPE_CHECKING:
+    from products.feedback_analyzer.core.pipeline import Labelled
 
 
 def output_header(columns: list[str]) -> list[str]:
@@ -16,7 +20,7 @@ def output_header(columns: list[str]) -> list[str]:
     return [*columns, *(f"analysis_{f}" if f in taken else f for f in ANALYSIS_FIELDS)]
 
 
-def output_cells(item: AnalyzedRow) -> list[str]:
+def output_cells(item: AnalyzedRow | Labelled) -> list[str]:
     """One output line: the row's own cells, then its analysis."""
     analysis = item.analysis
     score = "" if analysis.sentiment_score is None else f"{analysis.sentiment_score:.4f}"
@@ -34,7 +38,7 @@ class OutputWriter:
         self._writer = csv.writer(self._handle)
         self._writer.writerow(output_header(columns))
 
-    def write(self, item: AnalyzedRow) -> None:
+    def write(self, item: AnalyzedRow | Labelled) -> None:
         self._writer.writerow(output_cells(item))
 
     def __enter__(self) -> OutputWriter:

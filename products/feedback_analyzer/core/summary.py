@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from products.feedback_analyzer.core.models import SENTIMENTS, AnalyzedRow
+
+if TYPE_CHECKING:
+    from products.feedback_analyzer.core.pipeline import Labelled
 
 MAX_THEME_ROWS = 4000
 MAX_EXAMPLE_IDS = 10
@@ -66,7 +70,7 @@ class SummaryBuilder:
         self._seen = 0
         self.candidates: list[ThemeCandidate] = []
 
-    def add(self, item: AnalyzedRow) -> None:
+    def add(self, item: AnalyzedRow | Labelled) -> None:
         row, analysis = item.row, item.analysis
         if row.flag:
             self._flags[row.flag.split(" ")[0]] += 1
@@ -82,7 +86,7 @@ class SummaryBuilder:
         if not row.flag.startswith("duplicate"):
             self._sample(item)
 
-    def _check_stars(self, item: AnalyzedRow) -> None:
+    def _check_stars(self, item: AnalyzedRow | Labelled) -> None:
         stars, label = item.row.stars, item.analysis.sentiment
         if stars is None:
             return
@@ -94,7 +98,7 @@ class SummaryBuilder:
         if (high_negative or low_positive) and len(self._disagree.example_ids) < MAX_EXAMPLE_IDS:
             self._disagree.example_ids.append(item.row.row_id)
 
-    def _sample(self, item: AnalyzedRow) -> None:
+    def _sample(self, item: AnalyzedRow | Labelled) -> None:
         """Reservoir sampling: every row has the same chance to be kept, memory is bounded."""
         self._seen += 1
         slot = len(self.candidates)
