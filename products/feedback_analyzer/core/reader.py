@@ -122,7 +122,15 @@ def open_table(path: str | Path, *, text_column: str | None = None,
         raise BadTable(f"{Path(path).name} is empty: it needs a header row and at least one "
                        "row of feedback.", line=1)
     columns = column_names(header[1])
-    sample = _sample(records, len(columns))
+    try:
+        sample = _sample(records, len(columns))
+    except BadTable as err:
+        names = getattr(source, "sheet_names", None)
+        if names and len(names) > 1:
+            raise BadTable(f"Sheet '{source.sheet}' has no rows of feedback under its header. "
+                           f"Pick the sheet with --sheet (sheets: {', '.join(names)}).",
+                           line=2) from err
+        raise
     return FeedbackTable(source, _info(columns, sample, source, text_column))
 
 

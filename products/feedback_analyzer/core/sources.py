@@ -141,6 +141,7 @@ class XlsxSource:
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as err:
             raise BadTable(f"{self.path.name} is not a readable XLSX workbook ({err}).") from err
         names = book.sheetnames
+        self.sheet_names = list(names)
         if self.sheet is not None and self.sheet not in names:
             book.close()
             raise BadTable(f"No sheet named '{self.sheet}' in {self.path.name}. Sheets: "

@@ -69,6 +69,10 @@ def test_xlsx_first_sheet_or_named_sheet(tmp_path: Path) -> None:
     assert [r.text for r in table.rows()][1].startswith("The courier")
     with pytest.raises(BadTable, match=r"No sheet named 'Nope'.*Summary, Reviews"):
         open_table(tmp_path / "f.xlsx", sheet="Nope")
+    book.active.delete_rows(2)  # the first sheet now has only its header
+    book.save(tmp_path / "f.xlsx")
+    with pytest.raises(BadTable, match=r"Sheet 'Summary' has no rows.*--sheet.*Reviews"):
+        open_table(tmp_path / "f.xlsx")
 
 
 @pytest.mark.parametrize(("content", "message", "line"), [
