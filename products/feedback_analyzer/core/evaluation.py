@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -111,7 +112,7 @@ def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
         "baseline": lambda cases: BaselineEngine(tagger, SentimentFixes())
         .analyze_rows(as_rows(cases)),
         "baseline_no_stars": lambda cases: BaselineEngine(tagger, SentimentFixes())
-        .analyze_rows([r.model_copy(update={"stars": None}) for r in as_rows(cases)]),
+        .analyze_rows([replace(r, stars=None) for r in as_rows(cases)]),
     }
     if llm_labeller is not None:
         engines["llm"] = llm_labeller

@@ -6,6 +6,7 @@ analysis fields are the issue's contract (sentiment, score, aspects, reason, sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -31,16 +32,23 @@ class BadTable(BadInput):
         self.line = line
 
 
-class FeedbackRow(BaseModel):
-    """One input row: where it came from, its text, and the optional stars and date."""
+@dataclass(slots=True)
+class FeedbackRow:
+    """One input row: where it came from, its text, and the optional stars and date.
+
+    A slotted dataclass, not a pydantic model: the reader builds one per input row (a million
+    for a 1M-row file), and trusted values need no validation. `line` is where the row starts
+    in the file (1 = header); `values` holds every input cell in order; `flag` is empty,
+    non_text, ragged or "duplicate of <id>".
+    """
 
     row_id: str
-    line: int = Field(description="line in the file where the row starts (1 = header)")
+    line: int
     text: str
-    values: list[str] = Field(default_factory=list, description="every input cell, in order")
+    values: list[str] = field(default_factory=list)
     stars: float | None = None
     date: str | None = None
-    flag: str = Field("", description="empty, non_text, duplicate of <id>, ragged")
+    flag: str = ""
 
 
 class RowAnalysis(BaseModel):

@@ -8,6 +8,7 @@ which sees the whole file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -26,6 +27,7 @@ from products.feedback_analyzer.core.models import BadTable, FeedbackRow, TableI
 from products.feedback_analyzer.core.sources import Record, RecordSource, open_source
 
 MAX_PROBLEMS = 20
+_LETTER = re.compile(r"[^\W\d_]")  # any letter, in any script
 
 
 class FeedbackTable:
@@ -65,7 +67,7 @@ class FeedbackTable:
         info = self.info
         text = cells[self._index[info.text_column]]
         row_id = cells[self._index[info.id_column]].strip() if info.id_column else ""
-        return FeedbackRow.model_construct(  # trusted values: skip validation on the hot path
+        return FeedbackRow(
             row_id=row_id or str(number), line=line, text=text, values=cells,
             stars=stars_from(self._cell(cells, info.stars_column), info.stars_scale),
             date=parse_date(self._cell(cells, info.date_column)),
@@ -94,10 +96,9 @@ class FeedbackTable:
 
 def text_flag(text: str) -> str:
     """`empty` for a blank cell, `non_text` for a cell with no letters ("5", "???", "—")."""
-    stripped = text.strip()
-    if not stripped:
+    if not text.strip():
         return "empty"
-    return "" if any(char.isalpha() for char in stripped) else "non_text"
+    return "" if _LETTER.search(text) else "non_text"
 
 
 def column_names(header: list[str]) -> list[str]:
