@@ -54,3 +54,13 @@ def test_every_row_once_in_order_with_flags_and_all_input_columns(tmp_path: Path
     assert result.summary.rows == len(source) == result.summary.ok + result.summary.skipped
     assert result.summary.counts["negative"] > 50 and result.summary.aspects["delivery"] > 20
     assert "reason" in written[0] and "sentiment_score" in written[0]
+
+
+def test_words_common_to_most_rows_do_not_drive_the_clusters() -> None:
+    from products.feedback_analyzer.core.themes import without_common_words
+
+    texts = [f"Honestly, the {topic} is bad. Not happy at all." for topic in
+             ("courier", "battery", "strap", "refund")] + ["The lid cracked."] * 40
+    stripped = without_common_words(texts)
+    assert stripped[:4] == ["courier", "battery", "strap", "refund"]
+    assert stripped[-1] == "The lid cracked."  # nothing left: the text is kept as it was
