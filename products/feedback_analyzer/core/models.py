@@ -1,0 +1,141 @@
+"""The product's data shapes: one input row, its analysis, and what a run reports.
+
+Rows keep every input value (`values`) so the output file can hold every input column; the
+analysis fields are the issue's contract (sentiment, score, aspects, reason, status, error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.errors import BadInput
+
+PRODUCT = "feedback_analyzer"
+Sentiment = Literal["positive", "neutral", "negative", "mixed"]
+SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative", "mixed")
+Status = Literal["ok", "failed", "skipped"]
+Engine = Literal["baseline", "llm"]
+ANALYSIS_FIELDS = ("sentiment", "sentiment_score", "aspects", "reason", "status", "error",
+                   "flag")
+
+
+class BadTable(BadInput):
+    """A file that cannot be read as a table; the message names the problem and the line."""
+
+    http_status = 422
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message if line is None else f"Line {line}: {message}")
+        self.line = line
+
+
+@dataclass(slots=True)
+class FeedbackRow:
+    """One input row: where it came from, its text, and the optional stars and date.
+
+    A slotted dataclass, not a pydantic model: the reader builds one per input row (a million
+    for a 1M-row file), and trusted values need no validation. `line` is where the row starts
+    in the file (1 = header); `values` holds every input cell in order; `flag` is empty,
+    non_text, ragged or "duplicate of <id>".
+    """
+
+    row_id: str
+    line: int
+    text: str
+    values: list[str] = field(default_factory=list)
+    stars: float | None = None
+    date: str | None = None
+    flag: str = ""
+
+
+class RowAnalysis(BaseModel):
+    """The per-row result; a failed or skipped row says why in `error`."""
+
+    sentiment: Sentiment | None = None
+    sentiment_score: float | None = None
+    aspects: list[str] = Field(default_factory=list)
+    reason: str = ""
+    status: Status = "ok"
+    error: str = ""
+
+
+class AnalyzedRow(BaseModel):
+    """A row and its analysis together: what the summary, the table and the CSV read."""
+
+    row: FeedbackRow
+    analysis: RowAnalysis
+
+
+class TableInfo(BaseModel):
+    """What the reader found: columns, their roles, encoding, delimiter, ragged lines."""
+
+    columns: list[str]
+    text_column: str
+    id_column: str | None = None
+    date_column: str | None = None
+    stars_column: str | None = None
+    stars_scale: float = 5.0
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    sheet: str | None = None
+    problems: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line a person reads before a run: which column is what."""
+        roles = [f"text={self.text_column}", f"id={self.id_column or 'row number'}",
+                 f"date={self.date_column or '-'}", f"stars={self.stars_column or '-'}"]
+        return ", ".join(roles)
+
+
+class RunSummary(BaseModel):
+    """What `aipm feedback analyze --json` prints (the issue's keys, in order)."""
+
+    rows: int
+    ok: int
+    failed: int
+    skipped: int
+    engine: Engine
+    model: str | None
+    counts: dict[str, int]
+    aspects: dict[str, int]
+    pii_redacted: dict[str, int]
+    seconds: float
+    cost_usd: float
+    output: str | None
+
+
+class Estimate(BaseModel):
+    """What a run would send and cost, before anything is sent."""
+
+    rows: int
+    unique_texts: int
+    requests: int
+    rows_per_request: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    batch_cost_usd: float
+    seconds: float
+    model: str | None
+    engine: Engine
+    price_note: str = ""
+
+
+__all__ = [
+    "ANALYSIS_FIELDS",
+    "PRODUCT",
+    "SENTIMENTS",
+    "AnalyzedRow",
+    "BadTable",
+    "Engine",
+    "Estimate",
+    "FeedbackRow",
+    "RowAnalysis",
+    "RunSummary",
+    "Sentiment",
+    "Status",
+    "TableInfo",
+]

@@ -1,0 +1,133 @@
+"""Counts a PM reads first, gathered while rows stream past (memory stays flat at 1M rows).
+
+By sentiment and by aspect (with the sentiment split of each aspect), by month when dates
+exist, and where the sentiment disagrees with the stars (4-5 stars but negative, 1-2 stars but
+positive). A bounded, seeded reservoir of analysed rows feeds the theme clustering.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from products.feedback_analyzer.core.models import SENTIMENTS, AnalyzedRow
+
+if TYPE_CHECKING:
+    from products.feedback_analyzer.core.pipeline import Labelled
+
+MAX_THEME_ROWS = 4000
+MAX_EXAMPLE_IDS = 10
+
+
+class ThemeCandidate(BaseModel):
+    """What clustering and the report need from a row (no input columns)."""
+
+    row_id: str
+    text: str
+    sentiment: str
+    score: float
+    stars: float | None = None
+    month: str | None = None
+    aspects: list[str] = Field(default_factory=list)
+
+
+class Disagreement(BaseModel):
+    """Rows whose words and stars point opposite ways: worth a read (sarcasm, wrong field)."""
+
+    high_stars_negative: int = 0
+    low_stars_positive: int = 0
+    rows_with_stars: int = 0
+    example_ids: list[str] = Field(default_factory=list)
+
+
+class Counts(BaseModel):
+    """Everything countable about a run."""
+
+    analyzed: int = 0
+    sentiment: dict[str, int] = Field(default_factory=dict)
+    sentiment_share: dict[str, float] = Field(default_factory=dict)
+    aspects: dict[str, int] = Field(default_factory=dict)
+    aspect_sentiment: dict[str, dict[str, int]] = Field(default_factory=dict)
+    by_month: dict[str, dict[str, int]] = Field(default_factory=dict)
+    disagreement: Disagreement = Field(default_factory=Disagreement)
+    flags: dict[str, int] = Field(default_factory=dict)
+
+
+class SummaryBuilder:
+    """Feed it every analysed row once; `counts()` and `candidates` at the end."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self._sentiment: Counter[str] = Counter()
+        self._aspects: Counter[str] = Counter()
+        self._aspect_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
+        self._months: dict[str, Counter[str]] = defaultdict(Counter)
+        self._flags: Counter[str] = Counter()
+        self._disagree = Disagreement()
+        self._random = random.Random(seed)
+        self._seen = 0
+        self.candidates: list[ThemeCandidate] = []
+
+    def add(self, item: AnalyzedRow | Labelled) -> None:
+        row, analysis = item.row, item.analysis
+        if row.flag:
+            self._flags[row.flag.split(" ")[0]] += 1
+        if analysis.status != "ok" or analysis.sentiment is None:
+            return
+        self._sentiment[analysis.sentiment] += 1
+        for aspect in analysis.aspects:
+            self._aspects[aspect] += 1
+            self._aspect_sentiment[aspect][analysis.sentiment] += 1
+        if row.date:
+            self._months[row.date[:7]][analysis.sentiment] += 1
+        self._check_stars(item)
+        if not row.flag.startswith("duplicate"):
+            self._sample(item)
+
+    def _check_stars(self, item: AnalyzedRow | Labelled) -> None:
+        stars, label = item.row.stars, item.analysis.sentiment
+        if stars is None:
+            return
+        self._disagree.rows_with_stars += 1
+        high_negative = stars >= 4 and label == "negative"
+        low_positive = stars <= 2 and label == "positive"
+        self._disagree.high_stars_negative += high_negative
+        self._disagree.low_stars_positive += low_positive
+        if (high_negative or low_positive) and len(self._disagree.example_ids) < MAX_EXAMPLE_IDS:
+            self._disagree.example_ids.append(item.row.row_id)
+
+    def _sample(self, item: AnalyzedRow | Labelled) -> None:
+        """Reservoir sampling: every row has the same chance to be kept, memory is bounded."""
+        self._seen += 1
+        slot = len(self.candidates)
+        if slot >= MAX_THEME_ROWS:
+            slot = self._random.randrange(self._seen)
+            if slot >= MAX_THEME_ROWS:
+                return
+        candidate = ThemeCandidate(
+            row_id=item.row.row_id, text=item.row.text[:1000],
+            sentiment=item.analysis.sentiment or "neutral",
+            score=item.analysis.sentiment_score or 0.0, stars=item.row.stars,
+            month=item.row.date[:7] if item.row.date else None, aspects=item.analysis.aspects)
+        if slot == len(self.candidates):
+            self.candidates.append(candidate)
+        else:
+            self.candidates[slot] = candidate
+
+    def counts(self) -> Counts:
+        total = sum(self._sentiment.values())
+        return Counts(
+            analyzed=total,
+            sentiment={s: self._sentiment[s] for s in SENTIMENTS},
+            sentiment_share={s: round(self._sentiment[s] / total, 4) if total else 0.0
+                             for s in SENTIMENTS},
+            aspects=dict(self._aspects.most_common()),
+            aspect_sentiment={a: {s: c[s] for s in SENTIMENTS}
+                              for a, c in sorted(self._aspect_sentiment.items())},
+            by_month={m: {s: c[s] for s in SENTIMENTS} for m, c in sorted(self._months.items())},
+            disagreement=self._disagree, flags=dict(self._flags))
+
+
+__all__ = ["MAX_THEME_ROWS", "Counts", "Disagreement", "SummaryBuilder", "ThemeCandidate"]

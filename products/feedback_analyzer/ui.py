@@ -1,0 +1,141 @@
+"""The feedback analyzer page of the hub (alone: `streamlit run products/feedback_analyzer/ui.py`).
+
+A thin adapter over `products.feedback_analyzer.core`: upload a file (or use the bundled
+sample), pick the text column from a preview, run with a progress bar, then read the charts,
+themes, summary, backlog and a filterable table, and download the CSV and the Markdown report.
+Kit errors are shown with `st.error(message)`, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from products.feedback_analyzer.charts import (
+    aspect_chart,
+    sentiment_chart,
+    stars_chart,
+    trend_chart,
+)
+from products.feedback_analyzer.core import AnalyzeOptions, analyze_file, open_table
+from products.feedback_analyzer.core.report import FeedbackReport, render_markdown
+from products.feedback_analyzer.core.service import build_report
+from products.hub_support import current_settings, show_engine_badge
+from shared.config import Settings
+from shared.errors import AIPMError
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
+LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, another crash\" reads "
+          "positive), knows only the languages VADER's lexicon covers (English), and names "
+          "themes by their words, not their meaning. LLM mode handles all three better.")
+RESULT = "feedback_result"
+
+
+def source_file(settings: Settings) -> Path | None:
+    """The uploaded file saved under the data dir, or the bundled sample."""
+    upload = st.file_uploader("Feedback export", type=["csv", "tsv", "txt", "xlsx"])
+    if upload is None:
+        st.caption(f"No file uploaded: using the bundled sample ({SAMPLE.name}).")
+        return SAMPLE
+    path = settings.data_path("feedback_uploads", Path(upload.name).name)
+    path.write_bytes(upload.getvalue())
+    return path
+
+
+def pick_columns(path: Path) -> str | None:
+    """Preview the first rows and let the user override the detected text column."""
+    table = open_table(path)
+    st.caption(f"Detected: {table.info.describe()}; encoding {table.info.encoding}.")
+    st.dataframe([dict(zip(table.info.columns, row.values, strict=True))
+                  for row in table.sample(5)], hide_index=True)
+    columns = table.info.columns
+    return st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
+
+
+def show_estimate(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
+    """Rows, requests, tokens, cost and time for the configured model, before sending."""
+    from products.feedback_analyzer.core.estimate import estimate_file
+
+    estimate = estimate_file(settings, path, options)
+    cols = st.columns(4)
+    cols[0].metric("Rows", f"{estimate.rows:,}")
+    cols[1].metric("LLM requests", f"{estimate.requests:,}")
+    cols[2].metric("Cost (USD)", f"{estimate.cost_usd:.4f}")
+    cols[3].metric("Time (s)", f"{estimate.seconds:.0f}")
+    st.caption(f"Model {estimate.model or 'none: the baseline is free'}; "
+               f"{estimate.input_tokens:,} input and {estimate.output_tokens:,} output tokens; "
+               f"batch API {estimate.batch_cost_usd:.4f} USD; {estimate.price_note}.")
+
+
+def run(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
+    bar = st.progress(0.0, text="Analysing…")
+    out = settings.data_path("feedback_results", f"{path.stem}.analyzed.csv")
+    result = analyze_file(settings, path, options.model_copy(update={"out": out}),
+                          lambda done: bar.progress(min(1.0, done / 1000), text=f"{done} rows"))
+    bar.progress(1.0, text=f"{result.summary.rows} rows done")
+    st.session_state[RESULT] = (result, build_report(settings, result), out)
+
+
+def show(result, report: FeedbackReport, out: Path) -> None:
+    summary = result.summary
+    st.success(f"{summary.rows} rows: {summary.ok} ok, {summary.failed} failed, "
+               f"{summary.skipped} skipped ({summary.engine}, {summary.seconds:.1f} s).")
+    left, right = st.columns(2)
+    left.altair_chart(sentiment_chart(report.counts), use_container_width=True)
+    right.altair_chart(aspect_chart(report.counts), use_container_width=True)
+    if report.counts.by_month:
+        left.altair_chart(trend_chart(report.counts), use_container_width=True)
+    right.altair_chart(stars_chart(report.counts), use_container_width=True)
+    st.subheader("Executive summary")
+    for claim in report.summary:
+        flag = "" if claim.supported else " ⚠️ not supported by the cited rows"
+        st.markdown(f"- {claim.text} — rows {', '.join(claim.row_ids)}{flag}")
+    st.subheader("Opportunity backlog")
+    st.dataframe([o.model_dump(exclude={"quotes"}) for o in report.backlog], hide_index=True)
+    show_themes(report)
+    show_table(out)
+    st.download_button("Download CSV", out.read_bytes(), file_name=out.name, mime="text/csv")
+    st.download_button("Download report (Markdown)", render_markdown(report),
+                       file_name="feedback-report.md", mime="text/markdown")
+
+
+def show_themes(report: FeedbackReport) -> None:
+    st.subheader("Themes")
+    for theme in report.themes:
+        with st.expander(f"{theme.name} — {theme.kind}, {theme.size} rows, {theme.trend}"):
+            for quote in theme.quotes:
+                st.markdown(f"> {quote.text} — row {quote.row_id}")
+
+
+def show_table(out: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    wanted = st.multiselect("Filter by sentiment", ["positive", "neutral", "negative", "mixed"])
+    st.dataframe(frame[frame["sentiment"].isin(wanted)] if wanted else frame, hide_index=True)
+
+
+def main() -> None:
+    st.title("Feedback analyzer")
+    settings = current_settings()
+    show_engine_badge(settings)
+    st.caption(LIMITS)
+    try:
+        path = source_file(settings)
+        text_column = pick_columns(path)
+        engine = st.radio("Engine", ["auto", "baseline", "llm"], horizontal=True,
+                          help="auto = the LLM when a provider is configured, else baseline.")
+        options = AnalyzeOptions(text_column=text_column, engine=engine)  # type: ignore[arg-type]
+        if st.button("Estimate"):
+            show_estimate(settings, path, options)
+        if st.button("Analyse", type="primary"):
+            run(settings, path, options)
+    except AIPMError as err:
+        st.error(err.message)
+        return
+    if RESULT in st.session_state:
+        show(*st.session_state[RESULT])
+
+
+main()

@@ -1,0 +1,36 @@
+"""The feedback page through AppTest: preview, run on the sample, charts, themes, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import products
+
+PAGE = str(Path(products.__file__).resolve().parent / "feedback_analyzer" / "ui.py")
+
+
+def test_the_page_runs_the_sample_and_shows_summary_backlog_and_themes() -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox[0].value == "review"
+    assert "sarcasm" in app.caption[0].value
+    app.button[0].click().run()  # Estimate
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.metric[0].value == "520" and "baseline is free" in app.caption[-1].value
+    app.button[1].click().run()  # Analyse
+    assert not app.exception, [e.value for e in app.exception]
+    assert "520 rows" in app.success[0].value
+    headers = [h.value for h in app.subheader]
+    assert {"Executive summary", "Opportunity backlog", "Themes"} <= set(headers)
+    assert len(app.expander) >= 2
+
+
+
+def test_llm_engine_without_a_key_is_an_error_on_the_page_not_a_traceback() -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app.radio[0].set_value("llm").run()
+    app.button[1].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.error and "key" in app.error[0].value.lower()
