@@ -21,7 +21,7 @@ from products.feedback_analyzer.charts import (
 from products.feedback_analyzer.core import AnalyzeOptions, analyze_file, open_table
 from products.feedback_analyzer.core.report import FeedbackReport, render_markdown
 from products.feedback_analyzer.core.service import build_report
-from products.hub_support import current_settings, show_engine_badge
+from products.hub_support import current_settings, rating_widget, show_engine_badge
 from shared.config import Settings
 from shared.errors import AIPMError
 
@@ -98,6 +98,8 @@ def show(result, report: FeedbackReport, out: Path) -> None:
     st.download_button("Download CSV", out.read_bytes(), file_name=out.name, mime="text/csv")
     st.download_button("Download report (Markdown)", render_markdown(report),
                        file_name="feedback-report.md", mime="text/markdown")
+    st.caption("Was this analysis useful? Your rating shows on the Ops page.")
+    rating_widget(current_settings(), result.trace_id, key="feedback_rating")
 
 
 def show_themes(report: FeedbackReport) -> None:

@@ -66,6 +66,7 @@ class AnalysisResult(BaseModel):
     taxonomy: Taxonomy
     candidates: list[ThemeCandidate]
     problem_count: int = 0
+    trace_id: str | None = None  # the run's trace row: what a 👍/👎 (POST /v1/ratings) names
 
 
 def resolve_engine(settings: Settings, choice: EngineChoice) -> Literal["baseline", "llm"]:
@@ -97,13 +98,20 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     table = open_table(path, text_column=options.text_column, sheet=options.sheet)
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
-    if resolve_engine(settings, options.engine) == "llm":
-        return analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
-    engine = BaselineEngine(AspectTagger(taxonomy))
+    engine_name = resolve_engine(settings, options.engine)
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
-                         engine="baseline") as trace:
-        outcome = stream_analysis(table, engine, out, progress)
-        trace.items = sum(outcome.statuses.values())
+                         engine=engine_name) as trace:
+        if engine_name == "llm":
+            result = analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
+        else:
+            result = _analyze_with_baseline(table, taxonomy, out, progress)
+        trace.items = result.summary.rows
+    return result.model_copy(update={"trace_id": trace.trace_id})
+
+
+def _analyze_with_baseline(table: FeedbackTable, taxonomy: Taxonomy, out: Path,
+                           progress: Progress | None) -> AnalysisResult:
+    outcome = stream_analysis(table, BaselineEngine(AspectTagger(taxonomy)), out, progress)
     summary = run_summary(outcome, engine="baseline", model=None, pii={}, cost_usd=0.0,
                           output=out)
     return _result(summary, outcome, taxonomy, table)

@@ -7,6 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import products
+from shared.config import load_settings
+from shared.ratings import rating_summary
 
 PAGE = str(Path(products.__file__).resolve().parent / "feedback_analyzer" / "ui.py")
 
@@ -25,6 +27,10 @@ def test_the_page_runs_the_sample_and_shows_summary_backlog_and_themes() -> None
     headers = [h.value for h in app.subheader]
     assert {"Executive summary", "Opportunity backlog", "Themes"} <= set(headers)
     assert len(app.expander) >= 2
+    app.feedback[0].set_value(1)  # the analysis is rated, tied to its keyless trace row
+    next(b for b in app.button if b.label == "Send rating").click().run()
+    (summary,) = rating_summary(load_settings().data_dir)
+    assert (summary.product, summary.operation, summary.up) == ("feedback_analyzer", "analyze", 1)
 
 
 
