@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from products.hub_support import current_settings, show_engine_badge
+from products.hub_support import current_settings, rating_widget, show_engine_badge
 from products.resume_assistant.core.privacy import forget, save_upload
 from products.resume_assistant.core.service import Upload, run_analyze
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
@@ -115,10 +115,13 @@ def render_page(settings: Settings) -> None:
     forget_section(settings)
     if (analysis := st.session_state.get(RESULTS["analyze"])) is not None:
         render_analysis(analysis)
+        rating_widget(settings, analysis.trace_id, key="resume_rate_analyze")
     if (tailored := st.session_state.get(RESULTS["tailor"])) is not None and resume:
         render_tailored(settings, tailored, resume)
+        rating_widget(settings, tailored.trace_id, key="resume_rate_tailor")
     if (letter := st.session_state.get(RESULTS["letter"])) is not None:
         render_letter(settings, letter)
+        rating_widget(settings, letter.trace_id, key="resume_rate_letter")
 
 
 def main() -> None:

@@ -114,6 +114,8 @@ class Analysis(BaseModel):
     bullet_ranking: list[RankedBullet]
     suggestions: list[str]
     engine: str
+    # The run's trace row, for the page's 👍/👎; kept out of the JSON the issue fixes.
+    trace_id: str | None = Field(default=None, exclude=True)
 
 
 class UnsupportedClaim(BaseModel):
@@ -133,3 +135,5 @@ class WrittenOutput(BaseModel):
     changes: list[str]
     unsupported_claims: list[UnsupportedClaim]
     gaps_to_address: list[str]
+    # The run's trace row, for the page's 👍/👎; kept out of the JSON the issue fixes.
+    trace_id: str | None = Field(default=None, exclude=True)

@@ -79,6 +79,7 @@ def run_analyze(settings: Settings, resume: Upload, jd: Upload) -> Analysis:
         threshold = similarity_threshold(inputs.index.embedder.name)
         result = analyze(inputs.index, inputs.jd, threshold, engine)
         row.items = len(result.requirements)
+    result.trace_id = row.trace_id
     return result
 
 

@@ -74,6 +74,7 @@ def _run(settings: Settings, operation: str, resume: Upload, jd: Upload, out: Pa
                          engine=engine) as row:
         result = make(settings, load_inputs(settings, resume, jd))
         row.items = len(result.unsupported_claims)
+    result.trace_id = row.trace_id
     if out is not None:
         write_output(result.output, out)
     return result

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import products
+from shared.config import load_settings
+from shared.ratings import rating_summary
 
 PAGE = str(Path(products.__file__).resolve().parent / "resume_assistant" / "ui.py")
 
@@ -53,6 +55,10 @@ def test_analyze_shows_score_checklist_evidence_and_missing_keywords() -> None:
     assert ":red-badge[not met] **nice** — Experience with Looker." in page
     assert "Evidence: “Owned the 2023 pricing and packaging change" in page
     assert "**Missing keywords:** Looker, Machine learning" in page
+    app.feedback[0].set_value(0)  # the analysis is rated against its keyless trace row
+    next(b for b in app.button if b.label == "Send rating").click().run()
+    (summary,) = rating_summary(load_settings().data_dir)
+    assert (summary.product, summary.operation, summary.down) == ("resume_assistant", "analyze", 1)
 
 
 def test_tailor_shows_side_by_side_diff_downloads_and_saves_outputs(tmp_path: Path) -> None:
