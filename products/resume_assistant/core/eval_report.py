@@ -1,6 +1,13 @@
-"""The golden-set report as Markdown (`evals/report.md`)."""
+"""The golden-set report as Markdown (`evals/report.md`).
+
+The summary lines (`- Date:`, `- Engine:` …) and the `## Golden-set metrics` heading follow
+the shape `shared.evals.report` writes, so `aipm prd sync resume` can read the numbers back
+into the PRD (products/pm/report_tables.py parses only `##` tables and those lines).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from products.resume_assistant.core.evaluation import EvalResult
 
@@ -16,12 +23,19 @@ METRICS = [
 ]
 
 
-def report_markdown(result: EvalResult) -> str:
+def report_markdown(result: EvalResult, today: dt.date | None = None) -> str:
     tune, held = result.splits["tune"], result.splits["heldout"]
+    llm = result.engine.startswith("llm (")
+    model = result.engine.removeprefix("llm (").removesuffix(")") if llm else ""
     lines = [
         "# Résumé assistant — golden-set report",
         "",
-        f"Engine: **{result.engine}** · embedder `{result.embedder}` · similarity threshold "
+        f"- Date: {(today or dt.date.today()).isoformat()}",
+        f"- Engine: {result.engine}",
+        f"- Model: {model or 'none (no LLM)'}",
+        f"- Eval set: golden.jsonl ({tune.rows + held.rows} cases)",
+        "",
+        f"Embedder `{result.embedder}` · similarity threshold "
         f"**{result.threshold}** · rows: {tune.rows} tune + {held.rows} held-out "
         "(the threshold is chosen on tune only).",
         "",
@@ -30,6 +44,8 @@ def report_markdown(result: EvalResult) -> str:
         "and the letter of the engine shown. Run with a provider key for the LLM engine's rate; "
         "the test suite also runs this eval through an adversarial stand-in model "
         "(`tests/products/resume_assistant/test_eval.py`), where it must stay 0.",
+        "",
+        "## Golden-set metrics",
         "",
         "| metric | tune | held-out |",
         "|---|---|---|",

@@ -15,6 +15,7 @@ from products.pm.facts import ProductPaths, product_paths
 from products.pm.prd_check import check_prd
 from products.pm.prd_new import new_prd
 from products.pm.prd_sync import sync_paths
+from products.pm.report_tables import parse_report
 from shared.errors import NotFound
 
 HALF_FILLED = """# PRD: Churn radar
@@ -104,12 +105,15 @@ def rag_copy(tmp_path: Path) -> ProductPaths:
 def test_a_new_report_makes_the_prd_stale_until_synced(tmp_path: Path) -> None:
     paths = rag_copy(tmp_path)
     report = paths.report.read_text()
-    old_mrr = report.split("| hybrid | ")[1].split(" | ")[1]
-    paths.report.write_text(report.replace(f"| hybrid | 0.983 | {old_mrr} |",
-                                           "| hybrid | 0.990 | 0.955 |"))
+    row = parse_report(report).table("Retrieval by mode").rows["all / hybrid"]
+    old_recall, old_mrr = row["recall@5"], row["mrr"]
+    printed = f"| all / hybrid | {old_recall} | {old_mrr} |"
+    assert printed in report
+    paths.report.write_text(report.replace(printed, "| all / hybrid | 0.990 | 0.955 |"))
     found = {problem for _, problem in gaps(paths.prd, paths)}
     block = next(p for p in found if p.startswith("stale numbers"))
-    assert "'Hybrid recall@5 (by file)' shows 0.983 but the latest report says 0.990" in block
+    assert f"'Hybrid recall@5 (by file)' shows {old_recall} but the latest report says 0.990" \
+        in block
     assert f"'Hybrid MRR' shows {old_mrr} but the latest report says 0.955" in block
     assert any(p.startswith("stale number: 'Hybrid MRR' shows") for p in found)
     assert sync_paths(paths)[1] is True
@@ -173,7 +177,7 @@ def test_a_newly_merged_product_needs_one_sync_init(tmp_path: Path) -> None:
     assert sync_paths(paths, init=True)[1] is True
     assert "[[metric]]" in paths.metrics_spec.read_text()
     found = {problem for _, problem in gaps(paths.prd, paths)}
-    assert "metric 'hybrid recall@5' has no target" in found  # the PM sets targets next
+    assert "metric 'all precision' has no target" in found  # the PM sets targets next
     assert not any(p.startswith(("stale", "no generated")) for p in found)
 
 

@@ -57,4 +57,14 @@ def test_numbers_and_missing_files() -> None:
 def test_the_shipped_rag_report_parses(repo_root: Path) -> None:
     parsed = read_report(repo_root / "products/rag_search/evals/report.md")
     assert parsed.date is not None and parsed.cases and parsed.cases > 50
-    assert as_number(parsed.cell("Retrieval by mode", "hybrid", "recall@5")) is not None
+    assert as_number(parsed.cell("Retrieval by mode", "all / hybrid", "recall@5")) is not None
+
+
+def test_the_shipped_resume_report_parses(repo_root: Path) -> None:
+    """The résumé report keeps the summary lines and the `##` metrics table the PRD reads."""
+    parsed = read_report(repo_root / "products/resume_assistant/evals/report.md")
+    assert parsed.date is not None and parsed.engine and "50 cases" in parsed.eval_set
+    table = parsed.table("Golden-set metrics")
+    assert table.columns == ["tune", "held-out"]
+    assert as_number(parsed.cell("Golden-set metrics", "Fabrication rate (tailor + letter)",
+                                 "held-out")) == 0.0
