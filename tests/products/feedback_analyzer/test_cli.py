@@ -60,4 +60,4 @@ def test_eval_feedback_writes_its_report(tmp_path: Path) -> None:
     scores = json.loads(result.stdout)["scores"]
     assert {(s["engine"], s["split"]) for s in scores} >= {("baseline", "heldout"),
                                                           ("raw_vader", "heldout")}
-    assert (tmp_path / "r.md").read_text().startswith("# Feedback analyzer")
+    assert (tmp_path / "r.md").read_text().startswith("# Eval report: Feedback analyzer")

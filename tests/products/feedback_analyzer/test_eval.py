@@ -6,7 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from products.feedback_analyzer.core.eval_report import write_report
-from products.feedback_analyzer.core.evaluation import GOLDEN_PATH, GoldenCase, run_eval
+from products.feedback_analyzer.core.evaluation import (
+    GOLDEN_PATH,
+    EvalResult,
+    GoldenCase,
+    run_eval,
+)
+from products.pm.report_tables import parse_report
 from shared.config import load_settings
 from shared.evals import load_eval_set
 
@@ -30,6 +36,19 @@ def test_baseline_at_least_as_accurate_as_raw_vader_on_both_parts(tmp_path: Path
     assert result.theme_purity is not None and result.theme_purity > 0.2
     report = write_report(result, tmp_path / "report.md").read_text()
     assert "heldout" in report and "Hard cases" in report
+    _assert_the_pm_layer_reads_the_same_numbers(report, result)
+
+
+def _assert_the_pm_layer_reads_the_same_numbers(report: str, result: EvalResult) -> None:
+    """`aipm prd sync feedback` reads the report back: every row label must be unique."""
+    parsed = parse_report(report)
+    held = result.score("baseline", "heldout")
+    assert parsed.date is not None and parsed.cases == 205
+    assert parsed.cell("Sentiment and aspects", "baseline heldout", "accuracy") == (
+        f"{held.sentiment.accuracy:.3f}")
+    assert parsed.cell("Sentiment and aspects", "raw_vader tuned", "macro-F1") == (
+        f"{result.score('raw_vader', 'tuned').sentiment.macro_f1:.3f}")
+    assert parsed.cell("Themes", "kmeans", "purity") == f"{result.theme_purity:.3f}"
 
 
 def test_with_a_provider_the_llm_is_scored_and_compared_with_the_baseline() -> None:
