@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from products.feedback_analyzer.core.aspects import AspectTagger
-from products.feedback_analyzer.core.models import FeedbackRow, RowAnalysis
+from products.feedback_analyzer.core.models import FeedbackRow, RowAnalysis, RowResult
 from products.feedback_analyzer.core.sentiment import SentimentFixes, score_sentiment
 
 
@@ -16,16 +16,15 @@ class BaselineEngine:
         self.tagger = tagger
         self.fixes = fixes
 
-    def analyze(self, row: FeedbackRow) -> RowAnalysis:
+    def analyze(self, row: FeedbackRow) -> RowAnalysis | RowResult:
         """One row's labels; rows flagged empty or non_text are skipped with the reason."""
         if row.flag in ("empty", "non_text"):
             return skipped(row.flag)
         result = score_sentiment(row.text, row.stars, self.fixes)
-        return RowAnalysis.model_construct(  # our own values: no validation per row
-            sentiment=result.label, sentiment_score=result.score,
-            aspects=self.tagger.tag(row.text), reason=result.reason, status="ok", error="")
+        return RowResult(result.label, result.score, self.tagger.tag(row.text), result.reason,
+                         "ok", "")
 
-    def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis]:
+    def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis | RowResult]:
         """A chunk, in order (the pipeline's engine interface)."""
         return [self.analyze(row) for row in rows]
 

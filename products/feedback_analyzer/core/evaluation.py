@@ -10,7 +10,7 @@ agreement between baseline and LLM; theme purity (how single-aspect golden rows 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +18,13 @@ from pydantic import BaseModel, Field
 
 from products.feedback_analyzer.core.aspects import AspectTagger, propose_taxonomy
 from products.feedback_analyzer.core.baseline import BaselineEngine
-from products.feedback_analyzer.core.models import PRODUCT, SENTIMENTS, FeedbackRow, RowAnalysis
+from products.feedback_analyzer.core.models import (
+    PRODUCT,
+    SENTIMENTS,
+    FeedbackRow,
+    RowAnalysis,
+    RowResult,
+)
 from products.feedback_analyzer.core.sentiment import RAW_VADER, SentimentFixes
 from shared.config import Settings
 from shared.embeddings import get_embedder
@@ -74,7 +80,7 @@ class EvalResult(BaseModel):
         return next(s for s in self.scores if s.engine == engine and s.split == split)
 
 
-Labeller = Callable[[list[GoldenCase]], list[RowAnalysis]]
+Labeller = Callable[[list[GoldenCase]], Sequence[RowAnalysis | RowResult]]
 
 
 def as_rows(cases: list[GoldenCase]) -> list[FeedbackRow]:
@@ -83,7 +89,8 @@ def as_rows(cases: list[GoldenCase]) -> list[FeedbackRow]:
 
 
 def score_engine(engine: str, split: str, cases: list[GoldenCase],
-                 predicted: list[RowAnalysis], with_aspects: bool = True) -> EngineScores:
+                 predicted: Sequence[RowAnalysis | RowResult],
+                 with_aspects: bool = True) -> EngineScores:
     """Sentiment report, accuracy per hard-case tag and aspect F1 for one engine."""
     labels = [p.sentiment or "failed" for p in predicted]
     report = classification_report([c.sentiment for c in cases], labels, list(SENTIMENTS))
@@ -149,8 +156,8 @@ def llm_labeller(settings: Settings) -> tuple[Labeller | None, str | None]:
     return label, f"{llm.provider}:{llm.model}"
 
 
-def _agreement(predictions: dict[tuple[str, str], list[RowAnalysis]], has_llm: bool
-               ) -> dict[str, float]:
+def _agreement(predictions: dict[tuple[str, str], Sequence[RowAnalysis | RowResult]],
+               has_llm: bool) -> dict[str, float]:
     if not has_llm:
         return {}
     out = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -17,6 +17,7 @@ from typing import NamedTuple, Protocol
 from products.feedback_analyzer.core.models import (
     FeedbackRow,
     RowAnalysis,
+    RowResult,
     RunSummary,
     TableInfo,
 )
@@ -33,7 +34,7 @@ class Labelled(NamedTuple):
     pydantic model per row (a third of the pipeline's own overhead at 10k rows)."""
 
     row: FeedbackRow
-    analysis: RowAnalysis
+    analysis: RowAnalysis | RowResult
 
 
 class RowEngine(Protocol):
@@ -41,7 +42,7 @@ class RowEngine(Protocol):
 
     name: str
 
-    def analyze_rows(self, rows: list[FeedbackRow]) -> list[RowAnalysis]: ...
+    def analyze_rows(self, rows: list[FeedbackRow]) -> Sequence[RowAnalysis | RowResult]: ...
 
 
 def text_key(text: str) -> str:

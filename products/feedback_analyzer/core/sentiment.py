@@ -97,21 +97,38 @@ def _is_mixed(text: str, polarity: dict[str, float], floor: float) -> bool:
 
 def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
     """The clause of the row carrying the strongest feeling in the label's direction, quoted
-    verbatim (at most 12 words), so a reader can find it in the row."""
+    verbatim (at most 12 words), so a reader can find it in the row. A one-clause row is its
+    own reason: no clause needs scoring (the first of equal clauses wins, as `max` does)."""
     clauses = [c.strip(" ,") for c in CLAUSE_SPLIT.split(text) if c and c.strip(" ,")]
     if not clauses:
         return ""
-    sign = {"positive": 1, "negative": -1}.get(label, 0)
+    if len(clauses) == 1:
+        return " ".join(clauses[0].split()[:12])
+    valence = _VALENCE[{"positive": 1, "negative": -1}.get(label, 0)]
     lexicon = analyzer(review_lexicon).lexicon
-    best = max(clauses, key=lambda clause: _valence(clause, sign, lexicon))
+    best = max(clauses, key=lambda clause: valence(clause, lexicon))
     return " ".join(best.split()[:12])
 
 
-def _valence(clause: str, sign: int, lexicon: dict[str, float]) -> float:
-    values = [lexicon.get(word, 0.0) for word in _WORD.findall(clause.lower())]
-    if sign == 0:
-        return max((abs(v) for v in values), default=0.0)
-    return max((v * sign for v in values), default=0.0)
+def _values(clause: str, lexicon: dict[str, float]) -> list[float]:
+    return [lexicon.get(word, 0.0) for word in _WORD.findall(clause.lower())]
+
+
+def _strongest(clause: str, lexicon: dict[str, float]) -> float:
+    return max(map(abs, _values(clause, lexicon)), default=0.0)
+
+
+def _most_positive(clause: str, lexicon: dict[str, float]) -> float:
+    return max(_values(clause, lexicon), default=0.0)
+
+
+def _most_negative(clause: str, lexicon: dict[str, float]) -> float:
+    """-min(v) equals max(-v) exactly (negation is exact in floats), without a generator."""
+    values = _values(clause, lexicon)
+    return -min(values) if values else 0.0
+
+
+_VALENCE = {0: _strongest, 1: _most_positive, -1: _most_negative}
 
 
 __all__ = ["RAW_VADER", "SentimentFixes", "SentimentResult", "analyzer", "label_for",

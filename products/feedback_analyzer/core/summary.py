@@ -65,7 +65,8 @@ class SummaryBuilder:
         self._aspect_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
         self._months: dict[str, Counter[str]] = defaultdict(Counter)
         self._flags: Counter[str] = Counter()
-        self._disagree = Disagreement()
+        self._disagree = Disagreement()  # its counters below are plain ints until counts()
+        self._with_stars = self._high_negative = self._low_positive = 0
         self._random = random.Random(seed)
         self._seen = 0
         self.candidates: list[ThemeCandidate] = []
@@ -90,11 +91,11 @@ class SummaryBuilder:
         stars, label = item.row.stars, item.analysis.sentiment
         if stars is None:
             return
-        self._disagree.rows_with_stars += 1
+        self._with_stars += 1  # an int, not a pydantic field: no __setattr__ per row
         high_negative = stars >= 4 and label == "negative"
         low_positive = stars <= 2 and label == "positive"
-        self._disagree.high_stars_negative += high_negative
-        self._disagree.low_stars_positive += low_positive
+        self._high_negative += high_negative
+        self._low_positive += low_positive
         if (high_negative or low_positive) and len(self._disagree.example_ids) < MAX_EXAMPLE_IDS:
             self._disagree.example_ids.append(item.row.row_id)
 
@@ -106,7 +107,7 @@ class SummaryBuilder:
             slot = self._random.randrange(self._seen)
             if slot >= MAX_THEME_ROWS:
                 return
-        candidate = ThemeCandidate(
+        candidate = ThemeCandidate.model_construct(  # our own, typed values: no validation
             row_id=item.row.row_id, text=item.row.text[:1000],
             sentiment=item.analysis.sentiment or "neutral",
             score=item.analysis.sentiment_score or 0.0, stars=item.row.stars,
@@ -127,7 +128,12 @@ class SummaryBuilder:
             aspect_sentiment={a: {s: c[s] for s in SENTIMENTS}
                               for a, c in sorted(self._aspect_sentiment.items())},
             by_month={m: {s: c[s] for s in SENTIMENTS} for m, c in sorted(self._months.items())},
-            disagreement=self._disagree, flags=dict(self._flags))
+            disagreement=self._disagreement(), flags=dict(self._flags))
+
+    def _disagreement(self) -> Disagreement:
+        return self._disagree.model_copy(update={
+            "rows_with_stars": self._with_stars, "high_stars_negative": self._high_negative,
+            "low_stars_positive": self._low_positive})
 
 
 __all__ = ["MAX_THEME_ROWS", "Counts", "Disagreement", "SummaryBuilder", "ThemeCandidate"]
