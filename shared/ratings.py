@@ -87,8 +87,8 @@ def rate_answer(data_dir: Path, trace_id: str, thumbs: Thumbs,
                 comment: str | None = None) -> Rating:
     """Store a rating for the traced answer `trace_id` (NotFound when no such trace exists)."""
     path = Path(data_dir) / TRACE_FILE
-    with _connect(path):  # a clear BadInput when the file is unusable
-        pass
+    with _connect(path) as conn:  # a clear BadInput when the file is unusable
+        conn.commit()  # the ratings table now exists beside the traces
     traces = TraceStore(path)
     try:
         row = traces.find(trace_id)

@@ -8,6 +8,7 @@ by month whatever the export's format; star ratings on a 0-10 (NPS) scale map on
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -34,10 +35,8 @@ def parse_date(value: str) -> str | None:
     value = value.strip()
     if not value or not value[0].isalnum() or not _DATE_SHAPE.match(value):
         return None
-    try:
+    with contextlib.suppress(ValueError):  # not ISO: the other export formats below
         return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value[:19] if "T" in value else value, fmt).date().isoformat()
