@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from products.resume_assistant.core.analyze import analyze
+from products.resume_assistant.core.jd_parser import parse_jd
 from products.resume_assistant.core.matching import (
     ResumeIndex,
     match_requirements,
@@ -10,8 +12,9 @@ from products.resume_assistant.core.matching import (
 from products.resume_assistant.core.models import Requirement, RequirementResult
 from products.resume_assistant.core.resume_parser import parse_resume
 from products.resume_assistant.core.service import embedder_for
-from tests.products.resume_assistant.helpers import MAYA, keyless_settings
+from tests.products.resume_assistant.helpers import DATA, MAYA, keyless_settings
 
+FERNWAY = DATA / "jobs" / "product_analyst_fernway.txt"
 AMPLITUDE = "Experience with Amplitude or Mixpanel."
 SQL_AND_PYTHON = "SQL and Python."
 ANALYTICS_ONLY = """# Lee Park
@@ -55,3 +58,13 @@ def test_a_partly_met_requirement_quotes_the_part_met_and_names_the_part_missing
     assert "SQL" in result.evidence and "Python" not in result.evidence
     assert result.how.startswith("partly met") and "missing: Python" in result.how
     assert result.evidence in MAYA.read_text()
+
+
+def test_a_partly_met_gap_tip_names_only_the_missing_part() -> None:
+    embedder = embedder_for(keyless_settings())
+    index = ResumeIndex.build(parse_resume(MAYA.read_text()), embedder)
+    jd = parse_jd(FERNWAY.read_text())
+    tips = analyze(index, jd, similarity_threshold(embedder.name), "baseline").suggestions
+    assert "Partly met: 'SQL and Python'; missing: Python. Address it in the cover letter " \
+        "only if it is true; never add it to the résumé unproven." in tips
+    assert not any(tip.startswith("Gap: 'SQL and Python'") for tip in tips)
