@@ -15,7 +15,8 @@ def render_analysis(result: Analysis) -> None:
         mark = "✔" if req.met else "✘"
         typer.echo(f"  {mark} [{req.kind}] {req.text}")
         if req.evidence:
-            typer.echo(f"      evidence: \"{req.evidence}\"")
+            part = "" if req.met else f" ({req.how})"
+            typer.echo(f"      evidence: \"{req.evidence}\"{part}")
     typer.echo(f"Matched keywords: {', '.join(result.matched_keywords) or '-'}")
     typer.echo(f"Missing keywords: {', '.join(result.missing_keywords) or '-'}")
     for tip in result.suggestions:

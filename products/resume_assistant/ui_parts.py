@@ -24,7 +24,8 @@ def render_analysis(analysis: Analysis) -> None:
         mark = ":green-badge[met]" if req.met else ":red-badge[not met]"
         st.markdown(f"{mark} **{req.kind}** — {req.text}")
         if req.evidence:
-            st.caption(f"Evidence: “{req.evidence}”")
+            part = "" if req.met else f" ({req.how})"
+            st.caption(f"Evidence: “{req.evidence}”{part}")
     st.markdown("**Missing keywords:** " + (", ".join(analysis.missing_keywords) or "none"))
     for tip in analysis.suggestions:
         st.markdown(f"- {tip}")

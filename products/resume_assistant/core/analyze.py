@@ -106,11 +106,20 @@ def suggestions(index: ResumeIndex, jd: JobDescription, results: list[Requiremen
             yours = original_wording(yours, index.resume.text)
             tips.append(f"The JD says '{theirs}'; your résumé says '{yours}'. Use the JD's "
                         "word where it describes the same work.")
-    for result in results:
-        if not result.met and result.kind == "must":
-            tips.append(f"Gap: '{result.text.rstrip('.')}'. Address it in the cover letter "
-                        "only if it is true; never add it to the résumé unproven.")
+    resume_skills = set(skills_in(index.resume.text))
+    tips.extend(_gap_tip(result, resume_skills) for result in results
+                if not result.met and result.kind == "must")
     return tips
+
+
+def _gap_tip(result: RequirementResult, resume_skills: set[str]) -> str:
+    """A gap; for a partly met one, the part missing, so the tip does not ask for what the
+    résumé already shows ("SQL and Python": only Python)."""
+    missing = [name for name in skills_in(result.text) if name not in resume_skills]
+    gap = (f"Partly met: '{result.text.rstrip('.')}'; missing: {', '.join(missing)}"
+           if result.evidence and missing else f"Gap: '{result.text.rstrip('.')}'")
+    return (f"{gap}. Address it in the cover letter only if it is true; never add it to the "
+            "résumé unproven.")
 
 
 __all__ = ["WEIGHTS", "analyze", "bullet_relevance", "match_score", "rank_bullets"]

@@ -1,12 +1,15 @@
 """Does the résumé meet a requirement? Skills by synonym, everything else by similarity.
 
 A requirement that names vocabulary skills is met when the résumé names them too (any of
-them for "X or Y"), in its own words or a synonym's. Otherwise (no skills named, or not
-found by name) it is met by the résumé line most similar to it: cosine similarity of the
-offline embedder's vectors over a threshold chosen on the golden set, or most of the
-requirement's content words in one line. Either way the evidence is that résumé line,
-verbatim; no evidence, not met. An "N+ years" requirement also needs N years across the
-dated roles, and a degree requirement a degree of that level (`degrees.py`).
+them for "X or Y"), in its own words or a synonym's; the line using the requirement's own
+word is quoted first, and an "X or Y" of tools counts only lines naming X or Y. Otherwise
+(no skills named, or not found by name; never for an "X or Y" of skills) it is met by the
+résumé line most similar to it: cosine similarity of the offline embedder's vectors over a
+threshold chosen on the golden set, or most of the requirement's content words in one line.
+Either way the evidence is that résumé line, verbatim; no evidence, not met. When only some
+of an "X and Y" is named, the verdict is not met but quotes the part that is ("partly met").
+An "N+ years" requirement also needs N years across the dated roles, and a degree
+requirement a degree of that level (`degrees.py`).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from products.resume_assistant.core.dates import years_of_experience
 from products.resume_assistant.core.degrees import match_degree
 from products.resume_assistant.core.jd_parser import required_years
 from products.resume_assistant.core.models import Requirement, RequirementResult, Resume
-from products.resume_assistant.core.skills import alias_in, padded, skill_named, skills_in
+from products.resume_assistant.core.skills import padded, skill_named, skills_in
 from shared.embeddings import Embedder
-from shared.evals.text import content_tokens
+from shared.evals.text import content_tokens, normalize_text
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
 FALLBACK_THRESHOLD = 0.6
@@ -70,9 +73,10 @@ class ResumeIndex:
             return np.zeros((len(texts), len(self.lines)))
         return np.array(self.embedder.embed_documents(texts)) @ self.vectors.T
 
-    def line_with_skill(self, name: str) -> str:
-        skill = skill_named(name)
-        return next((line for line in self.lines if alias_in(skill, padded(line))), "")
+    def line_with_alias(self, aliases: list[str]) -> str:
+        """The first résumé line holding one of the aliases as a whole phrase, or ''."""
+        return next((line for line in self.lines
+                     if any(f" {alias} " in padded(line) for alias in aliases)), "")
 
 
 def match_requirements(index: ResumeIndex, requirements: list[Requirement],
@@ -84,30 +88,55 @@ def match_requirements(index: ResumeIndex, requirements: list[Requirement],
 
 def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
                threshold: float) -> RequirementResult:
-    skills = skills_in(req.text)
     degree = match_degree(req.text, [e.line for e in index.resume.education])
-    if degree is not None:
-        evidence, how = degree
-    else:
-        evidence, how = _by_skills(index, req.text, skills) if skills else ("", "")
-        if not evidence:  # a paraphrase the synonym file lacks ("plan tiers" for pricing)
-            evidence, similar = _by_similarity(index, req.text, sims, threshold)
-            how = similar if evidence or not how else f"{how}; {similar}"
+    evidence, how, partial = (*degree, "") if degree is not None else _by_skills_or_similarity(
+        index, req.text, sims, threshold)
     needed = required_years(req.text)
     if evidence and needed and index.years < needed:
         evidence, how = "", f"asks for {needed}+ years; the dated roles cover {index.years:g}"
     return RequirementResult(text=req.text, kind=req.kind, met=bool(evidence),
-                             evidence=evidence, how=how)
+                             evidence=evidence or partial, how=how)
 
 
-def _by_skills(index: ResumeIndex, text: str, skills: list[str]) -> tuple[str, str]:
-    found = {name: index.line_with_skill(name) for name in skills}
+def _by_skills_or_similarity(index: ResumeIndex, text: str, sims: np.ndarray,
+                             threshold: float) -> tuple[str, str, str]:
+    """(evidence, how, evidence of the part met when only part is). Similarity stands in
+    for a paraphrase the synonym file lacks ("plan tiers" for pricing), but never for an
+    "X or Y" of named tools: a line naming neither is no proof of either."""
+    skills = skills_in(text)
+    evidence, how, partial = _by_skills(index, text, skills) if skills else ("", "", "")
+    if evidence or (skills and _any_of(text)):
+        return evidence, how, partial
+    evidence, similar = _by_similarity(index, text, sims, threshold)
+    return evidence, similar if evidence or not how else f"{how}; {similar}", partial
+
+
+def _any_of(text: str) -> bool:
+    """ "X or Y", "X/Y": alternatives. "A/B tests" and "CI/CD" are one thing, not two."""
+    return bool(re.search(r"\bor\b|\w{3,}\s*/\s*\w{3,}", text))
+
+
+def _by_skills(index: ResumeIndex, text: str, skills: list[str]) -> tuple[str, str, str]:
+    found = {name: _line_naming(index, name, text) for name in skills}
     have = [name for name, line in found.items() if line]
-    any_of = bool(re.search(r"\bor\b|/", text)) and len(skills) > 1
-    if have and (any_of or len(have) == len(skills)):
-        return found[have[0]], f"skills found: {', '.join(have)}"
-    lacking = [name for name in skills if name not in have]
-    return "", f"skills not found: {', '.join(lacking)}"
+    if have and ((_any_of(text) and len(skills) > 1) or len(have) == len(skills)):
+        return found[have[0]], f"skills found: {', '.join(have)}", ""
+    lacking = ", ".join(name for name in skills if name not in have)
+    if not have:
+        return "", f"skills not found: {lacking}", ""
+    return "", f"partly met: {', '.join(have)} found; missing: {lacking}", found[have[0]]
+
+
+def _line_naming(index: ResumeIndex, name: str, text: str) -> str:
+    """The résumé line naming skill `name`, the requirement's own word first ("Amplitude"
+    before "product analytics"). When an "X or Y" names the skill only by its members
+    ("Amplitude or Mixpanel"), only those members count, not the skill's other aliases."""
+    skill = skill_named(name)
+    wanted = padded(text)
+    named = [alias for alias in skill.aliases if f" {alias} " in wanted]
+    if _any_of(text) and normalize_text(skill.name) not in named:
+        return index.line_with_alias(named)
+    return index.line_with_alias(named) or index.line_with_alias(list(skill.aliases))
 
 
 def _by_similarity(index: ResumeIndex, text: str, sims: np.ndarray,

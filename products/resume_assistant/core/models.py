@@ -88,7 +88,8 @@ class JobDescription(BaseModel):
 
 
 class RequirementResult(BaseModel):
-    """A requirement's verdict: `evidence` is a verbatim résumé quote, or empty when unmet."""
+    """A requirement's verdict: `evidence` is a verbatim résumé quote; never met without one.
+    Unmet with evidence means partly met: the quote proves one part, `how` names the rest."""
 
     text: str
     kind: RequirementKind

@@ -57,7 +57,9 @@ def test_analyze_keys_are_the_issue_contract(settings: Settings) -> None:
                           "missing_keywords", "requirements", "bullet_ranking", "suggestions",
                           "engine"]
     assert set(body["requirements"][0]) == {"text", "kind", "met", "evidence", "how"}
-    assert all(r["evidence"] == "" for r in body["requirements"] if not r["met"])
+    assert all(r["evidence"] for r in body["requirements"] if r["met"])
+    assert all(r["how"].startswith("partly met") for r in body["requirements"]
+               if r["evidence"] and not r["met"])
 
 
 def test_pasted_jd_text_works_and_a_missing_jd_is_a_400(settings: Settings) -> None:

@@ -46,7 +46,8 @@ def test_analyze_orders_candidates_and_never_meets_without_a_verbatim_quote() ->
         body = aipm_json("resume", "analyze", str(resume), "--jd", str(ANALYST_JD))
         text = resume.read_text() if resume.suffix == ".md" else None
         for req in body["requirements"]:
-            assert req["met"] == bool(req["evidence"])
+            assert bool(req["evidence"]) if req["met"] else (
+                not req["evidence"] or req["how"].startswith("partly met"))
             if text and req["evidence"]:
                 assert req["evidence"] in " ".join(text.replace("### ", "").replace(
                     "- ", "").split())
