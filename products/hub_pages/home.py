@@ -16,7 +16,8 @@ BASELINE_HINT = (
 )
 DOCTOR_STEP = "Run `aipm doctor` in a terminal: it checks your keys with a real one-token call."
 PRODUCT_STEP = "Open a product from the sidebar and try it on the bundled sample data."
-OPS_STEP = "Open **Ops** to see every LLM call's tokens, cost and latency."
+OPS_STEP = ("Open **Ops** to see every operation, keyless ones too, each LLM call's tokens, cost "
+            "and latency, and the 👍 rate of rated answers.")
 
 
 def next_steps(any_product_built: bool) -> str:
