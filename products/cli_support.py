@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import typer
@@ -21,6 +22,14 @@ ERROR_EXIT_CODE = 1
 def emit_json(payload: dict[str, Any]) -> None:
     """Print one JSON object on one line of stdout; non-ASCII stays readable (Résumé)."""
     typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def show_result(result: Any, json_output: bool, render: Callable[[Any], None]) -> None:
+    """A product command's result: one JSON object with `--json`, else its human rendering."""
+    if json_output:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        render(result)
 
 
 def fail(err: AIPMError, *, as_json: bool = False) -> NoReturn:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from products.cli_support import emit_json, fail
+from products.cli_support import emit_json, fail, show_result
 from shared.errors import AIPMError, NotFound
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def ingest(
                                 reindex=reindex, progress=progress)
     except AIPMError as err:
         fail(err, as_json=json_output)
-    _show(report, json_output, render_ingest)
+    show_result(report, json_output, render_ingest)
 
 
 @app.command()
@@ -94,7 +94,7 @@ def search(
                               filters=filters)
     except AIPMError as err:
         fail(err, as_json=json_output)
-    _show(response, json_output, render_search)
+    show_result(response, json_output, render_search)
 
 
 @app.command()
@@ -223,14 +223,6 @@ def _mode(mode: str) -> Any:
 def _answer_json(answer: Any) -> dict[str, Any]:
     """The answer as `--json` prints it: everything except the retrieved chunks' full text."""
     return answer.model_dump(mode="json", exclude={"retrieved"})
-
-
-def _show(result: Any, json_output: bool, render: Any) -> None:
-    if json_output:
-        emit_json(result.model_dump(mode="json"))
-    else:
-        render(result)
-
 
 
 

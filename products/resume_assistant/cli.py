@@ -8,11 +8,11 @@ imports this module.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from products.cli_support import emit_json, fail
+from products.cli_support import emit_json, fail, show_result
 from shared.errors import AIPMError, BadInput
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def analyze(resume: ResumeArg, jd: JdOption, json_output: JsonFlag = False) -> N
         result = run_analyze(_settings(), _upload(resume), _jd(jd))
     except AIPMError as err:
         fail(err, as_json=json_output)
-    _show(result, json_output, render_analysis)
+    show_result(result, json_output, render_analysis)
 
 
 @app.command()
@@ -84,7 +84,7 @@ def tailor(resume: ResumeArg, jd: JdOption, out: OutOption = None,
         result = run_tailor(_settings(), _upload(resume), _jd(jd), out)
     except AIPMError as err:
         fail(err, as_json=json_output)
-    _show(result, json_output, lambda r: render_written(r, out))
+    show_result(result, json_output, lambda r: render_written(r, out))
 
 
 @app.command("cover-letter")
@@ -98,7 +98,7 @@ def cover_letter(resume: ResumeArg, jd: JdOption, out: OutOption = None,
         result = run_cover_letter(_settings(), _upload(resume), _jd(jd), out)
     except AIPMError as err:
         fail(err, as_json=json_output)
-    _show(result, json_output, lambda r: render_written(r, out))
+    show_result(result, json_output, lambda r: render_written(r, out))
 
 
 @app.command()
@@ -115,12 +115,6 @@ def forget(json_output: JsonFlag = False) -> None:
     else:
         typer.echo(f"Deleted {count} stored file(s) of the résumé assistant.")
 
-
-def _show(result: Any, json_output: bool, render: Any) -> None:
-    if json_output:
-        emit_json(result.model_dump(mode="json"))
-    else:
-        render(result)
 
 
 def run_eval(
