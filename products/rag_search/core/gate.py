@@ -2,7 +2,8 @@
 
 Hybrid search ranks; the gate decides. It scores the union of the hybrid and the BM25 top k
 (a chunk BM25 alone ranks high, such as an exact error code, is never lost to fusion) with
-`core.relevance`'s two signals, and keeps the chunks at or above the calibrated threshold, best
+`core.relevance`'s two signals (lowered a little when the question names something no
+candidate mentions, `core.names`), and keeps the chunks at or above the calibrated threshold, best
 first and at most k of them. Those accepted chunks, renumbered S1..Sn, are all an engine reads;
 when none is accepted the answer is "I don't know" with the closest hybrid hits as pointers.
 """
@@ -16,10 +17,13 @@ from pydantic import BaseModel
 
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.models import SearchResult
+from products.rag_search.core.names import unmatched_names
 from products.rag_search.core.relevance import (
+    NAME_FACTOR,
     Calibration,
     Signals,
     relevance,
+    searchable,
     signals,
     term_weights,
 )
@@ -35,6 +39,7 @@ class GateDecision(BaseModel):
     accepted: list[SearchResult]  # candidates at or above the threshold, best first, ranked 1..
     relevance: float  # the best candidate's gate score
     weights: dict[str, float]  # the question's term weights (the extractive engine reuses them)
+    unmatched_names: list[str] = []  # names in the question that no candidate mentions
 
 
 def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *,
@@ -46,7 +51,9 @@ def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *
     candidates = _union(hybrid, lexical_hits)
     weights = term_weights(question, kb.lexical())
     vectors = kb.stored_vectors([c.chunk_id for c in candidates]) if candidates else {}
-    found = signals(weights, kb.query_vector(question), candidates, vectors)
+    unmatched = unmatched_names(question, [searchable(c) for c in candidates])
+    found = signals(weights, kb.query_vector(question), candidates, vectors,
+                    name_factor=NAME_FACTOR if unmatched else 1.0)
     scored = [(signal.score(calibration.lexical_weight), candidate)
               for signal, candidate in zip(found, candidates, strict=True)]
     kept = sorted((pair for pair in scored if pair[0] >= calibration.threshold),
@@ -55,7 +62,7 @@ def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *
                 for rank, (_, candidate) in enumerate(kept, start=1)]
     return GateDecision(hybrid=hybrid, candidates=candidates, signals=found, accepted=accepted,
                         relevance=round(relevance(found, calibration.lexical_weight), 4),
-                        weights=weights)
+                        weights=weights, unmatched_names=unmatched)
 
 
 def _union(first: list[SearchResult], second: list[SearchResult]) -> list[SearchResult]:

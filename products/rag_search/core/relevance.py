@@ -9,7 +9,9 @@ found still gets its say) is scored on two signals:
 - semantic similarity: the embedder's cosine between the question and the chunk, which gives
   credit to paraphrases ("money back" for "refund") that share no words with the page.
 
-The gate score is `lexical_weight * coverage + (1 - lexical_weight) * cosine`. Chunks at or
+The gate score is `lexical_weight * coverage + (1 - lexical_weight) * cosine`, times
+NAME_FACTOR when the question names something (a capitalised product, company or place) that
+no candidate mentions (`core.names`: "Microsoft Teams" when the pages are about Slack). Chunks at or
 above the calibrated threshold are *accepted* and are what the answer engines read; when none
 is, the answer is "I don't know". Weight and threshold are calibrated on the golden set per
 embedder (cosine scales differ between embedders) and kept in `calibration.json`.
@@ -32,6 +34,7 @@ from products.rag_search.core.models import SearchResult
 from products.rag_search.core.text import terms
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
+NAME_FACTOR = 0.9  # DECISIONS.md "A name no candidate mentions lowers the gate score"
 
 
 class Calibration(BaseModel):
@@ -50,9 +53,11 @@ class Signals(BaseModel):
 
     coverage: float
     similarity: float
+    name_factor: float = 1.0  # NAME_FACTOR when the question names something no candidate does
 
     def score(self, lexical_weight: float) -> float:
-        return lexical_weight * self.coverage + (1.0 - lexical_weight) * self.similarity
+        mixed = lexical_weight * self.coverage + (1.0 - lexical_weight) * self.similarity
+        return self.name_factor * mixed
 
 
 @lru_cache(maxsize=1)
@@ -82,11 +87,13 @@ def coverage(weights: dict[str, float], text: str) -> float:
 
 def signals(weights: dict[str, float], query_vector: Sequence[float],
             candidates: Sequence[SearchResult],
-            vectors: dict[str, list[float]]) -> list[Signals]:
-    """Coverage and cosine for each candidate (cosine 0 when its vector is unknown)."""
+            vectors: dict[str, list[float]], *, name_factor: float = 1.0) -> list[Signals]:
+    """Coverage and cosine for each candidate (cosine 0 when its vector is unknown), and the
+    question's name factor (the same for every candidate)."""
     query = _unit(query_vector)
     return [Signals(coverage=round(coverage(weights, searchable(result)), 4),
-                    similarity=round(_cosine(query, vectors.get(result.chunk_id)), 4))
+                    similarity=round(_cosine(query, vectors.get(result.chunk_id)), 4),
+                    name_factor=name_factor)
             for result in candidates]
 
 
@@ -114,6 +121,7 @@ def relevance(found: Sequence[Signals], lexical_weight: float) -> float:
 
 __all__ = [
     "CALIBRATION_FILE",
+    "NAME_FACTOR",
     "Calibration",
     "Signals",
     "coverage",
