@@ -54,15 +54,21 @@ def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *
     unmatched = unmatched_names(question, [searchable(c) for c in candidates])
     found = signals(weights, kb.query_vector(question), candidates, vectors,
                     name_factor=NAME_FACTOR if unmatched else 1.0)
+    return GateDecision(hybrid=hybrid, candidates=candidates, signals=found,
+                        accepted=_accept(found, candidates, calibration, k),
+                        relevance=round(relevance(found, calibration.lexical_weight), 4),
+                        weights=weights, unmatched_names=unmatched)
+
+
+def _accept(found: list[Signals], candidates: list[SearchResult], calibration: Calibration,
+            k: int) -> list[SearchResult]:
+    """Candidates at or above the threshold, best first, at most k, ranked 1.."""
     scored = [(signal.score(calibration.lexical_weight), candidate)
               for signal, candidate in zip(found, candidates, strict=True)]
     kept = sorted((pair for pair in scored if pair[0] >= calibration.threshold),
                   key=lambda pair: -pair[0])[:k]
-    accepted = [candidate.model_copy(update={"rank": rank})
-                for rank, (_, candidate) in enumerate(kept, start=1)]
-    return GateDecision(hybrid=hybrid, candidates=candidates, signals=found, accepted=accepted,
-                        relevance=round(relevance(found, calibration.lexical_weight), 4),
-                        weights=weights, unmatched_names=unmatched)
+    return [candidate.model_copy(update={"rank": rank})
+            for rank, (_, candidate) in enumerate(kept, start=1)]
 
 
 def _union(first: list[SearchResult], second: list[SearchResult]) -> list[SearchResult]:
