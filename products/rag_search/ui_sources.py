@@ -65,8 +65,12 @@ def use_source_style() -> None:
 
 def linked_passages(citations: Sequence[Citation], chunks: dict[str, SearchResult],
                     turn: int) -> None:
-    """Each cited passage, as the target of its inline marker (hidden until clicked)."""
+    """Each cited passage, as the target of its inline marker (hidden until clicked); a label
+    cited twice gets one passage, since a container key may appear only once on a page."""
+    first_of: dict[str, Citation] = {}
     for citation in citations:
+        first_of.setdefault(citation.label, citation)
+    for citation in first_of.values():
         name = anchor_id(turn, citation.label)
         with st.container(key=name):
             st.html(f'<span id="{name}"></span>')

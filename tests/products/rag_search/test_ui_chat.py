@@ -146,3 +146,21 @@ def test_markers_in_code_and_unknown_labels_stay_text() -> None:
     assert linked_markers(text, 3, ["S1", "S2"]) == (
         "Run `grep [S1] log` first [\\[S1\\]](#aipm-src-3-1).\n\n```\nx = a[S2]\n```\n"
         "Then [\\[S2\\]](#aipm-src-3-2) and [S9].")
+
+
+def test_a_label_cited_twice_gets_one_passage() -> None:
+    from streamlit.testing.v1 import AppTest as Script
+
+    def page() -> None:
+        from products.rag_search.core import Citation, SearchResult
+        from products.rag_search.ui_sources import linked_passages
+
+        chunk = SearchResult(rank=1, source="a.md", title="a", heading="", page=None,
+                             chunk_id="c1", score=1.0, text="Refunds take 30 days.")
+        first = Citation(label="S1", source="a.md", chunk_id="c1", quote="Refunds take 30 days",
+                         title="a", heading="", page=None, verified=True)
+        linked_passages([first, first.model_copy(update={"quote": "30 days"})], {"c1": chunk}, 0)
+
+    app = Script.from_function(page).run()
+    assert_no_exception(app)
+    assert [m.value for m in app.markdown].count("**[S1]** a.md") == 1
