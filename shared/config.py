@@ -105,6 +105,7 @@ class Settings(BaseSettings):
         return copy
 
     cache: Literal["on", "off"] = Field("on", validation_alias=_env("AIPM_CACHE"))
+    mask_pii: bool = Field(True, validation_alias=_env("AIPM_MASK_PII"))
 
     @field_validator("api_token", "openai_api_key", "anthropic_api_key", mode="before")
     @classmethod

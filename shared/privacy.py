@@ -32,7 +32,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("\\1[NAME]", re.compile(rf"(\b(?i:my name is|i'm|i am|this is|name:)\s+)"
                             rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}")),
 )
-_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d[\d ().-]{6,}\d(?![\w.])")
+# A phone number may end a sentence ("…at 415-555-0188."), but "1234.5" is no phone.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d[\d ().-]{6,}\d(?!\w|\.\d)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -18,6 +18,7 @@ PROVIDER_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
     "AIPM_PROVIDER", "AIPM_MODEL", "OLLAMA_HOST", "AIPM_EMBEDDER", "CHROMA_HOST",
     "CHROMA_PORT", "AIPM_API_TOKEN", "AIPM_DATA_DIR", "CHROMA_TIMEOUT", "AIPM_CACHE",
+    "AIPM_MASK_PII",
 )
 
 # Set before any test module imports chromadb or streamlit, so neither phones home.

@@ -132,31 +132,34 @@ def chat(
     k: KOption = 5,
     folder: FolderOption = None,
     file_type: TypeOption = None,
+    modified_after: AfterOption = None,
+    modified_before: BeforeOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object per answer "
+                                                            "on stdout (JSON lines).")] = False,
 ) -> None:
     """A conversation: type questions (follow-ups allowed), one per line; `exit` or Ctrl-D ends.
 
-    Reads standard input, so `printf 'q1\\nq2\\n' | aipm rag chat` works too.
+    Reads standard input, so `printf 'q1\\nq2\\n' | aipm rag chat` works too. With `--json`
+    each answer is one line of JSON (the keys of `ask --json`) and stdout holds nothing else.
     """
     import sys
 
-    from products.rag_search.core import ChatTurn, llm_for, run_ask_stream
+    from products.rag_search.core import ChatTurn, llm_for
     from products.rag_search.core.filters import parse_filters
-    from products.rag_search.render import stream_to_terminal
 
     try:
         settings = _settings()
-        filters = parse_filters(folder, file_type or [])
+        filters = parse_filters(folder, file_type or [], modified_after, modified_before)
         llm = llm_for(settings)  # one client for the whole conversation
     except AIPMError as err:
-        fail(err, as_json=False)
+        fail(err, as_json=json_output)
     history: list[ChatTurn] = []
     interactive = sys.stdin.isatty()
     typer.echo("Ask a question about your documents (`exit` or Ctrl-D to stop).", err=True)
     for line in _questions(sys.stdin, interactive):
         try:
-            answer = stream_to_terminal(run_ask_stream(
-                settings, line, collection=collection, k=k, llm=llm, history=history,
-                filters=filters))
+            answer = _chat_turn(settings, line, json_output, collection=collection, k=k,
+                                llm=llm, history=history, filters=filters)
         except AIPMError as err:
             typer.echo(f"Error: {err.message}", err=True)
             if isinstance(err, NotFound):
@@ -164,6 +167,18 @@ def chat(
             continue
         history += [ChatTurn(role="user", content=line),
                     ChatTurn(role="assistant", content=answer.answer if answer else "")]
+
+
+def _chat_turn(settings: Settings, question: str, json_output: bool, **options: Any) -> Any:
+    """One answer of the conversation: a JSON line, or streamed to the terminal."""
+    from products.rag_search.core import run_ask, run_ask_stream
+    from products.rag_search.render import stream_to_terminal
+
+    if json_output:
+        answer = run_ask(settings, question, **options)
+        emit_json(_answer_json(answer))
+        return answer
+    return stream_to_terminal(run_ask_stream(settings, question, **options))
 
 
 def _questions(stream: Any, interactive: bool) -> Any:

@@ -3,13 +3,12 @@
 Each turn is kept in session state (the question and the core's `Answer`), so reruns redraw
 the conversation and the next question is sent with it as history: a follow-up ("does it
 work offline?") is answered as a standalone question (core.followup). Under each answer the
-[S#] labels it cites are pills; clicking one opens that passage, rendered as markdown, with
-the quoted sentence highlighted.
+[S#] labels it cites are pills, and the [S#] markers in its text are links; clicking either
+opens that passage, rendered as markdown, with the quoted sentence highlighted (ui_sources.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,17 +23,21 @@ from products.rag_search.core import (
     run_ask,
     run_ask_stream,
 )
-from products.rag_search.core.citations import locate_quote
 from products.rag_search.core.filters import SearchFilters
 from products.rag_search.ui_parts import render_answer_metrics, render_results_table, stream_live
+from products.rag_search.ui_sources import (
+    highlighted,
+    linked_markers,
+    linked_passages,
+    show_passage,
+    use_source_style,
+)
 from shared.config import Settings
 from shared.errors import AIPMError
 from shared.llm import LLMClient
 
 CHAT_PREFIX = "rag_chat::"
-HIGHLIGHT = ":orange-background[{text}]"
 CHAT_PLACEHOLDER = "Ask a question about your documents"
-_LINE_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
 
 
 def turns_of(collection: str) -> list[dict[str, Any]]:
@@ -55,6 +58,7 @@ def chat_section(settings: Settings, collection: str, k: int, filters: SearchFil
                  llm: LLMClient | None) -> None:
     """The conversation so far, then the input; a new question is answered in place."""
     turns = turns_of(collection)
+    use_source_style()
     for index, turn in enumerate(turns):
         show_turn(settings, index, turn["question"], turn["answer"])
     question = st.chat_input(CHAT_PLACEHOLDER, key="rag_question")
@@ -114,8 +118,10 @@ def render_answer(settings: Settings, answer: Answer, index: int) -> None:
         st.info(answer.answer + reason, icon=":material/help:")
         source_pills("Closest sources", answer.closest_sources, chunks, f"rag_closest_{index}")
     else:
-        st.markdown(answer.answer)
+        st.markdown(linked_markers(answer.answer, index,
+                                   [citation.label for citation in answer.citations]))
         source_pills("Sources", answer.citations, chunks, f"rag_cite_{index}")
+        linked_passages(answer.citations, chunks, index)
     for warning in answer.warnings:
         st.warning(warning)
     rating_widget(settings, answer.trace_id, key=f"rag_rate_{index}")
@@ -141,43 +147,6 @@ def pill_label(citation: Citation) -> str:
     """ "[S1] refunds.md", flagged when the quote was not found in the passage."""
     flag = " ⚠" if not citation.verified else ""
     return f"[{citation.label}] {citation.source}{flag}"
-
-
-def show_passage(citation: Citation, chunk: SearchResult | None) -> None:
-    """Where the passage is from, whether its quote checked out, then the passage itself."""
-    with st.container(border=True):
-        where = " · ".join(part for part in (citation.source, citation.heading,
-                                             f"p.{citation.page}" if citation.page else "")
-                           if part)
-        st.caption(where)
-        if not citation.verified:
-            st.warning("The model gave no quote for this source, so nothing is highlighted."
-                       if not citation.quote else "This quote is not in the cited passage: the "
-                       "model misquoted or invented it. Do not rely on it.")
-        st.markdown(highlighted(chunk.text if chunk else citation.quote, citation.quote
-                                if citation.verified else ""))
-
-
-def highlighted(text: str, quote: str) -> str:
-    """The passage as markdown with the quoted words highlighted, line by line (a highlight
-    cannot span a paragraph break)."""
-    span = locate_quote(quote, text) if quote else None
-    if span is None:
-        return text
-    start, end = span
-    marked = "\n".join(_highlight_line(line) for line in text[start:end].split("\n"))
-    return text[:start] + marked + text[end:]
-
-
-def _highlight_line(line: str) -> str:
-    """A list marker or heading hashes stay outside the highlight, so the line keeps its shape."""
-    lead = _LINE_LEAD.match(line)
-    head, body = (line[: lead.end()], line[lead.end():]) if lead else ("", line)
-    return head + HIGHLIGHT.format(text=_escape_brackets(body)) if body.strip() else line
-
-
-def _escape_brackets(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 __all__ = ["chat_section", "highlighted", "history_of", "render_answer", "turns_of"]

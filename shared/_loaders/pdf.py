@@ -1,4 +1,5 @@
-"""PDF with pypdf: one section per page, keeping the page number for citations."""
+"""PDF with pypdf: one section per page, keeping the page number for citations; a page's
+tables come out as `a | b | c` rows (pdf_tables.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from shared._loaders.model import (
     Section,
     stem,
 )
+from shared._loaders.pdf_tables import page_lines, tabulated
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pypdf import PageObject, PdfReader
 
 # What pypdf raises on damaged files besides its own errors: it parses untrusted structure.
 DAMAGED_PDF_ERRORS: tuple[type[Exception], ...] = (
@@ -46,10 +48,20 @@ def _page_texts(name: str, reader: PdfReader) -> list[str]:
     pages: list[str] = []
     chars = 0
     for page in reader.pages:
-        pages.append(page.extract_text() or "")
+        pages.append(_page_text(page))
         chars += len(pages[-1])
         check_text_size(name, chars)
     return pages
+
+
+def _page_text(page: PageObject) -> str:
+    """pypdf's plain text, or the page rebuilt with its tables as rows when it has any."""
+    plain = page.extract_text() or ""
+    try:
+        with_tables = tabulated(page_lines(page))
+    except (ImportError, *_errors()):  # layout internals missing or confused: plain is fine
+        return plain
+    return with_tables if with_tables is not None else plain
 
 
 def _open(name: str, data: bytes) -> PdfReader:

@@ -121,6 +121,7 @@ def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
         page.get_by_text("Skipped").first.wait_for(timeout=120_000)  # the report's metrics
         ask(page, "How long is the refund window for annual plans?")
         page.get_by_text("30 days").first.wait_for(timeout=60_000)
+        open_inline_marker(page, tmp_path)
         page.locator('[data-testid="stButtonGroup"]').get_by_text("refund-policy.md").first.click()
         page.locator('[data-testid="stCaptionContainer"]').get_by_text(
             "refund-policy.md").first.wait_for(timeout=60_000)  # the passage opened
@@ -136,3 +137,18 @@ def ask(page: Page, question: str) -> None:
     page.get_by_role("tab", name="Chat").click()
     page.get_by_placeholder("Ask a question about your documents").fill(question)
     page.get_by_placeholder("Ask a question about your documents").press("Enter")
+
+
+def open_inline_marker(page: Page, tmp_path: Path) -> None:
+    """[S1] in the answer is a same-page link: its passage opens, quote highlighted, and the
+    conversation is still there (no reload, so no new session)."""
+    passage = page.locator(".st-key-aipm-src-0-1")
+    assert not passage.is_visible()  # closed until its marker is clicked
+    page.locator('[data-testid="stChatMessage"] a[href="#aipm-src-0-1"]').first.click()
+    passage.wait_for(state="visible", timeout=10_000)
+    assert page.url.endswith("#aipm-src-0-1")
+    highlight = passage.locator("span", has_text="30 days").first
+    assert highlight.is_visible()
+    assert "**" not in passage.inner_text()  # rendered as markdown, not raw markers
+    assert page.get_by_text("How long is the refund window for annual plans?").first.is_visible()
+    page.screenshot(path=str(tmp_path / "rag-inline-source.png"), full_page=True)

@@ -16,6 +16,8 @@ from shared.privacy import redact_pii
         ("card 4111 1111 1111 1111 declined", "card [CARD] declined"),
         ("call +1 (415) 555-0132 today", "call [PHONE] today"),
         ("call 020 7946 0958 today", "call [PHONE] today"),
+        ("or +1 415 555 0134. Her backup", "or [PHONE]. Her backup"),
+        ("reachable at 415-555-0188.", "reachable at [PHONE]."),
     ],
 )
 def test_masks_personal_data_and_secrets(text: str, expected: str) -> None:

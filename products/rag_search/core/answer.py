@@ -30,6 +30,7 @@ from products.rag_search.core.outcomes import (
     abstain,
     extractive_outcome,
 )
+from products.rag_search.core.pii import mask_contacts, masked_results
 from products.rag_search.core.relevance import load_calibration
 from shared.llm import LLMClient
 
@@ -38,10 +39,11 @@ MAX_QUESTION_CHARS = 2_000
 
 def ask(kb: KnowledgeBase, question: str, *, k: int = 5, llm: LLMClient | None = None,
         where: Mapping[str, Any] | None = None,
-        history: Sequence[ChatTurn] | None = None) -> Answer:
+        history: Sequence[ChatTurn] | None = None, mask_pii: bool = True) -> Answer:
     """Answer a question from the knowledge base; see the module docstring for the order."""
     final: Answer | None = None
-    for event in stream_answer(kb, question, k=k, llm=llm, where=where, history=history):
+    for event in stream_answer(kb, question, k=k, llm=llm, where=where, history=history,
+                               mask_pii=mask_pii):
         if isinstance(event, AnswerDone):
             final = event.answer
     assert final is not None  # stream_answer always ends with AnswerDone
@@ -50,12 +52,19 @@ def ask(kb: KnowledgeBase, question: str, *, k: int = 5, llm: LLMClient | None =
 
 def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
                   llm: LLMClient | None = None, where: Mapping[str, Any] | None = None,
-                  history: Sequence[ChatTurn] | None = None,
+                  history: Sequence[ChatTurn] | None = None, mask_pii: bool = True,
                   ) -> Iterator[AnswerDelta | AnswerDone]:
-    """Text deltas (LLM engine only), then one AnswerDone with the checked answer."""
+    """Text deltas (LLM engine only), then one AnswerDone with the checked answer.
+
+    With `mask_pii` (the default) the engines read the accepted passages, the question and
+    the conversation with personal contact details masked (core.pii): retrieval ran on the
+    originals, but nothing an answer shows or a model is sent holds them.
+    """
     started = time.perf_counter()
-    query = standalone_query(kb, question, history, llm)
+    query = standalone_query(kb, question, history, llm, mask_pii=mask_pii)
     asked = _retrieve(kb, question, k, where, query, started)
+    if mask_pii:
+        asked = masked_asked(asked)
     engine = "llm" if llm is not None else "extractive"
     if not asked.results:
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
@@ -73,6 +82,14 @@ def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any]
     return Asked(question=question.strip(), search_query=query.strip(), results=gate.accepted,
                  hybrid=gate.hybrid, signals=gate.signals, relevance=gate.relevance,
                  weights=gate.weights, started=started)
+
+
+def masked_asked(asked: Asked) -> Asked:
+    """What the engines may read, with personal contact details masked."""
+    return asked.model_copy(update={
+        "question": mask_contacts(asked.question),
+        "search_query": mask_contacts(asked.search_query),
+        "results": masked_results(asked.results), "hybrid": masked_results(asked.hybrid)})
 
 
 __all__ = ["MAX_ANSWER_TOKENS", "MAX_QUESTION_CHARS", "AnswerDelta", "AnswerDone", "abstain",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.llm_reply import is_garbage
+from products.rag_search.core.pii import mask_contacts
 from products.rag_search.core.prompts import escape_data, prompt_file
 from products.rag_search.core.relevance import term_weights
 from products.rag_search.core.text import terms, words
@@ -41,14 +42,24 @@ class ChatTurn(BaseModel):
 
 
 def standalone_query(kb: KnowledgeBase, question: str, history: Sequence[ChatTurn] | None,
-                     llm: LLMClient | None) -> str:
-    """The question as one searchable query (unchanged when there is no earlier turn)."""
+                     llm: LLMClient | None, *, mask_pii: bool = False) -> str:
+    """The question as one searchable query (unchanged when there is no earlier turn); with
+    `mask_pii`, the model asked to rewrite it sees no personal contact details."""
     previous = [turn.content for turn in history or [] if turn.role == "user"]
     if not previous:
         return question.strip()
-    if llm is not None and (rewritten := rewrite_with_llm(question, history or [], llm)):
+    if llm is not None and (rewritten := rewrite_with_llm(
+            *_private(question, history or [], mask_pii), llm)):
         return rewritten
     return carry_key_terms(kb, question, previous[-1])
+
+
+def _private(question: str, history: Sequence[ChatTurn],
+             mask_pii: bool) -> tuple[str, Sequence[ChatTurn]]:
+    if not mask_pii:
+        return question, history
+    return mask_contacts(question), [turn.model_copy(update={"content": mask_contacts(
+        turn.content)}) for turn in history]
 
 
 def looks_like_follow_up(question: str) -> bool:

@@ -111,7 +111,7 @@ def run_ask(settings: Settings, question: str, *, collection: str = DEFAULT_COLL
     with _traced(settings, "ask", _engine(chosen)) as row:
         kb = existing_knowledge_base(settings, collection)
         answer = ask(kb, question, k=k, llm=chosen, history=history,
-                     where=filter_where(kb, filters))
+                     where=filter_where(kb, filters), mask_pii=settings.mask_pii)
         row.model, row.items = answer.engine, len(answer.citations)
         answer.trace_id = row.trace_id
     return answer
@@ -127,7 +127,8 @@ def run_ask_stream(settings: Settings, question: str, *, collection: str = DEFAU
     kb = existing_knowledge_base(settings, collection)
     where = filter_where(kb, filters)
     return _traced_stream(settings, stream_answer(kb, question, k=k, llm=chosen,
-                                                  history=history, where=where), chosen)
+                                                  history=history, where=where,
+                                                  mask_pii=settings.mask_pii), chosen)
 
 
 def _traced_stream(settings: Settings, events: Iterator[AnswerDelta | AnswerDone],

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from products.rag_search.ui_chat import highlighted
+from products.rag_search.ui_sources import linked_markers
 from shared.config import load_settings
 from shared.ratings import rating_summary
 from shared.testing.fake_provider import FakeProvider
@@ -50,9 +51,16 @@ def test_new_chat_clears_the_history(page: AppTest) -> None:
     assert user_messages(app) == []
 
 
+def highlighted_passages(app: AppTest) -> list[str]:
+    return [text for text in markdown_of(app) if ":orange-background[" in text]
+
+
 def test_a_source_pill_opens_its_passage_with_the_quote_highlighted(page: AppTest) -> None:
-    app = open_source(ask(page, "How much storage does the Free plan include?"))
-    passage = next(text for text in markdown_of(app) if ":orange-background[" in text)
+    app = ask(page, "How much storage does the Free plan include?")
+    linked_only = len(highlighted_passages(app))  # the inline marker's passage, hidden by CSS
+    app = open_source(app)
+    assert len(highlighted_passages(app)) == linked_only + 1
+    passage = highlighted_passages(app)[-1]
     assert ":orange-background[The Free plan includes 2 GB of storage per workspace]" in passage
     assert passage.endswith("Business workspaces get 1 TB of storage.")  # the whole passage
     assert any(c.value.startswith("storage.md") for c in app.caption)
@@ -60,8 +68,12 @@ def test_a_source_pill_opens_its_passage_with_the_quote_highlighted(page: AppTes
 
 def test_pills_of_an_earlier_turn_still_open_after_a_new_question(page: AppTest) -> None:
     app = ask(ask(page, "How much storage does the Free plan include?"), MOBILE)
+    def storage_passages() -> int:
+        return sum("2 GB" in text for text in highlighted_passages(app))
+
+    before = storage_passages()
     app = open_source(app, key="rag_cite_0")
-    assert any("2 GB" in text and ":orange-background[" in text for text in markdown_of(app))
+    assert storage_passages() == before + 1
 
 
 def test_the_folder_filter_narrows_the_chat_and_the_search(page: AppTest) -> None:
@@ -104,3 +116,51 @@ def test_an_answer_can_be_rated_and_the_rating_names_the_ask(page: AppTest) -> N
     assert_no_exception(app)
     (summary,) = rating_summary(load_settings().data_dir)
     assert (summary.product, summary.operation, summary.down) == ("rag_search", "ask", 1)
+
+
+def html_of(app: AppTest) -> list[str]:
+    return [element.proto.body for element in app.get("html")]
+
+
+def test_inline_markers_link_to_their_passage_anchor(page: AppTest) -> None:
+    app = ask(page, "How much storage does the Free plan include?")
+    answer = next(text for text in markdown_of(app) if "2 GB of storage" in text)
+    assert answer.endswith("[\\[S1\\]](#aipm-src-0-1)")
+    assert '<span id="aipm-src-0-1"></span>' in html_of(app)
+    after_anchor = markdown_of(app)[markdown_of(app).index(answer) + 1:]
+    assert after_anchor[0] == "**[S1]** storage.md"
+    assert after_anchor[1].startswith(":orange-background[The Free plan includes 2 GB")
+    assert any(":not(:has(:target))" in body for body in html_of(app))
+
+
+def test_each_turn_links_to_its_own_passages(page: AppTest) -> None:
+    app = ask(ask(page, "How much storage does the Free plan include?"), MOBILE)
+    answers = [m for m in markdown_of(app) if "(#aipm-src-" in m]
+    assert "(#aipm-src-0-1)" in answers[0] and "(#aipm-src-1-1)" in answers[1]
+    assert {'<span id="aipm-src-0-1"></span>', '<span id="aipm-src-1-1"></span>'} <= set(
+        html_of(app))
+
+
+def test_markers_in_code_and_unknown_labels_stay_text() -> None:
+    text = "Run `grep [S1] log` first [S1].\n\n```\nx = a[S2]\n```\nThen [s2] and [S9]."
+    assert linked_markers(text, 3, ["S1", "S2"]) == (
+        "Run `grep [S1] log` first [\\[S1\\]](#aipm-src-3-1).\n\n```\nx = a[S2]\n```\n"
+        "Then [\\[S2\\]](#aipm-src-3-2) and [S9].")
+
+
+def test_a_label_cited_twice_gets_one_passage() -> None:
+    from streamlit.testing.v1 import AppTest as Script
+
+    def page() -> None:
+        from products.rag_search.core import Citation, SearchResult
+        from products.rag_search.ui_sources import linked_passages
+
+        chunk = SearchResult(rank=1, source="a.md", title="a", heading="", page=None,
+                             chunk_id="c1", score=1.0, text="Refunds take 30 days.")
+        first = Citation(label="S1", source="a.md", chunk_id="c1", quote="Refunds take 30 days",
+                         title="a", heading="", page=None, verified=True)
+        linked_passages([first, first.model_copy(update={"quote": "30 days"})], {"c1": chunk}, 0)
+
+    app = Script.from_function(page).run()
+    assert_no_exception(app)
+    assert [m.value for m in app.markdown].count("**[S1]** a.md") == 1
