@@ -2,8 +2,11 @@
 
 Hybrid is reciprocal rank fusion (Cormack et al., 2009): each chunk scores
 sum(1 / (RRF_K + rank)) over the lists it appears in. RRF needs no score calibration
-between cosine similarity and BM25, which live on unrelated scales, and k=60 is the
-constant the paper found robust; DECISIONS.md has the measured comparison with each mode.
+between cosine similarity and BM25, which live on unrelated scales. The paper's k=60 flattens
+the ranks so much that a chunk ranked 2nd by one list alone loses to chunks ranked 10th by
+both; k=5 lets one list's confident top hits through (an exact error code, a paraphrase only
+the embedder sees). k and the list depth were chosen on the golden set's tune cases only;
+DECISIONS.md has the sweep and the held-out numbers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from products.rag_search.core.models import SearchMode, SearchResponse, SearchRe
 from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
 
-RRF_K = 60
-MIN_CANDIDATES = 20  # each list fused is at least this deep, so fusion can reorder
+RRF_K = 5
+MIN_CANDIDATES = 30  # each list fused is at least this deep, so fusion can reorder
 MAX_K = 50
 
 
