@@ -42,7 +42,7 @@ from shared.embeddings import Embedder, get_embedder
 GOAL_HYBRID_P95_MS = 30.0
 GOAL_INGEST_RATIO = 1.3
 COLLECTION = "bench_help_centre"
-DEPTH = 30  # each hybrid list is this deep (retrieval.MIN_CANDIDATES); the anchors match it
+DEPTH = 20  # each hybrid list is this deep (retrieval.MIN_CANDIDATES); the anchors match it
 WARM_UP = 20
 EMBED_BATCH = 2000
 

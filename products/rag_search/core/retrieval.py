@@ -20,7 +20,8 @@ from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
 
 RRF_K = 5
-MIN_CANDIDATES = 30  # each list fused is at least this deep, so fusion can reorder
+MIN_CANDIDATES = 20  # each list fused is at least this deep, so fusion can reorder
+LEXICAL_CANDIDATES = 30  # the BM25 list goes deeper: cheap there, and it found the files
 MAX_K = 50
 
 
@@ -57,9 +58,10 @@ def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,
 
 def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
                     where: Mapping[str, Any] | None = None) -> Ranked:
-    """Dense and BM25 lists, each `max(k, MIN_CANDIDATES)` deep, fused by RRF."""
-    depth = max(k, MIN_CANDIDATES)
-    lists = [retrieve_dense(kb, query, depth, where), retrieve_bm25(kb, query, depth, where)]
+    """The dense list `max(k, MIN_CANDIDATES)` deep and the BM25 list `max(k,
+    LEXICAL_CANDIDATES)` deep, fused by RRF."""
+    lists = [retrieve_dense(kb, query, max(k, MIN_CANDIDATES), where),
+             retrieve_bm25(kb, query, max(k, LEXICAL_CANDIDATES), where)]
     return fuse_rrf(lists)[:k]
 
 
