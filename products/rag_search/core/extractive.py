@@ -9,9 +9,10 @@ signal), plus a bonus when it holds the kind of answer the question asks for: a 
 one word with it. Sentences from pages marked archived or superseded are used only when no
 current page is among the retrieved chunks, as the LLM prompt tells the model to prefer
 current pages. The best few, within a margin of the best one, are returned in reading order
-with a [S<n>] marker. Nothing is generated, so nothing can be invented: each sentence is a
-verbatim quote of its chunk. Instruction-like sentences are never picked (see
-`core.injection`).
+with a [S<n>] marker; a sentence between two chosen ones of a chunk comes along, and so does
+a numbered list around a chosen step (a bulleted list only where its items match). Nothing
+is generated, so nothing can be invented: each sentence is a verbatim quote of its chunk.
+Instruction-like sentences are never picked (see `core.injection`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
@@ -31,6 +33,7 @@ MAX_LIST_ITEMS = 8  # a chosen list item brings its list along, this many items 
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
 TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
+MAX_GAP = 1  # sentences skipped between two chosen ones of a chunk that are put back
 _ARCHIVED = re.compile(r"\b(archived?|superseded|deprecated|outdated)\b", re.IGNORECASE)
 
 _ASKS_QUANTITY = re.compile(
@@ -66,7 +69,8 @@ def extractive_answer(question: str, weights: dict[str, float],
     if not chosen:
         return "", []
     chosen.sort(key=_reading_order)
-    whole = sorted(_with_whole_lists(chosen), key=_reading_order)
+    whole = sorted(_with_whole_lists(_with_gaps_filled(chosen), weights),
+                   key=_reading_order)
     return render(whole), _citations(chosen)
 
 
@@ -74,7 +78,10 @@ def _reading_order(candidate: Candidate) -> tuple[int, int]:
     return candidate.result.rank, candidate.position
 
 
-def _with_whole_lists(chosen: list[Candidate]) -> list[Candidate]:
+UNORDERED = "none"
+
+
+def _with_whole_lists(chosen: list[Candidate], weights: dict[str, float]) -> list[Candidate]:
     """A chosen list item brings the rest of its list (up to MAX_LIST_ITEMS items) along:
     step 2 of a procedure is no answer without step 1, and the answer stays a list."""
     found: dict[tuple[str, int], Candidate] = {}
@@ -83,11 +90,31 @@ def _with_whole_lists(chosen: list[Candidate]) -> list[Candidate]:
         if not is_list_item(candidate.sentence):
             continue
         quotable = quotable_units(candidate.result.text)
+        ordered = _LIST_NUMBER.match(candidate.sentence) is not None
         for position in _list_run(quotable, candidate.position):
             sentence, header = quotable[position]
+            if not ordered and coverage(weights, sentence) <= 0:
+                continue
             found.setdefault((candidate.result.chunk_id, position), Candidate(
                 candidate.result, position, sentence, candidate.score, header))
     return list(found.values())
+
+
+def _with_gaps_filled(chosen: list[Candidate]) -> list[Candidate]:
+    """Two chosen sentences of one chunk with at most MAX_GAP sentences between them bring
+    those along: "hand it over under Settings > …" and "the previous Owner becomes an Admin"
+    lose the "must accept within 7 days" between them otherwise, and a quote read as one
+    passage is what the page says, not a collage."""
+    found = list(chosen)
+    for first, second in pairwise(chosen):
+        gap = range(first.position + 1, second.position)
+        if first.result.chunk_id != second.result.chunk_id or not 0 < len(gap) <= MAX_GAP:
+            continue
+        quotable = quotable_units(first.result.text)
+        found += [Candidate(first.result, position, quotable[position][0], first.score,
+                            quotable[position][1])
+                  for position in gap if not is_instruction_like(quotable[position][0])]
+    return found
 
 
 def _list_run(quotable: list[tuple[str, str | None]], position: int) -> range:

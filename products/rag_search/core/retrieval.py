@@ -2,8 +2,11 @@
 
 Hybrid is reciprocal rank fusion (Cormack et al., 2009): each chunk scores
 sum(1 / (RRF_K + rank)) over the lists it appears in. RRF needs no score calibration
-between cosine similarity and BM25, which live on unrelated scales, and k=60 is the
-constant the paper found robust; DECISIONS.md has the measured comparison with each mode.
+between cosine similarity and BM25, which live on unrelated scales. The paper's k=60 flattens
+the ranks so much that a chunk ranked 2nd by one list alone loses to chunks ranked 10th by
+both; k=5 lets one list's confident top hits through (an exact error code, a paraphrase only
+the embedder sees). k and the list depth were chosen on the golden set's tune cases only;
+DECISIONS.md has the sweep and the held-out numbers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from products.rag_search.core.models import SearchMode, SearchResponse, SearchRe
 from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
 
-RRF_K = 60
+RRF_K = 5
 MIN_CANDIDATES = 20  # each list fused is at least this deep, so fusion can reorder
+LEXICAL_CANDIDATES = 30  # the BM25 list goes deeper: cheap there, and it found the files
 MAX_K = 50
 
 
@@ -54,9 +58,10 @@ def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,
 
 def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
                     where: Mapping[str, Any] | None = None) -> Ranked:
-    """Dense and BM25 lists, each `max(k, MIN_CANDIDATES)` deep, fused by RRF."""
-    depth = max(k, MIN_CANDIDATES)
-    lists = [retrieve_dense(kb, query, depth, where), retrieve_bm25(kb, query, depth, where)]
+    """The dense list `max(k, MIN_CANDIDATES)` deep and the BM25 list `max(k,
+    LEXICAL_CANDIDATES)` deep, fused by RRF."""
+    lists = [retrieve_dense(kb, query, max(k, MIN_CANDIDATES), where),
+             retrieve_bm25(kb, query, max(k, LEXICAL_CANDIDATES), where)]
     return fuse_rrf(lists)[:k]
 
 

@@ -50,7 +50,7 @@ def terms(text: str) -> list[str]:
     return [_stem(word) for word in words(text) if word not in _STOPWORDS]
 
 
-_TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^([^\n]* \| [^\n]*)$", re.MULTILINE)
 
 
 def is_table_row(text: str) -> bool:
@@ -63,10 +63,15 @@ def split_sentences(text: str) -> list[str]:
 
     A rule-based splitter: a period after a word (not a number, not "e.g.") followed by a
     capital starts a new sentence, so "Acme Inc. Ltd" splits wrongly; fine for picking
-    quotable sentences, which is all it does. Each table row is a sentence of its own.
+    quotable sentences, which is all it does. Each table row is one unit, never split: a cell
+    holding two sentences ("Consent expired. Go to Settings > Bank accounts.") would otherwise
+    leave its second half as a line of its own, and the next row would pass for a header.
     """
-    text = _TABLE_ROW.sub(lambda row: f"\n\n{row.group(0)}\n\n", text)
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+    parts = _TABLE_ROW.split(text)  # the captured rows sit at the odd positions
+    found: list[str] = []
+    for position, part in enumerate(parts):
+        found += [part] if position % 2 else _SENTENCE_END.split(part)
+    return [part.strip() for part in found if part and part.strip()]
 
 
 __all__ = ["is_table_row", "split_sentences", "terms", "words"]

@@ -144,3 +144,45 @@ def test_table_rows_answer_as_a_small_table_and_list_items_as_a_list() -> None:
     assert [line.split(" [S1]")[0] for line in text.splitlines()] == [
         "- timeout: seconds to wait for a reply (Default 5).",
         "- retries: attempts before giving up (Default 3)."]
+
+
+def test_a_sentence_between_two_chosen_ones_is_put_back() -> None:
+    """The middle sentence shares no question term but carries the deadline; the answer quotes
+    the passage as the page says it, not the two ends of it."""
+    chunk = result(1, "Only the Owner can transfer the workspace under Settings > Workspace. "
+                      "The new person must accept within 7 days, or it is cancelled. "
+                      "Billing moves to the new Owner when the workspace transfer is done. "
+                      "Cats are unrelated to any of this.")
+    text, citations = extractive_answer("How do I transfer the workspace to a new Owner?",
+                                        weights(transfer=2.0, workspace=1.0, owner=1.0),
+                                        [chunk])
+    assert [sentence for sentence, _ in pieces(text)] == [
+        "Only the Owner can transfer the workspace under Settings > Workspace.",
+        "The new person must accept within 7 days, or it is cancelled.",
+        "Billing moves to the new Owner when the workspace transfer is done."]
+    assert_verbatim(text, [chunk])
+    assert len(citations) == 1
+
+
+def test_no_gap_is_filled_across_chunks_or_over_two_sentences() -> None:
+    chunk = result(1, "Exports run nightly as CSV. One filler line here. Another filler line "
+                      "here. Exports are kept for a week as CSV.")
+    text, _ = extractive_answer("How long are CSV exports kept?",
+                                weights(exports=2.0, csv=1.0, kept=1.0), [chunk])
+    assert "filler" not in text
+
+
+def test_a_numbered_list_comes_whole_but_a_bulleted_list_only_where_it_matches() -> None:
+    steps = result(1, "1. Open Settings > Billing.\n2. Enter the VAT number.\n"
+                      "3. Click Validate.", "vat.md")
+    text, _ = extractive_answer("How do I enter a VAT number?",
+                                weights(vat=2.0, number=1.0, enter=0.5), [steps])
+    assert len(text.splitlines()) == 3
+    notes = result(1, "- API v1 was switched off in June.\n- Webhooks gained signing secrets.\n"
+                      "- Dark mode arrived on mobile.\n- API v2 pagination is now cursor based.",
+                   "release-notes.md")
+    text, _ = extractive_answer("When was API v1 switched off?",
+                                weights(api=1.0, v1=2.0, switched=1.0), [notes])
+    lines = [line.split(" [S1]")[0] for line in text.splitlines()]
+    assert lines == ["- API v1 was switched off in June.",
+                     "- API v2 pagination is now cursor based."]

@@ -69,6 +69,17 @@ def test_rrf_constant_changes_how_much_rank_matters() -> None:
     assert fuse_rrf(lists, rrf_k=1)[0][1] == pytest.approx(1 / 3 + 1 / 2)
 
 
+
+def test_the_default_constant_lets_one_lists_confident_hit_beat_a_weak_consensus() -> None:
+    """An exact error code only BM25 ranks 2nd must outrank a chunk both lists put 10th; the
+    paper's k=60 buried it (DECISIONS.md, 2026-12-02 fusion entry)."""
+    dense = ranked(*(f"d{i}" for i in range(9)), "both")
+    lexical = ranked("l0", "code", *(f"l{i}" for i in range(1, 8)), "both")
+    default = [chunk.id for chunk, _ in fuse_rrf([dense, lexical])]
+    paper = [chunk.id for chunk, _ in fuse_rrf([dense, lexical], rrf_k=60)]
+    assert default.index("code") < default.index("both")
+    assert paper.index("code") > paper.index("both")
+
 # --- search, each mode -------------------------------------------------------------------------
 
 def sources(kb: KnowledgeBase, query: str, mode: str, k: int = 5, **kwargs: object) -> list[str]:

@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 
 from products.rag_search.core.chunking import DraftChunk, chunk_document, chunk_text
+from products.rag_search.core.structure import quotable_units
 from products.rag_search.core.text import split_sentences, terms, words
 from shared.documents import Document, Section
 
@@ -178,6 +179,21 @@ def test_every_chunk_of_a_table_starts_with_its_header() -> None:
     chunks = chunk_text("\n".join(["Plan | Price | Users", *rows]), max_chars=300)
     assert len(chunks) > 2
     assert all(chunk.splitlines()[0] == "Plan | Price | Users" for chunk in chunks)
+
+
+def test_a_table_row_whose_cell_holds_two_sentences_stays_one_row_under_its_header() -> None:
+    """The row used to split at ". Go", leaving "Go to … Reconnect." on a line of its own, so the
+    next row passed for the header and the fix never sat in a row."""
+    table = ("Code | Message | What to do\n"
+             "TF-1042 | Needs re-authorisation | Consent expired. Go to Settings and click "
+             "Reconnect.\n"
+             "TF-1045 | Bank unavailable | The bank is down. We retry every hour.")
+    assert split_sentences(f"Error codes. Find yours below.\n{table}\nStill stuck? Ask us.") == [
+        "Error codes.", "Find yours below.", *table.splitlines(), "Still stuck?", "Ask us."]
+    [chunk] = chunk_text(table)
+    assert chunk.splitlines() == table.splitlines()
+    assert quotable_units(chunk) == [(row, "Code | Message | What to do")
+                                     for row in table.splitlines()[1:]]
 
 
 def test_directives_admonition_markers_bylines_logs_and_separators_are_not_content() -> None:
