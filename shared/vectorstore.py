@@ -218,6 +218,20 @@ class ChunkCollection:
             )
         return hits_from_result(result)
 
+    def nearest(self, vector: Vector, k: int = 5,
+                where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The `k` nearest chunk ids to a vector with their cosine similarity, best first.
+
+        Ids only: a caller that keeps a few of many hits (hybrid fusion keeps k of 2 x 20)
+        reads just those with `get`; text and metadata for every hit double Chroma's query time.
+        """
+        self._check_dimension(len(vector))
+        with chroma_errors(self._store.settings):
+            result = self._collection.query(query_embeddings=[list(vector)], n_results=max(1, k),
+                                            where=where_clause(where), include=["distances"])
+        return [(id_, 1.0 - distance)
+                for id_, distance in zip(result["ids"][0], result["distances"][0], strict=True)]
+
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         """The stored chunks for these ids, in the order given; unknown ids are skipped."""
         if not ids:
@@ -241,8 +255,7 @@ class ChunkCollection:
         embeddings = result.get("embeddings")
         if embeddings is None:
             return {}
-        return {id_: [float(x) for x in vector]
-                for id_, vector in zip(result["ids"], embeddings, strict=True)}
+        return dict(zip(result["ids"], _float_rows(embeddings), strict=True))
 
     def ids_where(self, where: Mapping[str, Any]) -> list[str]:
         with chroma_errors(self._store.settings):
@@ -313,6 +326,14 @@ class ChunkCollection:
 def open_vector_store(settings: Settings, embedder: Embedder | None = None) -> VectorStore:
     """The store `settings` describe, with `AIPM_EMBEDDER`'s embedder unless one is given."""
     return VectorStore(settings, embedder)
+
+
+def _float_rows(embeddings: Any) -> list[list[float]]:
+    """Chroma's embeddings as lists of Python floats: the embedded client returns one 2-D
+    numpy array, whose `tolist` is ~10x faster than converting element by element."""
+    if hasattr(embeddings, "tolist"):
+        return embeddings.tolist()
+    return [[float(x) for x in vector] for vector in embeddings]
 
 
 def _first_occurrences(ids: list[str]) -> list[int]:

@@ -74,6 +74,12 @@ class KnowledgeBase:
         vector = self.query_vector(query)
         return self.vectors.query(vector, k=k, where=where) if any(vector) else []
 
+    def nearest(self, query: str, k: int,
+                where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        """`dense` as ids and cosines only, for callers that read the few chunks they keep."""
+        vector = self.query_vector(query)
+        return self.vectors.nearest(vector, k=k, where=where) if any(vector) else []
+
     def query_vector(self, query: str) -> list[float]:
         """The query's embedding, computed once per question: dense search and the relevance
         gate both need it, and a provider embedder would otherwise be called twice."""
