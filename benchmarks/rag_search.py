@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import resource
-import shutil
 import sys
 import tempfile
 import time
@@ -34,90 +32,20 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._rag_corpus import Corpus, build_corpus
+from benchmarks._rag_corpus import build_corpus
+from benchmarks._rag_ingest import print_ingest, stores
+from benchmarks._rag_stages import print_stages, profile_hybrid, time_stages
 from products.rag_search.core.answer import ask
 from products.rag_search.core.knowledge_base import KnowledgeBase, index_text
 from products.rag_search.core.retrieval import search
 from products.rag_search.core.text import terms
-from shared.config import load_settings
-from shared.embeddings import Embedder, get_embedder
 
 GOAL_HYBRID_P95_MS = 30.0
 GOAL_INGEST_RATIO = 1.3
-COLLECTION = "bench_help_centre"
 DEPTH = 20  # each hybrid list is this deep (retrieval.MIN_CANDIDATES); the anchors match it
 WARM_UP = 20
-MARKER = "built.json"  # what a --store folder was built for
-EMBED_BATCH = 2000
 
 Timings = dict[str, list[float]]
-
-
-def embed_all(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
-    """Every text's vector as float32, in batches, so peak memory stays near the final array."""
-    vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
-    for start in range(0, len(texts), EMBED_BATCH):
-        batch = embedder.embed_documents(texts[start : start + EMBED_BATCH])
-        vectors[start : start + len(batch)] = np.asarray(batch, dtype=np.float32)
-    return vectors
-
-
-def raw_collection(folder: Path) -> tuple[Any, int]:
-    """A bare PersistentClient collection (cosine, like the kit's) and Chroma's max batch size."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    client = chromadb.PersistentClient(path=str(folder),
-                                       settings=ChromaSettings(anonymized_telemetry=False))
-    collection = client.get_or_create_collection(COLLECTION, metadata={"hnsw:space": "cosine"},
-                                                 embedding_function=None)
-    return collection, client.get_max_batch_size()
-
-
-def kit_knowledge_base(data_dir: Path) -> KnowledgeBase:
-    return KnowledgeBase(bench_settings(data_dir), COLLECTION)
-
-
-def bench_settings(data_dir: Path) -> Any:
-    """Keyless, embedded, and the kit's default embedder (AIPM_EMBEDDER may override it)."""
-    return load_settings(data_dir=data_dir, provider="none", chroma_host=None)
-
-
-def timed(call: Callable[[], object], totals: dict[str, float], name: str) -> None:
-    """Add the call's wall and process CPU seconds (all threads: Chroma's too) to `totals`."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    call()
-    totals[name] += time.perf_counter() - wall
-    totals[f"{name}_cpu"] += time.process_time() - cpu
-
-
-def ingest_both(tmp: Path, corpus: Corpus, vectors: np.ndarray) -> tuple[KnowledgeBase, Any,
-                                                                          dict[str, float]]:
-    """The same batches into raw Chroma and the kit, alternating who goes first per batch.
-
-    The kit side is `kb.vectors.add` (what `KnowledgeBase.add` does after embedding: hash ids,
-    look up existing ones, add, bump the revision), then one `rebuild_lexical` at the end, as
-    an ingest does. Raw ids are the same content hashes, computed before timing.
-    """
-    collection, batch = raw_collection(tmp / "raw_chroma")
-    kb = kit_knowledge_base(tmp / "kit")
-    chunks, ids = corpus.chunks, [chunk.id for chunk in corpus.chunks]
-    totals = dict.fromkeys(["raw", "raw_cpu", "add", "add_cpu", "lexical", "lexical_cpu"], 0.0)
-    for number, start in enumerate(range(0, len(chunks), batch)):
-        part = slice(start, start + batch)
-        sides = [("raw", partial(collection.add, ids=ids[part], embeddings=vectors[part],
-                                 documents=[chunk.text for chunk in chunks[part]],
-                                 metadatas=[chunk.metadata for chunk in chunks[part]])),
-                 ("add", partial(kb.vectors.add, chunks[part], vectors[part]))]
-        for name, call in sides[::-1] if number % 2 else sides:
-            timed(call, totals, name)
-        print(f"  ingested {min(start + batch, len(chunks)):,} chunks: raw {totals['raw']:.1f} s,"
-              f" kit {totals['add']:.1f} s", file=sys.stderr)
-    timed(kb.rebuild_lexical, totals, "lexical")
-    assert kb.count() == collection.count() == len(chunks), "a side stored fewer chunks"
-    totals["kit"] = totals["add"] + totals["lexical"]
-    totals["kit_cpu"] = totals["add_cpu"] + totals["lexical_cpu"]
-    return kb, collection, totals
 
 
 def bm25s_tokenizer(vocabulary: Sequence[str]) -> Callable[..., Any]:
@@ -148,7 +76,12 @@ def raw_bm25s_index(texts: Sequence[str], tokenize: Callable[..., Any]) -> tuple
 
 def query_runners(kb: KnowledgeBase, collection: Any, retriever: Any,
                   tokenize: Callable[..., Any]) -> dict[str, Callable[[str], object]]:
-    """One callable per measured path; raw sides embed or tokenise their query, like the kit."""
+    """One callable per measured path; raw sides embed or tokenise their query, like the kit.
+
+    Each kit path gets its own KnowledgeBase over the same store, as separate requests would:
+    a knowledge base remembers its last questions' vectors, and the hybrid runner must not
+    reuse the vector the dense runner just computed for the same question.
+    """
     embedder = kb.store.embedder
 
     def raw_chroma(query: str) -> object:
@@ -160,30 +93,34 @@ def query_runners(kb: KnowledgeBase, collection: Any, retriever: Any,
         return retriever.retrieve(tokenize(query, return_ids=False), k=DEPTH,
                                   show_progress=False)
 
+    dense, bm25, hybrid = (KnowledgeBase(kb.settings, kb.name, store=kb.store) for _ in "abc")
     return {
         "raw_chroma": raw_chroma,
         "raw_bm25s": raw_bm25s,
-        "kit_dense": lambda query: search(kb, query, mode="dense", k=DEPTH),
-        "kit_bm25": lambda query: search(kb, query, mode="bm25", k=DEPTH),
-        "kit_hybrid": lambda query: search(kb, query, mode="hybrid", k=5),
+        "kit_dense": lambda query: search(dense, query, mode="dense", k=DEPTH),
+        "kit_bm25": lambda query: search(bm25, query, mode="bm25", k=DEPTH),
+        "kit_hybrid": lambda query: search(hybrid, query, mode="hybrid", k=5),
     }
 
 
 def time_queries(runners: dict[str, Callable[[str], object]], queries: Sequence[str]) -> Timings:
-    """Milliseconds per query per runner; the runners' order rotates from query to query."""
+    """Wall and process CPU ms per query per runner (CPU under "<name>_cpu"); the runners'
+    order rotates from query to query, so load from other processes hits all of them alike."""
     for query in queries[:WARM_UP]:
         for run in runners.values():
             run(query)
     names = list(runners)
-    timings: Timings = {name: [] for name in names}
+    timings: Timings = {key: [] for name in names for key in (name, f"{name}_cpu")}
     for position, query in enumerate(queries[WARM_UP:]):
         shift = position % len(names)
         for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             runners[name](query)
-            timings[name].append((time.perf_counter() - started) * 1000)
-    timings["raw_sum"] = [a + b for a, b in zip(timings["raw_chroma"], timings["raw_bm25s"],
-                                                strict=True)]
+            timings[name].append((time.perf_counter() - wall) * 1000)
+            timings[f"{name}_cpu"].append((time.process_time() - cpu) * 1000)
+    for suffix in ("", "_cpu"):
+        timings[f"raw_sum{suffix}"] = [a + b for a, b in zip(
+            timings[f"raw_chroma{suffix}"], timings[f"raw_bm25s{suffix}"], strict=True)]
     return timings
 
 
@@ -191,39 +128,17 @@ def time_ask(kb: KnowledgeBase, queries: Sequence[str], timings: Timings) -> int
     """End-to-end `ask` with the extractive engine, into `timings`; returns how many abstained."""
     for query in queries[:WARM_UP]:
         ask(kb, query, k=5)
-    samples, abstained = [], 0
+    timings["kit_ask"], timings["kit_ask_cpu"], abstained = [], [], 0
     for query in queries[WARM_UP:]:
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         abstained += ask(kb, query, k=5).abstained
-        samples.append((time.perf_counter() - started) * 1000)
-    timings["kit_ask"] = samples
+        timings["kit_ask"].append((time.perf_counter() - wall) * 1000)
+        timings["kit_ask_cpu"].append((time.process_time() - cpu) * 1000)
     return abstained
 
 
 def pct(samples: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(samples), q))
-
-
-def print_corpus(corpus: Corpus, embed_seconds: float) -> None:
-    print(f"corpus: {len(corpus.chunks):,} chunks, {corpus.words:,} words "
-          f"({corpus.words / len(corpus.chunks):.0f} per chunk), vocabulary "
-          f"{corpus.vocabulary_size:,} + {corpus.rare_terms:,} rare terms; "
-          f"embedding ({get_embedder(bench_settings(Path('.'))).name}, not timed below) "
-          f"{embed_seconds:.1f} s = {len(corpus.chunks) / embed_seconds:,.0f} chunks/s")
-
-
-def print_ingest(totals: dict[str, float], bm25s_s: float) -> float:
-    """The ingest table; returns the goal's ratio, kit total / raw Chroma add (wall time)."""
-    raw, raw_cpu = totals["raw"], totals["raw_cpu"]
-    print(f"\n{'ingest (same vectors, batches alternating)':<46}{'wall s':>8}{'ratio':>8}"
-          f"{'CPU s':>8}{'ratio':>8}")
-    rows = [("raw Chroma add (anchor)", "raw"), ("kit vectors.add", "add"),
-            ("kit rebuild_lexical (read back, BM25, save)", "lexical"), ("kit total", "kit")]
-    for label, key in rows:
-        wall, cpu = totals[key], totals[f"{key}_cpu"]
-        print(f"{label:<46}{wall:>8.2f}{wall / raw:>7.2f}x{cpu:>8.2f}{cpu / raw_cpu:>7.2f}x")
-    print(f"{'raw bm25s tokenize + index (context)':<46}{bm25s_s:>8.2f}{bm25s_s / raw:>7.2f}x")
-    return totals["kit"] / raw
 
 
 QUERY_ROWS = [  # (timings key, label, anchor key or None)
@@ -239,18 +154,20 @@ QUERY_ROWS = [  # (timings key, label, anchor key or None)
 
 def print_queries(timings: Timings) -> None:
     print(f"\n{'query latency, ms':<40}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}"
-          f"{'p50 ratio':>11}{'p95 ratio':>11}  vs")
+          f"{'p50 ratio':>11}{'p95 ratio':>11}  vs{'':>9}{'CPU p50':>8}{'p95':>8}")
     for key, label, anchor in QUERY_ROWS:
         if key not in timings:
             continue
-        samples = timings[key]
+        samples, cpu = timings[key], timings[f"{key}_cpu"]
         line = (f"{label:<40}{len(samples):>5}{pct(samples, 50):>8.2f}{pct(samples, 95):>8.2f}"
                 f"{max(samples):>8.2f}")
         if anchor is not None:
             base = timings[anchor]
             line += (f"{pct(samples, 50) / pct(base, 50):>10.2f}x"
-                     f"{pct(samples, 95) / pct(base, 95):>10.2f}x  {anchor}")
-        print(line)
+                     f"{pct(samples, 95) / pct(base, 95):>10.2f}x  {anchor:<11}")
+        else:
+            line += " " * 35
+        print(f"{line}{pct(cpu, 50):>8.2f}{pct(cpu, 95):>8.2f}")
 
 
 def print_goals(hybrid_p95: float, ingest_ratio: float | None) -> None:
@@ -280,38 +197,16 @@ def run(args: argparse.Namespace) -> None:
         timings = time_queries(query_runners(kb, collection, retriever, tokenize), queries)
         abstained = time_ask(kb, queries[: args.ask + WARM_UP], timings) if args.ask else 0
         print_queries(timings)
+        print_stages(time_stages(kb, queries[: args.stages + WARM_UP], WARM_UP),
+                     timings["kit_hybrid"])
+        if args.profile:
+            print(profile_hybrid(kb, queries[WARM_UP:], Path(args.profile)))
     if args.ask:
         print(f"(ask: {abstained} of {args.ask} abstained, threshold from calibration.json)")
     print_goals(pct(timings["kit_hybrid"], 95), ingest_ratio)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:,.0f} MB")
     print_load("end")
-
-
-def stores(folder: Path, corpus: Corpus, texts: Sequence[str],
-           args: argparse.Namespace) -> tuple[KnowledgeBase, Any, dict[str, float] | None]:
-    """The kit's and the raw collections: reused from `--store` when built there for the same
-    corpus and embedder (no ingest timing then), else embedded and ingested side by side."""
-    marker = {"chunks": args.chunks, "vocabulary": args.vocabulary, "seed": args.seed,
-              "embedder": get_embedder(bench_settings(Path("."))).name}
-    if _read_marker(folder) == marker:
-        print(f"reusing the collections in {folder} (no ingest timing)", file=sys.stderr)
-        return kit_knowledge_base(folder / "kit"), raw_collection(folder / "raw_chroma")[0], None
-    for part in ("kit", "raw_chroma", MARKER):
-        shutil.rmtree(folder / part, ignore_errors=True)
-    started = time.perf_counter()
-    vectors = embed_all(texts, get_embedder(bench_settings(Path("."))))
-    print_corpus(corpus, time.perf_counter() - started)
-    kb, collection, totals = ingest_both(folder, corpus, vectors)
-    (folder / MARKER).write_text(json.dumps(marker))
-    return kb, collection, totals
-
-
-def _read_marker(folder: Path) -> object:
-    try:
-        return json.loads((folder / MARKER).read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def print_load(when: str) -> None:
@@ -329,6 +224,10 @@ def main() -> int:
                         help="Questions timed through ask() end to end (0 skips it).")
     parser.add_argument("--vocabulary", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stages", type=int, default=200,
+                        help="Questions timed stage by stage (wall and CPU per stage).")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="Also cProfile the hybrid queries: stats to FILE, top 20 printed.")
     parser.add_argument("--store", help="Keep the built collections in this folder and reuse "
                         "them on later runs with the same corpus (skips the ingest timing).")
     run(parser.parse_args())
