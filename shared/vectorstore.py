@@ -234,16 +234,30 @@ class ChunkCollection:
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         """The stored chunks for these ids, in the order given; unknown ids are skipped."""
+        return self._get(ids, with_vectors=False)[0]
+
+    def get_with_vectors(self, ids: Sequence[str]) -> tuple[list[StoredChunk],
+                                                               dict[str, list[float]]]:
+        """`get` and `vectors` in one Chroma call, for a caller that needs both (each call
+        has a fixed cost that, on a busy machine, is most of the call)."""
+        return self._get(ids, with_vectors=True)
+
+    def _get(self, ids: Sequence[str], *, with_vectors: bool) -> tuple[list[StoredChunk],
+                                                                     dict[str, list[float]]]:
         if not ids:
-            return []
+            return [], {}
+        include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
         with chroma_errors(self._store.settings):
-            result = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+            result = self._collection.get(ids=list(ids), include=include)  # type: ignore[arg-type]
         found = {
             id_: StoredChunk(id=id_, text=text or "", metadata=dict(meta or {}))
             for id_, text, meta in zip(result["ids"], result["documents"] or [],
                                        result["metadatas"] or [], strict=True)
         }
-        return [found[id_] for id_ in ids if id_ in found]
+        embeddings = result.get("embeddings") if with_vectors else None
+        vectors = {} if embeddings is None else dict(zip(result["ids"], _float_rows(embeddings),
+                                                         strict=True))
+        return [found[id_] for id_ in ids if id_ in found], vectors
 
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of these ids (unknown ids are left out): re-scoring candidates
