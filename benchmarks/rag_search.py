@@ -37,7 +37,7 @@ from benchmarks._rag_ingest import print_ingest, stores
 from benchmarks._rag_stages import print_stages, profile_hybrid, time_stages
 from products.rag_search.core.answer import ask
 from products.rag_search.core.knowledge_base import KnowledgeBase, index_text
-from products.rag_search.core.retrieval import search
+from products.rag_search.core.retrieval import fuse_rrf, retrieve_bm25, retrieve_dense, search
 from products.rag_search.core.text import terms
 
 GOAL_HYBRID_P95_MS = 30.0
@@ -93,14 +93,25 @@ def query_runners(kb: KnowledgeBase, collection: Any, retriever: Any,
         return retriever.retrieve(tokenize(query, return_ids=False), k=DEPTH,
                                   show_progress=False)
 
-    dense, bm25, hybrid = (KnowledgeBase(kb.settings, kb.name, store=kb.store) for _ in "abc")
+    dense, bm25, hybrid, full = (KnowledgeBase(kb.settings, kb.name, store=kb.store)
+                                 for _ in "abcd")
     return {
         "raw_chroma": raw_chroma,
         "raw_bm25s": raw_bm25s,
         "kit_dense": lambda query: search(dense, query, mode="dense", k=DEPTH),
         "kit_bm25": lambda query: search(bm25, query, mode="bm25", k=DEPTH),
         "kit_hybrid": lambda query: search(hybrid, query, mode="hybrid", k=5),
+        "kit_hybrid_full": lambda query: full_read_hybrid(full, query, k=5),
     }
+
+
+def full_read_hybrid(kb: KnowledgeBase, query: str, k: int) -> list[Any]:
+    """Hybrid as it ran before 2026-12-02, for comparison in the same run: the dense query
+    reads all 20 hits' text, a get reads all 20 BM25 hits', then fusion keeps k. Built from
+    the library's dense and BM25 retrievers, which still read everything."""
+    depth = max(k, DEPTH)
+    ranked = fuse_rrf([retrieve_dense(kb, query, depth), retrieve_bm25(kb, query, depth)])[:k]
+    return [(chunk.id, score) for chunk, score in ranked]
 
 
 def time_queries(runners: dict[str, Callable[[str], object]], queries: Sequence[str]) -> Timings:
@@ -148,6 +159,7 @@ QUERY_ROWS = [  # (timings key, label, anchor key or None)
     ("kit_dense", f"kit search dense k={DEPTH}", "raw_chroma"),
     ("kit_bm25", f"kit search bm25 k={DEPTH}", "raw_bm25s"),
     ("kit_hybrid", "kit search hybrid k=5", "raw_sum"),
+    ("kit_hybrid_full", "kit hybrid k=5 reading all 40 (before)", "kit_hybrid"),
     ("kit_ask", "kit ask() extractive k=5", "raw_sum"),
 ]
 
