@@ -344,7 +344,8 @@ def open_vector_store(settings: Settings, embedder: Embedder | None = None) -> V
 
 def _float_rows(embeddings: Any) -> list[list[float]]:
     """Chroma's embeddings as lists of Python floats: the embedded client returns one 2-D
-    numpy array, whose `tolist` is ~10x faster than converting element by element."""
+    numpy array, and its `tolist` skips a `float()` call per element (~0.3 ms for the gate's
+    ten 256-dimension vectors, on the loaded machine)."""
     if hasattr(embeddings, "tolist"):
         return embeddings.tolist()
     return [[float(x) for x in vector] for vector in embeddings]
