@@ -8,10 +8,14 @@ the revision bump) plus `rebuild_lexical` (read every chunk back, BM25 index, sa
 raw `collection.add` in batches of Chroma's max batch size. Raw bm25s indexing time is shown
 for context. Queries run after a warm-up, each query through every retriever in rotating
 order, so load from other processes hits all of them alike. The raw sides also pay for their
-query's embedding or tokenising, as the kit does.
-Goals (issue 4): hybrid query p95 <= 30 ms; ingest <= 1.3x raw Chroma `add`.
+query's embedding or tokenising, as the kit does. The hybrid path as it was before it read
+ids first, and `run_search` (the API's path), run in the same rotation. Every row shows process
+CPU time beside wall time, the load average is printed at start and end, and a per-stage table
+(`_rag_stages.py`) says where a hybrid query, the gate and `ask` spend it.
+Goals (issues 4 and 12): hybrid query p95 <= 30 ms; ingest <= 1.3x raw Chroma `add`.
 
     .venv/bin/python benchmarks/rag_search.py [--chunks 100000] [--queries 200] [--ask 100]
+        [--stages 200] [--store DIR] [--profile FILE]
 """
 
 from __future__ import annotations
