@@ -8,16 +8,21 @@ the revision bump) plus `rebuild_lexical` (read every chunk back, BM25 index, sa
 raw `collection.add` in batches of Chroma's max batch size. Raw bm25s indexing time is shown
 for context. Queries run after a warm-up, each query through every retriever in rotating
 order, so load from other processes hits all of them alike. The raw sides also pay for their
-query's embedding or tokenising, as the kit does.
-Goals (issue 4): hybrid query p95 <= 30 ms; ingest <= 1.3x raw Chroma `add`.
+query's embedding or tokenising, as the kit does. The hybrid path as it was before it read
+ids first, and `run_search` (the API's path), run in the same rotation. Every row shows process
+CPU time beside wall time, the load average is printed at start and end, and a per-stage table
+(`_rag_stages.py`) says where a hybrid query, the gate and `ask` spend it.
+Goals (issues 4 and 12): hybrid query p95 <= 30 ms; ingest <= 1.3x raw Chroma `add`.
 
     .venv/bin/python benchmarks/rag_search.py [--chunks 100000] [--queries 200] [--ask 100]
+        [--stages 200] [--store DIR] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import sys
 import tempfile
@@ -31,89 +36,27 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._rag_corpus import Corpus, build_corpus
+from benchmarks._rag_corpus import build_corpus
+from benchmarks._rag_ingest import print_ingest, stores
+from benchmarks._rag_stages import print_stages, profile_hybrid, time_stages
 from products.rag_search.core.answer import ask
 from products.rag_search.core.knowledge_base import KnowledgeBase, index_text
-from products.rag_search.core.retrieval import search
+from products.rag_search.core.retrieval import (
+    LEXICAL_CANDIDATES,
+    fuse_rrf,
+    retrieve_bm25,
+    retrieve_dense,
+    search,
+)
+from products.rag_search.core.service import run_search
 from products.rag_search.core.text import terms
-from shared.config import load_settings
-from shared.embeddings import Embedder, get_embedder
 
 GOAL_HYBRID_P95_MS = 30.0
 GOAL_INGEST_RATIO = 1.3
-COLLECTION = "bench_help_centre"
-DEPTH = 20  # each hybrid list is this deep (retrieval.MIN_CANDIDATES); the anchors match it
+DEPTH = 20  # the dense list's depth (retrieval.MIN_CANDIDATES); the anchors match it
 WARM_UP = 20
-EMBED_BATCH = 2000
 
 Timings = dict[str, list[float]]
-
-
-def embed_all(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
-    """Every text's vector as float32, in batches, so peak memory stays near the final array."""
-    vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
-    for start in range(0, len(texts), EMBED_BATCH):
-        batch = embedder.embed_documents(texts[start : start + EMBED_BATCH])
-        vectors[start : start + len(batch)] = np.asarray(batch, dtype=np.float32)
-    return vectors
-
-
-def raw_collection(folder: Path) -> tuple[Any, int]:
-    """A bare PersistentClient collection (cosine, like the kit's) and Chroma's max batch size."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    client = chromadb.PersistentClient(path=str(folder),
-                                       settings=ChromaSettings(anonymized_telemetry=False))
-    collection = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"},
-                                          embedding_function=None)
-    return collection, client.get_max_batch_size()
-
-
-def kit_knowledge_base(data_dir: Path) -> KnowledgeBase:
-    return KnowledgeBase(bench_settings(data_dir), COLLECTION)
-
-
-def bench_settings(data_dir: Path) -> Any:
-    """Keyless, embedded, and the kit's default embedder (AIPM_EMBEDDER may override it)."""
-    return load_settings(data_dir=data_dir, provider="none", chroma_host=None)
-
-
-def timed(call: Callable[[], object], totals: dict[str, float], name: str) -> None:
-    """Add the call's wall and process CPU seconds (all threads: Chroma's too) to `totals`."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    call()
-    totals[name] += time.perf_counter() - wall
-    totals[f"{name}_cpu"] += time.process_time() - cpu
-
-
-def ingest_both(tmp: Path, corpus: Corpus, vectors: np.ndarray) -> tuple[KnowledgeBase, Any,
-                                                                          dict[str, float]]:
-    """The same batches into raw Chroma and the kit, alternating who goes first per batch.
-
-    The kit side is `kb.vectors.add` (what `KnowledgeBase.add` does after embedding: hash ids,
-    look up existing ones, add, bump the revision), then one `rebuild_lexical` at the end, as
-    an ingest does. Raw ids are the same content hashes, computed before timing.
-    """
-    collection, batch = raw_collection(tmp / "raw_chroma")
-    kb = kit_knowledge_base(tmp / "kit")
-    chunks, ids = corpus.chunks, [chunk.id for chunk in corpus.chunks]
-    totals = dict.fromkeys(["raw", "raw_cpu", "add", "add_cpu", "lexical", "lexical_cpu"], 0.0)
-    for number, start in enumerate(range(0, len(chunks), batch)):
-        part = slice(start, start + batch)
-        sides = [("raw", partial(collection.add, ids=ids[part], embeddings=vectors[part],
-                                 documents=[chunk.text for chunk in chunks[part]],
-                                 metadatas=[chunk.metadata for chunk in chunks[part]])),
-                 ("add", partial(kb.vectors.add, chunks[part], vectors[part]))]
-        for name, call in sides[::-1] if number % 2 else sides:
-            timed(call, totals, name)
-        print(f"  ingested {min(start + batch, len(chunks)):,} chunks: raw {totals['raw']:.1f} s,"
-              f" kit {totals['add']:.1f} s", file=sys.stderr)
-    timed(kb.rebuild_lexical, totals, "lexical")
-    assert kb.count() == collection.count() == len(chunks), "a side stored fewer chunks"
-    totals["kit"] = totals["add"] + totals["lexical"]
-    totals["kit_cpu"] = totals["add_cpu"] + totals["lexical_cpu"]
-    return kb, collection, totals
 
 
 def bm25s_tokenizer(vocabulary: Sequence[str]) -> Callable[..., Any]:
@@ -144,7 +87,14 @@ def raw_bm25s_index(texts: Sequence[str], tokenize: Callable[..., Any]) -> tuple
 
 def query_runners(kb: KnowledgeBase, collection: Any, retriever: Any,
                   tokenize: Callable[..., Any]) -> dict[str, Callable[[str], object]]:
-    """One callable per measured path; raw sides embed or tokenise their query, like the kit."""
+    """One callable per measured path; raw sides embed or tokenise their query, like the kit.
+
+    Each kit path gets its own KnowledgeBase over the same store, as separate requests would:
+    a knowledge base remembers its last questions' vectors, and the hybrid runner must not
+    reuse the vector the dense runner just computed for the same question. `run_search` is
+    what the API and the page call: it opens the store and the collection and writes a trace
+    row around the same search.
+    """
     embedder = kb.store.embedder
 
     def raw_chroma(query: str) -> object:
@@ -156,30 +106,46 @@ def query_runners(kb: KnowledgeBase, collection: Any, retriever: Any,
         return retriever.retrieve(tokenize(query, return_ids=False), k=DEPTH,
                                   show_progress=False)
 
+    dense, bm25, hybrid, full = (KnowledgeBase(kb.settings, kb.name, store=kb.store)
+                                 for _ in "abcd")
     return {
         "raw_chroma": raw_chroma,
         "raw_bm25s": raw_bm25s,
-        "kit_dense": lambda query: search(kb, query, mode="dense", k=DEPTH),
-        "kit_bm25": lambda query: search(kb, query, mode="bm25", k=DEPTH),
-        "kit_hybrid": lambda query: search(kb, query, mode="hybrid", k=5),
+        "kit_dense": lambda query: search(dense, query, mode="dense", k=DEPTH),
+        "kit_bm25": lambda query: search(bm25, query, mode="bm25", k=DEPTH),
+        "kit_hybrid": lambda query: search(hybrid, query, mode="hybrid", k=5),
+        "kit_hybrid_full": lambda query: full_read_hybrid(full, query, k=5),
+        "kit_service": lambda query: run_search(kb.settings, query, collection=kb.name, k=5),
     }
 
 
+def full_read_hybrid(kb: KnowledgeBase, query: str, k: int) -> list[Any]:
+    """Hybrid as it ran before 2026-12-02, for comparison in the same run: the dense query
+    reads all 20 hits' text, a get reads all the BM25 hits' (30 deep), then fusion keeps k.
+    Built from the library's dense and BM25 retrievers, which still read everything."""
+    ranked = fuse_rrf([retrieve_dense(kb, query, max(k, DEPTH)),
+                       retrieve_bm25(kb, query, max(k, LEXICAL_CANDIDATES))])[:k]
+    return [(chunk.id, score) for chunk, score in ranked]
+
+
 def time_queries(runners: dict[str, Callable[[str], object]], queries: Sequence[str]) -> Timings:
-    """Milliseconds per query per runner; the runners' order rotates from query to query."""
+    """Wall and process CPU ms per query per runner (CPU under "<name>_cpu"); the runners'
+    order rotates from query to query, so load from other processes hits all of them alike."""
     for query in queries[:WARM_UP]:
         for run in runners.values():
             run(query)
     names = list(runners)
-    timings: Timings = {name: [] for name in names}
+    timings: Timings = {key: [] for name in names for key in (name, f"{name}_cpu")}
     for position, query in enumerate(queries[WARM_UP:]):
         shift = position % len(names)
         for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             runners[name](query)
-            timings[name].append((time.perf_counter() - started) * 1000)
-    timings["raw_sum"] = [a + b for a, b in zip(timings["raw_chroma"], timings["raw_bm25s"],
-                                                strict=True)]
+            timings[name].append((time.perf_counter() - wall) * 1000)
+            timings[f"{name}_cpu"].append((time.process_time() - cpu) * 1000)
+    for suffix in ("", "_cpu"):
+        timings[f"raw_sum{suffix}"] = [a + b for a, b in zip(
+            timings[f"raw_chroma{suffix}"], timings[f"raw_bm25s{suffix}"], strict=True)]
     return timings
 
 
@@ -187,39 +153,17 @@ def time_ask(kb: KnowledgeBase, queries: Sequence[str], timings: Timings) -> int
     """End-to-end `ask` with the extractive engine, into `timings`; returns how many abstained."""
     for query in queries[:WARM_UP]:
         ask(kb, query, k=5)
-    samples, abstained = [], 0
+    timings["kit_ask"], timings["kit_ask_cpu"], abstained = [], [], 0
     for query in queries[WARM_UP:]:
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         abstained += ask(kb, query, k=5).abstained
-        samples.append((time.perf_counter() - started) * 1000)
-    timings["kit_ask"] = samples
+        timings["kit_ask"].append((time.perf_counter() - wall) * 1000)
+        timings["kit_ask_cpu"].append((time.process_time() - cpu) * 1000)
     return abstained
 
 
 def pct(samples: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(samples), q))
-
-
-def print_corpus(corpus: Corpus, embed_seconds: float) -> None:
-    print(f"corpus: {len(corpus.chunks):,} chunks, {corpus.words:,} words "
-          f"({corpus.words / len(corpus.chunks):.0f} per chunk), vocabulary "
-          f"{corpus.vocabulary_size:,} + {corpus.rare_terms:,} rare terms; "
-          f"embedding ({get_embedder(bench_settings(Path('.'))).name}, not timed below) "
-          f"{embed_seconds:.1f} s = {len(corpus.chunks) / embed_seconds:,.0f} chunks/s")
-
-
-def print_ingest(totals: dict[str, float], bm25s_s: float) -> float:
-    """The ingest table; returns the goal's ratio, kit total / raw Chroma add (wall time)."""
-    raw, raw_cpu = totals["raw"], totals["raw_cpu"]
-    print(f"\n{'ingest (same vectors, batches alternating)':<46}{'wall s':>8}{'ratio':>8}"
-          f"{'CPU s':>8}{'ratio':>8}")
-    rows = [("raw Chroma add (anchor)", "raw"), ("kit vectors.add", "add"),
-            ("kit rebuild_lexical (read back, BM25, save)", "lexical"), ("kit total", "kit")]
-    for label, key in rows:
-        wall, cpu = totals[key], totals[f"{key}_cpu"]
-        print(f"{label:<46}{wall:>8.2f}{wall / raw:>7.2f}x{cpu:>8.2f}{cpu / raw_cpu:>7.2f}x")
-    print(f"{'raw bm25s tokenize + index (context)':<46}{bm25s_s:>8.2f}{bm25s_s / raw:>7.2f}x")
-    return totals["kit"] / raw
 
 
 QUERY_ROWS = [  # (timings key, label, anchor key or None)
@@ -229,55 +173,74 @@ QUERY_ROWS = [  # (timings key, label, anchor key or None)
     ("kit_dense", f"kit search dense k={DEPTH}", "raw_chroma"),
     ("kit_bm25", f"kit search bm25 k={DEPTH}", "raw_bm25s"),
     ("kit_hybrid", "kit search hybrid k=5", "raw_sum"),
+    ("kit_hybrid_full", "kit hybrid k=5 reading all 40 (before)", "kit_hybrid"),
+    ("kit_service", "kit run_search hybrid k=5 (API's path)", "kit_hybrid"),
     ("kit_ask", "kit ask() extractive k=5", "raw_sum"),
 ]
 
 
 def print_queries(timings: Timings) -> None:
     print(f"\n{'query latency, ms':<40}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}"
-          f"{'p50 ratio':>11}{'p95 ratio':>11}  vs")
+          f"{'p50 ratio':>11}{'p95 ratio':>11}  vs{'':>9}{'CPU p50':>8}{'p95':>8}")
     for key, label, anchor in QUERY_ROWS:
         if key not in timings:
             continue
-        samples = timings[key]
+        samples, cpu = timings[key], timings[f"{key}_cpu"]
         line = (f"{label:<40}{len(samples):>5}{pct(samples, 50):>8.2f}{pct(samples, 95):>8.2f}"
                 f"{max(samples):>8.2f}")
         if anchor is not None:
             base = timings[anchor]
             line += (f"{pct(samples, 50) / pct(base, 50):>10.2f}x"
-                     f"{pct(samples, 95) / pct(base, 95):>10.2f}x  {anchor}")
-        print(line)
+                     f"{pct(samples, 95) / pct(base, 95):>10.2f}x  {anchor:<11}")
+        else:
+            line += " " * 35
+        print(f"{line}{pct(cpu, 50):>8.2f}{pct(cpu, 95):>8.2f}")
 
 
-def print_goals(hybrid_p95: float, ingest_ratio: float) -> None:
-    met_query, met_ingest = hybrid_p95 <= GOAL_HYBRID_P95_MS, ingest_ratio <= GOAL_INGEST_RATIO
+def print_goals(hybrid_p95: float, ingest_ratio: float | None) -> None:
+    met_query = hybrid_p95 <= GOAL_HYBRID_P95_MS
     print(f"\n{'PASS' if met_query else 'MISS'}: hybrid query p95 {hybrid_p95:.2f} ms "
           f"(goal <= {GOAL_HYBRID_P95_MS:.0f} ms)")
+    if ingest_ratio is None:
+        print("ingest: not measured (collections reused from --store)")
+        return
+    met_ingest = ingest_ratio <= GOAL_INGEST_RATIO
     print(f"{'PASS' if met_ingest else 'MISS'}: ingest {ingest_ratio:.2f}x raw Chroma add "
           f"(goal <= {GOAL_INGEST_RATIO}x)")
 
 
 def run(args: argparse.Namespace) -> None:
+    print_load("start")
     corpus = build_corpus(args.chunks, args.queries + WARM_UP, args.vocabulary, args.seed)
     texts = [index_text(chunk.text, chunk.metadata) for chunk in corpus.chunks]
-    started = time.perf_counter()
-    vectors = embed_all(texts, get_embedder(bench_settings(Path("."))))
-    print_corpus(corpus, time.perf_counter() - started)
     queries, tokenize = corpus.queries, bm25s_tokenizer(corpus.vocabulary)
     with tempfile.TemporaryDirectory(prefix="rag_bench_") as tmp:
-        kb, collection, totals = ingest_both(Path(tmp), corpus, vectors)
+        folder = Path(args.store) if args.store else Path(tmp)
+        kb, collection, totals = stores(folder, corpus, texts, args)
         retriever, bm25s_s = raw_bm25s_index(texts, tokenize)
-        del corpus, texts, vectors  # a server holds none of these; their GC cost is not the kit's
+        del corpus, texts  # a server holds none of these; their GC cost is not the kit's
         gc.collect()
-        ingest_ratio = print_ingest(totals, bm25s_s)
+        ingest_ratio = print_ingest(totals, bm25s_s) if totals else None
         timings = time_queries(query_runners(kb, collection, retriever, tokenize), queries)
         abstained = time_ask(kb, queries[: args.ask + WARM_UP], timings) if args.ask else 0
         print_queries(timings)
+        print_stages(time_stages(kb, queries[: args.stages + WARM_UP], WARM_UP),
+                     timings["kit_hybrid"])
+        if args.profile:
+            print(profile_hybrid(kb, queries[WARM_UP:], Path(args.profile)))
     if args.ask:
         print(f"(ask: {abstained} of {args.ask} abstained, threshold from calibration.json)")
     print_goals(pct(timings["kit_hybrid"], 95), ingest_ratio)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:,.0f} MB")
+    print_load("end")
+
+
+def print_load(when: str) -> None:
+    """The machine's load average, so a reader can tell a quiet run from a loaded one."""
+    one, five, fifteen = os.getloadavg()
+    print(f"load average at {when}: {one:.2f} {five:.2f} {fifteen:.2f} "
+          f"({os.cpu_count()} cores)")
 
 
 def main() -> int:
@@ -288,6 +251,12 @@ def main() -> int:
                         help="Questions timed through ask() end to end (0 skips it).")
     parser.add_argument("--vocabulary", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stages", type=int, default=200,
+                        help="Questions timed stage by stage (wall and CPU per stage).")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="Also cProfile the hybrid queries: stats to FILE, top 20 printed.")
+    parser.add_argument("--store", help="Keep the built collections in this folder and reuse "
+                        "them on later runs with the same corpus (skips the ingest timing).")
     run(parser.parse_args())
     return 0
 

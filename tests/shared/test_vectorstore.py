@@ -263,3 +263,23 @@ def test_data_dir_that_cannot_be_created_is_bad_input(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(BadInput, match="AIPM_DATA_DIR"):
         open_vector_store(load_settings(data_dir=blocker / "data"))
+
+
+def test_nearest_ids_and_stored_vectors_match_a_full_query(store: VectorStore, name: str) -> None:
+    """`nearest` is `query` without text: same ids, same cosines, same order, same filter;
+    `vectors` gives plain float lists (the stored float32 values), whatever the client returns."""
+    collection = store.collection(name)
+    ids = collection.add(HELP_CHUNKS).ids
+    vector = store.embedder.embed_query("refund to my card")
+    hits = collection.query(vector, k=3)
+    assert collection.nearest(vector, k=3) == [(hit.id, hit.score) for hit in hits]
+    billing = collection.nearest(vector, k=4, where={"source": "help/billing.md"})
+    assert [i for i, _ in billing] == [h.id for h in collection.query(
+        vector, k=4, where={"source": "help/billing.md"})]
+    stored = collection.vectors([ids[1], "not-an-id"])
+    assert list(stored) == [ids[1]]
+    assert all(type(x) is float for x in stored[ids[1]])
+    expected = store.embedder.embed_documents([HELP_CHUNKS[1].text])[0]
+    assert stored[ids[1]] == pytest.approx(expected, abs=1e-6)
+    with pytest.raises(BadInput, match="has 2 dimensions"):
+        collection.nearest([1.0, 0.0])

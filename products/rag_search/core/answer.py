@@ -77,8 +77,10 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,
               query: str, started: float) -> Asked:
-    """The relevance gate's decision for the (standalone) query: what an engine may read."""
-    gate = decide(kb, query, k, load_calibration(), where=where)
+    """The relevance gate's decision for the (standalone) query: what an engine may read.
+    One question's reads share one revision check and one read per chunk (`one_question`)."""
+    with kb.one_question():
+        gate = decide(kb, query, k, load_calibration(), where=where)
     return Asked(question=question.strip(), search_query=query.strip(), results=gate.accepted,
                  hybrid=gate.hybrid, signals=gate.signals, relevance=gate.relevance,
                  weights=gate.weights, started=started)

@@ -45,7 +45,7 @@ class LexicalIndex:
         self._retriever = retriever
         self.ids = ids
         self.revision = revision
-        self._id_array = np.asarray(ids, dtype=object)
+        self._positions: dict[str, int] | None = None
         self._doc_freq = _document_frequencies(retriever)
 
     @classmethod
@@ -73,8 +73,17 @@ class LexicalIndex:
             return []
         scores = self._retriever.get_scores(query_terms)  # type: ignore[attr-defined]
         if allowed_ids is not None:
-            scores = np.where(np.isin(self._id_array, list(allowed_ids)), scores, 0.0)
+            scores = np.where(self._mask(allowed_ids), scores, 0.0)
         return _top(scores, self.ids, k)
+
+    def _mask(self, allowed_ids: set[str]) -> np.ndarray:
+        """True at the positions of `allowed_ids`, through an id -> position map built once
+        (np.isin over 100k object ids sorted them on every filtered query)."""
+        if self._positions is None:
+            self._positions = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[[self._positions[i] for i in allowed_ids if i in self._positions]] = True
+        return mask
 
     def document_frequency(self, term: str) -> int:
         """In how many chunks a (stemmed) term occurs; 0 for a term the corpus never uses."""

@@ -50,31 +50,56 @@ def retrieve_dense(kb: KnowledgeBase, query: str, k: int,
 def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,
                   where: Mapping[str, Any] | None = None) -> Ranked:
     """Best chunks by BM25 over the persisted index (rebuilt first if the collection moved on)."""
+    hits = lexical_ids(kb, query, k, where)
+    chunks = {chunk.id: chunk for chunk in kb.chunks([chunk_id for chunk_id, _ in hits])}
+    return [(chunks[chunk_id], score) for chunk_id, score in hits if chunk_id in chunks]
+
+
+def lexical_ids(kb: KnowledgeBase, query: str, k: int,
+                where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+    """BM25's `k` best chunk ids and scores (within the filter), without reading the chunks."""
     allowed = set(kb.vectors.ids_where(where)) if where else None
-    hits = kb.lexical().search(query, k, allowed)
-    chunks = {chunk.id: chunk for chunk in kb.chunks([hit.chunk_id for hit in hits])}
-    return [(chunks[hit.chunk_id], hit.score) for hit in hits if hit.chunk_id in chunks]
+    return [(hit.chunk_id, hit.score) for hit in kb.lexical().search(query, k, allowed)]
 
 
 def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
                     where: Mapping[str, Any] | None = None) -> Ranked:
     """The dense list `max(k, MIN_CANDIDATES)` deep and the BM25 list `max(k,
-    LEXICAL_CANDIDATES)` deep, fused by RRF."""
-    lists = [retrieve_dense(kb, query, max(k, MIN_CANDIDATES), where),
-             retrieve_bm25(kb, query, max(k, LEXICAL_CANDIDATES), where)]
-    return fuse_rrf(lists)[:k]
+    LEXICAL_CANDIDATES)` deep, fused by RRF.
+
+    Both lists are ids and scores only; one `get` then reads the text and metadata of the k
+    chunks that survive fusion. Reading all candidates' text (in the dense query and a get
+    for the BM25 hits) was most of a hybrid query's time, for chunks fusion throws away.
+    """
+    dense_depth, lexical_depth = max(k, MIN_CANDIDATES), max(k, LEXICAL_CANDIDATES)
+    fused = fuse_ids([kb.nearest(query, dense_depth, where),
+                      lexical_ids(kb, query, lexical_depth, where)])[:k]
+    chunks = {chunk.id: chunk for chunk in kb.chunks([chunk_id for chunk_id, _ in fused])}
+    if len(chunks) < len(fused):  # a chunk deleted since the BM25 index was read: rank again
+        return fuse_rrf([retrieve_dense(kb, query, dense_depth, where),
+                         retrieve_bm25(kb, query, lexical_depth, where)])[:k]
+    return [(chunks[chunk_id], score) for chunk_id, score in fused]
 
 
 def fuse_rrf(lists: Sequence[Ranked], rrf_k: int = RRF_K) -> Ranked:
-    """Reciprocal rank fusion; ties keep the order in which chunks were first seen."""
-    scores: dict[str, float] = {}
+    """Reciprocal rank fusion of ranked chunks; see `fuse_ids`."""
     chunks: dict[str, StoredChunk] = {}
     for ranked in lists:
-        for rank, (chunk, _) in enumerate(ranked, start=1):
+        for chunk, _ in ranked:
             chunks.setdefault(chunk.id, chunk)
-            scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (rrf_k + rank)
+    fused = fuse_ids([[(chunk.id, score) for chunk, score in ranked] for ranked in lists], rrf_k)
+    return [(chunks[chunk_id], score) for chunk_id, score in fused]
+
+
+def fuse_ids(lists: Sequence[Sequence[tuple[str, float]]],
+             rrf_k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of ranked ids; ties keep the order in which ids were first seen."""
+    scores: dict[str, float] = {}
+    for ranked in lists:
+        for rank, (chunk_id, _) in enumerate(ranked, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (rrf_k + rank)
     order = sorted(scores, key=lambda chunk_id: -scores[chunk_id])
-    return [(chunks[chunk_id], scores[chunk_id]) for chunk_id in order]
+    return [(chunk_id, scores[chunk_id]) for chunk_id in order]
 
 
 RETRIEVERS = {"hybrid": retrieve_hybrid, "dense": retrieve_dense, "bm25": retrieve_bm25}
@@ -110,7 +135,9 @@ __all__ = [
     "MAX_K",
     "RETRIEVERS",
     "RRF_K",
+    "fuse_ids",
     "fuse_rrf",
+    "lexical_ids",
     "parse_where",
     "retrieve_bm25",
     "retrieve_dense",
