@@ -19,6 +19,7 @@ from products.rag_search.core.ingest import ingest_paths
 from products.rag_search.core.retrieval import (
     LEXICAL_CANDIDATES,
     MIN_CANDIDATES,
+    RRF_K,
     fuse_ids,
     fuse_rrf,
     retrieve_bm25,
@@ -92,4 +93,4 @@ def test_fuse_ids_scores_by_reciprocal_rank_and_keeps_first_seen_order_on_ties()
     fused = fuse_ids([[("a", 0.9), ("b", 0.8)], [("b", 7.0), ("a", 3.0)]], rrf_k=60)
     assert [chunk_id for chunk_id, _ in fused] == ["a", "b"]
     assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
-    assert fuse_ids([[], [("z", 1.0)]]) == [("z", pytest.approx(1 / 61))]
+    assert fuse_ids([[], [("z", 1.0)]]) == [("z", pytest.approx(1 / (RRF_K + 1)))]
