@@ -33,6 +33,11 @@ from vaderSentiment.vaderSentiment import (
 
 _PUNCTUATION = string.punctuation
 _NEGATE = frozenset(NEGATE)
+# One word (the longest) of each two- or three-word key the idiom check looks up ("death" for
+# "kiss of death"): a key can only match where its word is, so a window around the sentiment
+# word without any of them skips the check.
+_IDIOM_MARKERS = frozenset(max(key.split(" "), key=len)
+                           for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key)
 
 
 class FastVader(SentimentIntensityAnalyzer):
@@ -45,7 +50,8 @@ class FastVader(SentimentIntensityAnalyzer):
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """The library's scores; texts with an emoji (or not a str) take the library's path."""
-        if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+        if not isinstance(text, str) or not (
+                text.isascii() or self._emoji_chars.isdisjoint(text)):  # no emoji is ASCII
             return super().polarity_scores(text)
         text = text.strip()
         words = [token if len(bare := token.strip(_PUNCTUATION)) <= 2 else bare
@@ -57,18 +63,17 @@ class FastVader(SentimentIntensityAnalyzer):
         return self.score_valence(sentiments, text)
 
     def _sentiments(self, words: list[str], lowers: list[str]) -> list[float]:
-        """One value per word, as the library's main loop builds it (boosters and the "kind"
-        of "kind of" score 0; words outside the lexicon score 0)."""
+        """One value per word, as the library's main loop builds it: lexicon words get their
+        valence; boosters, the "kind" of "kind of" and words outside the lexicon get int 0."""
         lexicon = self.lexicon
-        last = len(lowers) - 1
-        is_cap_diff = _is_cap_diff(words)
-        sentiments: list[float] = []
-        for i, low in enumerate(lowers):
-            if low not in lexicon or low in BOOSTER_DICT or (
-                    low == "kind" and i < last and lowers[i + 1] == "of"):
-                sentiments.append(0)
-            else:
-                sentiments.append(self._valence(words, lowers, i, is_cap_diff))
+        sentiments: list[float] = [0] * len(lowers)
+        hits = [i for i, low in enumerate(lowers) if low in lexicon and low not in BOOSTER_DICT]
+        if hits:
+            is_cap_diff = _is_cap_diff(words)
+            last = len(lowers) - 1
+            for i in hits:
+                if not (lowers[i] == "kind" and i < last and lowers[i + 1] == "of"):
+                    sentiments[i] = self._valence(words, lowers, i, is_cap_diff)
         return sentiments
 
     def _valence(self, words: list[str], lowers: list[str], i: int, is_cap_diff: bool) -> float:
@@ -83,25 +88,26 @@ class FastVader(SentimentIntensityAnalyzer):
             valence = lexicon[low] * N_SCALAR
         if is_cap_diff and words[i].isupper():
             valence = valence + C_INCR if valence > 0 else valence - C_INCR
-        for start_i in range(3):
-            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
-                valence = self._modified(valence, words, lowers, i, start_i, is_cap_diff)
+        for start_i in range(min(i, 3)):
+            if lowers[i - (start_i + 1)] not in lexicon:
+                valence = _modified(valence, words, lowers, i, start_i, is_cap_diff)
         return _least_check(valence, lowers, i, lexicon)
 
-    @staticmethod
-    def _modified(valence: float, words: list[str], lowers: list[str], i: int, start_i: int,
-                  is_cap_diff: bool) -> float:
-        """The booster, negation and idiom steps for the word `start_i + 1` places back."""
-        s = scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
-        if start_i == 1 and s != 0:
-            s = s * 0.95
-        if start_i == 2 and s != 0:
-            s = s * 0.9
-        valence = valence + s
-        valence = _negation_check(valence, lowers, start_i, i)
-        if start_i == 2:
-            valence = _special_idioms_check(valence, lowers, i)
-        return valence
+
+def _modified(valence: float, words: list[str], lowers: list[str], i: int, start_i: int,
+              is_cap_diff: bool) -> float:
+    """The booster, negation and idiom steps for the word `start_i + 1` places back."""
+    back = i - (start_i + 1)
+    s = scalar_inc_dec(words[back], valence, is_cap_diff) if lowers[back] in BOOSTER_DICT else 0.0
+    if start_i == 1 and s != 0:
+        s = s * 0.95
+    if start_i == 2 and s != 0:
+        s = s * 0.9
+    valence = valence + s
+    valence = _negation_check(valence, lowers, start_i, i)
+    if start_i == 2 and not _IDIOM_MARKERS.isdisjoint(lowers[i - 3:i + 3]):
+        valence = _special_idioms_check(valence, lowers, i)
+    return valence
 
 
 def _is_cap_diff(words: list[str]) -> bool:
