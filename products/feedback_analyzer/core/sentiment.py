@@ -105,7 +105,8 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
     """The clause of the row carrying the strongest feeling in the label's direction, quoted
     verbatim (at most 12 words), so a reader can find it in the row. A one-clause row is its
     own reason: no clause needs scoring (the first of equal clauses wins, as `max` does)."""
-    clauses = [clause for clause in map(_clause, CLAUSE_SPLIT.split(text)) if clause]
+    clauses = [clause for clause in [piece.strip(" ,") for piece in CLAUSE_SPLIT.split(text)]
+               if clause]
     if len(clauses) < 2:
         return " ".join(clauses[0].split()[:12]) if clauses else ""
     valence = _VALENCE[_DIRECTION.get(label, 0)]
@@ -114,10 +115,6 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
               for clause in clauses]
     best = clauses[scores.index(max(scores))]  # the first of equal clauses, as `max(key=)`
     return " ".join(best.split()[:12])
-
-
-def _clause(piece: str) -> str:
-    return piece.strip(" ,")
 
 
 _DIRECTION = {"positive": 1, "negative": -1}
