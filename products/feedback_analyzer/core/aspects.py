@@ -79,7 +79,11 @@ class AspectTagger:
 
     def tag(self, text: str) -> list[str]:
         """The row's aspects in taxonomy order (none for an off-topic row)."""
-        found = {a for word in set(words_of(text)) for a in self._lookup.get(word, ())}
+        lookup = self._lookup
+        hits = lookup.keys() & words_of(text)  # one set intersection in C
+        if not hits:
+            return []
+        found = {aspect for word in hits for aspect in lookup[word]}
         return [aspect for aspect in self.taxonomy if aspect in found]
 
 

@@ -47,7 +47,7 @@ class FeedbackTable:
         next(records, None)  # the header
         number = 0
         for line, cells in records:
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():  # blank lines (no generator per row)
                 continue
             number += 1
             yield self._row(number, line, cells)

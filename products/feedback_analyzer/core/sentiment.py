@@ -9,7 +9,8 @@ DECISIONS.md), and each can be switched off to measure it again (`SentimentFixes
   `mixed` (VADER alone can only say one thing);
 - star prior: when the row has a star rating, the score is pulled towards it, which also
   catches much sarcasm ("Great, another update that deletes my notes", 1 star).
-One VADER call per row, so the engine stays within 2x of a bare VADER loop.
+One VADER call per row, so the engine stays within 2x of a bare VADER loop; the call goes to
+`FastVader`, the library's scoring without its repeated bookkeeping (same scores exactly).
 """
 
 from __future__ import annotations
@@ -17,22 +18,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
+from products.feedback_analyzer.core.fast_vader import FastVader
 from products.feedback_analyzer.core.review_lexicon import REVIEW_LEXICON
 
 NEUTRAL_BAND = 0.05  # VADER's own published threshold
 _PROBLEM = (r"(?:problems?|issues?|complaints?|bugs?|crash(?:es)?|hiccups?|glitch(?:es)?|"
             r"errors?|trouble|hassle|regrets?|complain)")
+# The lookahead only says what the alternatives already require (a first letter n, w, z or c),
+# but lets the regex engine reject most positions at once: 3x faster, same matches.
 NEGATED_PROBLEM = re.compile(
-    rf"\b(?:no|never\s+(?:had|have|got|seen)(?:\s+(?:a|an|any|one))?|not\s+(?:a|one|any)"
+    rf"(?=[nwzc])\b(?:no|never\s+(?:had|have|got|seen)(?:\s+(?:a|an|any|one))?|not\s+(?:a|one|any)"
     rf"(?:\s+single)?|without\s+(?:any|a|an)?|zero|can'?t|cannot|couldn'?t)\s+(?:\w+\s+)?"
     rf"{_PROBLEM}\b", re.IGNORECASE)
-CONTRAST = re.compile(r"\b(?:but|however|although|though|except|yet|otherwise|whereas)\b",
-                      re.IGNORECASE)
-CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+|\b(?:but|however|although|though)\b",
-                          re.IGNORECASE)
+CONTRAST = re.compile(r"(?=[bhateyow])\b(?:but|however|although|though|except|yet|otherwise|"
+                      r"whereas)\b", re.IGNORECASE)  # the lookahead: as NEGATED_PROBLEM's
+# Case spelled out instead of re.IGNORECASE (2.5x faster to split): no character outside
+# ASCII matches these letters under IGNORECASE (checked over all of Unicode), so it is the same.
+CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+|\b(?:[Bb][Uu][Tt]|[Hh][Oo][Ww][Ee][Vv][Ee][Rr]"
+                          r"|[Aa][Ll][Tt][Hh][Oo][Uu][Gg][Hh]|[Tt][Hh][Oo][Uu][Gg][Hh])\b")
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -53,16 +58,17 @@ RAW_VADER = SentimentFixes(review_lexicon=False, negated_problems=False, contras
 
 
 @cache
-def analyzer(review_lexicon: bool = False) -> SentimentIntensityAnalyzer:
+def analyzer(review_lexicon: bool = False) -> FastVader:
     """One analyzer per lexicon per process: it loads its lexicon from disk (~30 ms)."""
-    vader = SentimentIntensityAnalyzer()
+    vader = FastVader()
     if review_lexicon:
         vader.lexicon.update(REVIEW_LEXICON)
     return vader
 
 
-@dataclass(frozen=True)
-class SentimentResult:
+class SentimentResult(NamedTuple):
+    """One row's sentiment (a tuple: built once per row on the baseline's hot path)."""
+
     label: str
     score: float
     reason: str
@@ -99,32 +105,32 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
     """The clause of the row carrying the strongest feeling in the label's direction, quoted
     verbatim (at most 12 words), so a reader can find it in the row. A one-clause row is its
     own reason: no clause needs scoring (the first of equal clauses wins, as `max` does)."""
-    clauses = [c.strip(" ,") for c in CLAUSE_SPLIT.split(text) if c and c.strip(" ,")]
-    if not clauses:
-        return ""
-    if len(clauses) == 1:
-        return " ".join(clauses[0].split()[:12])
-    valence = _VALENCE[{"positive": 1, "negative": -1}.get(label, 0)]
-    lexicon = analyzer(review_lexicon).lexicon
-    best = max(clauses, key=lambda clause: valence(clause, lexicon))
+    clauses = [clause for clause in [piece.strip(" ,") for piece in CLAUSE_SPLIT.split(text)]
+               if clause]
+    if len(clauses) < 2:
+        return " ".join(clauses[0].split()[:12]) if clauses else ""
+    valence = _VALENCE[_DIRECTION.get(label, 0)]
+    get = analyzer(review_lexicon).lexicon.get
+    scores = [valence([get(word, 0.0) for word in _WORD.findall(clause.lower())])
+              for clause in clauses]
+    best = clauses[scores.index(max(scores))]  # the first of equal clauses, as `max(key=)`
     return " ".join(best.split()[:12])
 
 
-def _values(clause: str, lexicon: dict[str, float]) -> list[float]:
-    return [lexicon.get(word, 0.0) for word in _WORD.findall(clause.lower())]
+_DIRECTION = {"positive": 1, "negative": -1}
 
 
-def _strongest(clause: str, lexicon: dict[str, float]) -> float:
-    return max(map(abs, _values(clause, lexicon)), default=0.0)
+def _strongest(values: list[float]) -> float:
+    """A clause's strongest word either way (its words' lexicon valences, 0.0 outside it)."""
+    return max(map(abs, values), default=0.0)
 
 
-def _most_positive(clause: str, lexicon: dict[str, float]) -> float:
-    return max(_values(clause, lexicon), default=0.0)
+def _most_positive(values: list[float]) -> float:
+    return max(values, default=0.0)
 
 
-def _most_negative(clause: str, lexicon: dict[str, float]) -> float:
+def _most_negative(values: list[float]) -> float:
     """-min(v) equals max(-v) exactly (negation is exact in floats), without a generator."""
-    values = _values(clause, lexicon)
     return -min(values) if values else 0.0
 
 

@@ -69,7 +69,7 @@ class SummaryBuilder:
         self._with_stars = self._high_negative = self._low_positive = 0
         self._random = random.Random(seed)
         self._seen = 0
-        self.candidates: list[ThemeCandidate] = []
+        self._kept: list[AnalyzedRow | Labelled] = []  # the reservoir, as the rows came
 
     def add(self, item: AnalyzedRow | Labelled) -> None:
         row, analysis = item.row, item.analysis
@@ -100,22 +100,29 @@ class SummaryBuilder:
             self._disagree.example_ids.append(item.row.row_id)
 
     def _sample(self, item: AnalyzedRow | Labelled) -> None:
-        """Reservoir sampling: every row has the same chance to be kept, memory is bounded."""
+        """Reservoir sampling: every row has the same chance to be kept, memory is bounded.
+        The row itself is kept; `candidates` builds the models once, at the end (a row can be
+        replaced many times on the way: ~16k insertions for 4,000 slots at 50k rows)."""
         self._seen += 1
-        slot = len(self.candidates)
+        slot = len(self._kept)
         if slot >= MAX_THEME_ROWS:
             slot = self._random.randrange(self._seen)
             if slot >= MAX_THEME_ROWS:
                 return
-        candidate = ThemeCandidate.model_construct(  # our own, typed values: no validation
+        if slot == len(self._kept):
+            self._kept.append(item)
+        else:
+            self._kept[slot] = item
+
+    @property
+    def candidates(self) -> list[ThemeCandidate]:
+        """The reservoir's rows as theme candidates, in reservoir order."""
+        return [ThemeCandidate.model_construct(  # our own, typed values: no validation
             row_id=item.row.row_id, text=item.row.text[:1000],
             sentiment=item.analysis.sentiment or "neutral",
             score=item.analysis.sentiment_score or 0.0, stars=item.row.stars,
             month=item.row.date[:7] if item.row.date else None, aspects=item.analysis.aspects)
-        if slot == len(self.candidates):
-            self.candidates.append(candidate)
-        else:
-            self.candidates[slot] = candidate
+            for item in self._kept]
 
     def counts(self) -> Counts:
         total = sum(self._sentiment.values())
