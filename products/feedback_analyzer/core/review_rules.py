@@ -1,0 +1,80 @@
+"""Rules for feedback that reports a problem without a feeling word, the common case in exports
+with no star rating (NPS comments, support tickets): "still waiting for my refund", "keeps
+logging me out", "had to reinstall twice". VADER scores these neutral (no lexicon word) or
+even positive ("Nice, logged out again. Great job."), and without stars nothing corrects it.
+
+- problem reports: phrases that describe something going wrong (`PROBLEM_REPORT`). A row with
+  one is a complaint: its score is pushed below zero by `PROBLEM_SHIFT`, unless it also has
+  praise and a contrast word ("quick delivery, but the item was not as described"), which is
+  `mixed`. Praise with a problem and no contrast word is read as irony (negative).
+- opposite clauses: "love the design, hate the price" has no contrast word, so the contrast
+  fix misses it; two clauses with lexicon words of opposite sign, each at least
+  `CLAUSE_STRENGTH`, make the row `mixed`.
+Every threshold was chosen on the golden set's tuned rows only (DECISIONS.md, 2026-12-02).
+Cheap by design (one precompiled regex search, set lookups): the baseline stays near VADER's speed.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROBLEM_SHIFT = 0.5
+CLAUSE_STRENGTH = 1.5
+_NOT = (r"(?:(?:does|did|do|wo|ca|could|would|is|are|was|were|has|have|had|still)\s*n[o']?t"
+        r"|cannot|never)")
+_VERB = (r"(?:work|working|works|worked|load|loads|loading|open|opens|start|starts|sync|syncs|"
+         r"arrive|arrives|arrived|ship|shipped|connect|connects|save|saves|respond|responded|"
+         r"reply|replied|answer|answered|show(?:ed)?\s+up|turn(?:ed)?\s+up|log\s+in|fix|fixed|"
+         r"help|helped|come|came|get|got|receive|received|refund|refunded|install|installs|"
+         r"pair|pairs|print|prints|update|updates|charge|charges)")
+_TOO = (r"(?:expensive|pricey|basic|many|much|slow|small|big|long|short|late|complicated|hard|"
+        r"difficult|loud|hot|heavy|noisy|often|buggy|costly)")
+_PATTERNS = (
+    rf"\b{_NOT}\s+(?:even\s+)?(?:be\s+able\s+to\s+)?{_VERB}\b",
+    r"\b(?:not|stopped|stops|quit)\s+working\b", r"\bno\s+longer\b",
+    r"\bkeeps?\s+(?:on\s+)?\w+ing\b", r"\bkept\s+\w+ing\b",
+    r"\bstill\s+(?:waiting|no\b|not\b|nothing|broken|charging|being\s+charged|taking|getting)",
+    r"\b(?:waiting|waited)\s+(?:for|on)\b", r"\bon\s+hold\b", r"\bhung\s+up\b",
+    r"(?<!never )(?<!n.t )\bhad\s+to\s+(?:\w+\s+)?"
+    r"(?:re\w+|call|chase|wait|fix|ask|cancel|contact|email|buy|pay)",
+    rf"\b(?:way\s+|far\s+|much\s+)?too\s+{_TOO}\b",
+    r"\bwithout\s+(?:any\s+)?(?:warning|notice|asking|telling|permission|consent|reason)",
+    r"\b(?:nobody|no\s+one|no-one)\b",
+    r"\bno\s+(?:reply|answer|response|refund|help|human|way\s+to|apology|update)\b",
+    r"\b(?:refuse|refuses|refused)\b", r"\b(?:fell|falls|fall|came|comes|coming)\s+(?:off|apart)",
+    r"\blogged\s+(?:me\s+)?out\b", r"\b(?:lost|reset|deleted|wiped|erased)\s+(?:all\s+)?my\b",
+    r"\b(?:closes|shuts|shut|turns)\s+(?:itself|down|off)\b",
+    r"\bnot\s+as\s+(?:described|advertised)",
+    r"\bnot\s+what\s+I\b", r"\b(?:days|weeks|months)\s+late\b", r"\bafter\s+the\s+promised\b",
+    r"\b(?:charged|billed)\s+(?:me\s+)?(?:twice|double|again|extra)\b",
+    r"\bhidden\s+(?:costs?|fees?|charges?)\b", r"\b(?:cost|costs)\s+more\s+than\b",
+    r"\b(?:raising|raised|doubled|hiked)\s+the\s+price\b", r"\bprice\s+(?:rise|hike|increase)",
+    r"\berror\s+\d+", r"\bevery\s+(?:single\s+)?time\s+I\b",
+)
+PROBLEM_REPORT = re.compile("|".join(_PATTERNS), re.IGNORECASE)
+_CLAUSE = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+")
+_WORD = re.compile(r"[a-z']+")
+
+
+def reports_problem(text: str) -> bool:
+    """True when the row describes something going wrong, with or without a feeling word."""
+    return PROBLEM_REPORT.search(text) is not None
+
+
+def problem_score(score: float) -> float:
+    """A problem report's score: below zero by at least the shift, lower if VADER says so."""
+    return min(score, 0.0) - PROBLEM_SHIFT if score > -PROBLEM_SHIFT else score
+
+
+def opposite_clauses(text: str, lexicon: dict[str, float]) -> bool:
+    """Two clauses of the row whose lexicon words sum to opposite signs, both strong."""
+    sums = [_clause_sum(clause, lexicon) for clause in _CLAUSE.split(text.lower())]
+    return max(sums) >= CLAUSE_STRENGTH and min(sums) <= -CLAUSE_STRENGTH
+
+
+def _clause_sum(clause: str, lexicon: dict[str, float]) -> float:
+    return sum(lexicon.get(word, 0.0) for word in _WORD.findall(clause))
+
+
+__all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "opposite_clauses",
+           "problem_score", "reports_problem"]
