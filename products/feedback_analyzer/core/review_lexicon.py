@@ -28,10 +28,10 @@ REVIEW_LEXICON: dict[str, float] = {
     "nightmare": -2.1, "glitchy": -1.8, "unusable": -2.5, "unresponsive": -1.8,
     "clunky": -1.5, "overcharged": -2.0, "ripoff": -2.5, "hassle": -1.5, "bug": -1.2,
     "bugs": -1.2, "outage": -1.5, "outages": -1.5, "snapped": -1.5, "frayed": -1.3,
-    "shattered": -1.8, "barely": -1.0, "expire": -0.8, "expired": -0.8, "filthy": -2.0,
+    "expire": -0.8, "expired": -0.8, "filthy": -2.0,
     "unreliable": -1.8, "refunds": -0.8,
-    "polite": 1.5, "exceeded": 1.8, "saves": 1.2, "painless": 1.5, "effortless": 1.8,
-    "spotless": 1.8, "flawless": 2.3, "lifesaver": 2.5,
+    "polite": 1.5, "exceeded": 1.8, "saves": 1.2, "effortless": 1.8,
+    "spotless": 1.8,
 }
 
 __all__ = ["REVIEW_LEXICON"]

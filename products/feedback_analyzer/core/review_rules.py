@@ -9,7 +9,7 @@ even positive ("Nice, logged out again. Great job."), and without stars nothing 
   `mixed`. Praise with a problem and no contrast word is read as irony (negative).
 - opposite clauses: "love the design, hate the price" has no contrast word, so the contrast
   fix misses it; two clauses with lexicon words of opposite sign, each at least
-  `CLAUSE_STRENGTH`, make the row `mixed`.
+  `CLAUSE_STRENGTH`, make the row `mixed` (clauses with a negator do not count).
 Every threshold was chosen on the golden set's tuned rows only (DECISIONS.md, 2026-12-02).
 Cheap by design (one precompiled regex search, set lookups): the baseline stays near VADER's speed.
 """
@@ -54,6 +54,9 @@ _PATTERNS = (
 PROBLEM_REPORT = re.compile("|".join(_PATTERNS), re.IGNORECASE)
 _CLAUSE = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+")
 _WORD = re.compile(r"[a-z']+")
+# A clause with a negator is left out of the opposite-clause check: a plain sum of lexicon words
+# cannot read "can't fault it" or "not great" (VADER's own pass does, for the whole row).
+_NEGATED = re.compile(r"\b(?:not|no|never|nothing|nobody|without|cannot)\b|n't\b")
 
 
 def reports_problem(text: str) -> bool:
@@ -73,6 +76,8 @@ def opposite_clauses(text: str, lexicon: dict[str, float]) -> bool:
 
 
 def _clause_sum(clause: str, lexicon: dict[str, float]) -> float:
+    if _NEGATED.search(clause):
+        return 0.0
     return sum(lexicon.get(word, 0.0) for word in _WORD.findall(clause))
 
 

@@ -74,3 +74,9 @@ def test_a_star_rating_keeps_the_rules_off() -> None:
 def test_problem_score_is_below_the_neutral_band_and_keeps_a_lower_score() -> None:
     assert problem_score(0.8) < -0.05 and problem_score(0.0) < -0.05
     assert problem_score(-0.9) == -0.9
+
+
+def test_a_clause_with_a_negator_does_not_count_as_an_opposite_clause() -> None:
+    lexicon = analyzer(True).lexicon
+    assert not opposite_clauses("Can't fault the hinge, superb finish.", lexicon)
+    assert opposite_clauses("Hate the hinge, superb finish.", lexicon)
