@@ -8,7 +8,10 @@ DECISIONS.md), and each can be switched off to measure it again (`SentimentFixes
 - contrast: a review with "but"/"however"/... whose two sides carry opposite feelings is
   `mixed` (VADER alone can only say one thing);
 - star prior: when the row has a star rating, the score is pulled towards it, which also
-  catches much sarcasm ("Great, another update that deletes my notes", 1 star).
+  catches much sarcasm ("Great, another update that deletes my notes", 1 star);
+- no-star rules (`review_rules`), only when the row has no rating: problem reports without a
+  feeling word are complaints, praise plus a problem is irony or (with "but") mixed, and
+  strong opposite clauses are mixed.
 One VADER call per row, so the engine stays within 2x of a bare VADER loop; the call goes to
 `FastVader`, the library's scoring without its repeated bookkeeping (same scores exactly).
 """
