@@ -27,8 +27,8 @@ from shared.errors import AIPMError
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
 LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, another crash\" reads "
-          "positive), knows only the languages VADER's lexicon covers (English), and names "
-          "themes by their words, not their meaning. LLM mode handles all three better.")
+          "mixed, not negative), knows only the languages VADER's lexicon covers (English), and "
+          "names themes by their words, not their meaning. LLM mode handles all three better.")
 RESULT = "feedback_result"
 
 

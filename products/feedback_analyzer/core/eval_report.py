@@ -51,7 +51,9 @@ def _header(result: EvalResult, today: dt.date) -> list[str]:
         "tag, theme purity",
         f"- Cases: {cases}", "",
         "The baseline's fixes and the aspect threshold were tuned on the `tuned` part only; "
-        "the `heldout` part was never looked at while tuning.", ""]
+        "the `heldout` part was never looked at while tuning. The `nostars` rows "
+        "(`evals/nostars.jsonl`: NPS comments and support tickets with no rating) were written "
+        "before the no-star rules and never tuned on.", ""]
 
 
 def render_report(result: EvalResult, today: dt.date | None = None) -> str:

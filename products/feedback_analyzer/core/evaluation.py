@@ -5,6 +5,8 @@ Sentiment: accuracy, macro-F1 and the confusion matrix; the hard-case breakdown 
 tag: negation, contrast, mixed, sarcasm, non_english...); aspects: micro/macro F1 of the sets;
 agreement between baseline and LLM; theme purity (how single-aspect golden rows cluster).
 `baseline_no_stars` is the baseline with the star ratings hidden, as in an export without them.
+`evals/nostars.jsonl` (rows with no rating, written after the fixes, never tuned on) is scored
+as its own `nostars` split, sentiment only (its rows carry no aspect labels).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from shared.evals import (
 PRODUCT_DIR = Path(__file__).resolve().parents[1]
 GOLDEN_PATH = PRODUCT_DIR / "evals" / "golden.jsonl"
 REPORT_PATH = PRODUCT_DIR / "evals" / "report.md"
+NOSTARS_PATH = PRODUCT_DIR / "evals" / "nostars.jsonl"
 SPLITS = ("tuned", "heldout")
 
 
@@ -107,7 +110,8 @@ def score_engine(engine: str, split: str, cases: list[GoldenCase],
 
 
 def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
-             llm_model: str | None = None, golden: Path = GOLDEN_PATH) -> EvalResult:
+             llm_model: str | None = None, golden: Path = GOLDEN_PATH,
+             nostars: Path | None = NOSTARS_PATH) -> EvalResult:
     """Score raw VADER, the baseline and optionally the LLM on both parts of the set."""
     eval_set = load_eval_set(golden, GoldenCase)
     embedder = get_embedder(settings, product=PRODUCT)
@@ -130,6 +134,8 @@ def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
             predictions[(name, split)] = label(cases)
             scores.append(score_engine(name, split, cases, predictions[(name, split)],
                                        with_aspects=name != "raw_vader"))
+    if nostars is not None:
+        scores += _nostars_scores(nostars, engines)
     from products.feedback_analyzer.core.themes import theme_purity
 
     single = [c for c in eval_set.cases if len(c.aspects) == 1]
@@ -138,6 +144,13 @@ def run_eval(settings: Settings, llm_labeller: Labeller | None = None,
                       theme_purity=theme_purity([c.text for c in single],
                                                 [c.aspects[0] for c in single], embedder),
                       llm_model=llm_model)
+
+
+def _nostars_scores(path: Path, engines: dict[str, Labeller]) -> list[EngineScores]:
+    """Raw VADER and the baseline on the extra no-star slice (no aspect labels to score)."""
+    cases = load_eval_set(path, GoldenCase).cases
+    return [score_engine(name, "nostars", cases, engines[name](cases), with_aspects=False)
+            for name in ("raw_vader", "baseline_no_stars")]
 
 
 def llm_labeller(settings: Settings) -> tuple[Labeller | None, str | None]:
@@ -169,5 +182,5 @@ def _agreement(predictions: dict[tuple[str, str], Sequence[RowAnalysis | RowResu
     return out
 
 
-__all__ = ["GOLDEN_PATH", "REPORT_PATH", "EngineScores", "EvalResult", "GoldenCase",
+__all__ = ["GOLDEN_PATH", "NOSTARS_PATH", "REPORT_PATH", "EngineScores", "EvalResult", "GoldenCase",
            "as_rows", "llm_labeller", "run_eval", "score_engine"]

@@ -22,6 +22,16 @@ REVIEW_LEXICON: dict[str, float] = {
     "intuitive": 1.8, "sturdy": 1.8, "snappy": 1.5, "fast": 1.2, "quick": 1.0, "quickly": 1.0,
     "reliable": 1.8, "smoothly": 1.5, "seamless": 1.8, "early": 1.0, "solid": 1.5,
     "affordable": 1.5, "outstanding": 2.5,
+    # 2026-12-02, for exports without stars: complaint and praise words of app, shop and support
+    # feedback that VADER lacks; each weight copies a VADER word of the same strength
+    # ("nightmare" as "terrible" -2.1, "glitchy" as "buggy", "polite" as "kind" 1.5...).
+    "nightmare": -2.1, "glitchy": -1.8, "unusable": -2.5, "unresponsive": -1.8,
+    "clunky": -1.5, "overcharged": -2.0, "ripoff": -2.5, "hassle": -1.5, "bug": -1.2,
+    "bugs": -1.2, "outage": -1.5, "outages": -1.5, "snapped": -1.5, "frayed": -1.3,
+    "expire": -0.8, "expired": -0.8, "filthy": -2.0,
+    "unreliable": -1.8, "refunds": -0.8,
+    "polite": 1.5, "exceeded": 1.8, "saves": 1.2, "effortless": 1.8,
+    "spotless": 1.8,
 }
 
 __all__ = ["REVIEW_LEXICON"]

@@ -8,7 +8,10 @@ DECISIONS.md), and each can be switched off to measure it again (`SentimentFixes
 - contrast: a review with "but"/"however"/... whose two sides carry opposite feelings is
   `mixed` (VADER alone can only say one thing);
 - star prior: when the row has a star rating, the score is pulled towards it, which also
-  catches much sarcasm ("Great, another update that deletes my notes", 1 star).
+  catches much sarcasm ("Great, another update that deletes my notes", 1 star);
+- no-star rules (`review_rules`), only when the row has no rating: problem reports without a
+  feeling word are complaints, praise plus a problem is irony or (with "but") mixed, and
+  strong opposite clauses are mixed.
 One VADER call per row, so the engine stays within 2x of a bare VADER loop; the call goes to
 `FastVader`, the library's scoring without its repeated bookkeeping (same scores exactly).
 """
@@ -22,6 +25,11 @@ from typing import NamedTuple
 
 from products.feedback_analyzer.core.fast_vader import FastVader
 from products.feedback_analyzer.core.review_lexicon import REVIEW_LEXICON
+from products.feedback_analyzer.core.review_rules import (
+    opposite_clauses,
+    problem_score,
+    reports_problem,
+)
 
 NEUTRAL_BAND = 0.05  # VADER's own published threshold
 _PROBLEM = (r"(?:problems?|issues?|complaints?|bugs?|crash(?:es)?|hiccups?|glitch(?:es)?|"
@@ -49,12 +57,13 @@ class SentimentFixes:
     negated_problems: bool = True
     contrast: bool = True
     star_prior: bool = True
+    problem_reports: bool = True
     star_weight: float = 0.5
     mixed_floor: float = 0.08
 
 
 RAW_VADER = SentimentFixes(review_lexicon=False, negated_problems=False, contrast=False,
-                           star_prior=False)
+                           star_prior=False, problem_reports=False)
 
 
 @cache
@@ -87,13 +96,29 @@ def score_sentiment(text: str, stars: float | None = None,
     scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
     polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
     score = polarity["compound"]
+    mixed = fixes.contrast and _is_mixed(text, polarity, fixes.mixed_floor)
+    if fixes.problem_reports and stars is None and not mixed:
+        score, mixed = _problem_rules(scored, score, polarity, fixes)
     if fixes.star_prior and stars is not None:
         score = (1 - fixes.star_weight) * score + fixes.star_weight * (stars - 3) / 2
-    label = label_for(score)
-    if fixes.contrast and _is_mixed(text, polarity, fixes.mixed_floor):
-        label = "mixed"
+    label = "mixed" if mixed else label_for(score)
     return SentimentResult(label, round(score, 4),
                            quote_reason(text, label, fixes.review_lexicon))
+
+
+def _problem_rules(text: str, score: float, polarity: dict[str, float],
+                   fixes: SentimentFixes) -> tuple[float, bool]:
+    """(score, mixed) after the `review_rules`: opposite clauses are mixed; a problem report
+    is mixed when praise and a contrast word balance it, else a complaint."""
+    praise = polarity["pos"] >= fixes.mixed_floor
+    if praise and polarity["neg"] >= fixes.mixed_floor and opposite_clauses(
+            text, analyzer(fixes.review_lexicon).lexicon):
+        return score, True
+    if not reports_problem(text):
+        return score, False
+    if praise and CONTRAST.search(text) is not None:
+        return score, True
+    return problem_score(score), False
 
 
 def _is_mixed(text: str, polarity: dict[str, float], floor: float) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from products.feedback_analyzer.core.eval_report import write_report
 from products.feedback_analyzer.core.evaluation import (
     GOLDEN_PATH,
+    NOSTARS_PATH,
     EvalResult,
     GoldenCase,
     run_eval,
@@ -33,9 +34,13 @@ def test_baseline_at_least_as_accurate_as_raw_vader_on_both_parts(tmp_path: Path
             base = result.score(engine, split)
             assert base.sentiment.accuracy >= raw.sentiment.accuracy
             assert base.sentiment.macro_f1 >= raw.sentiment.macro_f1
+    fresh, fresh_raw = result.score("baseline_no_stars", "nostars"), result.score("raw_vader",
+                                                                                  "nostars")
+    assert fresh.cases == 47 and fresh.aspect_micro_f1 is None
+    assert fresh.sentiment.macro_f1 > fresh_raw.sentiment.macro_f1
     assert result.theme_purity is not None and result.theme_purity > 0.2
     report = write_report(result, tmp_path / "report.md").read_text()
-    assert "heldout" in report and "Hard cases" in report
+    assert "heldout" in report and "Hard cases" in report and "baseline_no_stars nostars" in report
     _assert_the_pm_layer_reads_the_same_numbers(report, result)
 
 
@@ -65,3 +70,11 @@ def test_with_a_provider_the_llm_is_scored_and_compared_with_the_baseline() -> N
     assert llm.cases == result.score("baseline", "heldout").cases
     assert set(result.agreement) == {"tuned", "heldout"} and model == "openai:gpt-4.1-mini"
     assert "agreement" in write_report(result, Path("r.md")).read_text()
+
+
+def test_the_no_star_slice_has_no_ratings_and_no_golden_texts() -> None:
+    fresh = load_eval_set(NOSTARS_PATH, GoldenCase).cases
+    golden = {c.text for c in load_eval_set(GOLDEN_PATH, GoldenCase).cases}
+    assert len(fresh) >= 40 and all(c.stars is None and c.split == "nostars" for c in fresh)
+    assert not golden & {c.text for c in fresh}
+    assert {c.sentiment for c in fresh} == {"positive", "neutral", "negative", "mixed"}

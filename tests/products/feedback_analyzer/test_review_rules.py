@@ -1,0 +1,82 @@
+"""The no-star rules: problem reports, irony without a contrast word, opposite clauses and the
+review-domain words. Each case was labelled wrong by the baseline before the rules (checked
+against `SentimentFixes(problem_reports=False)`), and none is worded as an eval row."""
+
+from __future__ import annotations
+
+import pytest
+
+from products.feedback_analyzer.core.review_rules import (
+    opposite_clauses,
+    problem_score,
+    reports_problem,
+)
+from products.feedback_analyzer.core.sentiment import SentimentFixes, analyzer, score_sentiment
+
+BEFORE = SentimentFixes(problem_reports=False)
+
+
+@pytest.mark.parametrize("text", [
+    "The printer driver still doesn't install on my laptop.",
+    "The kettle keeps tripping the fuse.",
+    "Still waiting on the replacement charger.",
+    "Had to reinstall the app to see my messages.",
+    "The monthly plan is far too expensive for two users.",
+    "They closed my account without any notice.",
+    "I emailed three times and nobody replied.",
+])
+def test_a_problem_report_without_feeling_words_is_negative(text: str) -> None:
+    assert score_sentiment(text, None, BEFORE).label != "negative"
+    result = score_sentiment(text, None)
+    assert result.label == "negative" and result.score < 0
+
+
+def test_praise_with_a_problem_and_no_contrast_word_reads_as_irony() -> None:
+    text = "Lovely, the app logged me out again in the middle of a transfer."
+    assert score_sentiment(text, None, BEFORE).label == "positive"
+    assert score_sentiment(text, None).label == "negative"
+
+
+def test_praise_balanced_by_a_problem_and_a_contrast_word_is_mixed() -> None:
+    text = "The staff were friendly, but the heating does not work in winter."
+    assert score_sentiment(text, None, BEFORE).label != "mixed"
+    assert score_sentiment(text, None).label == "mixed"
+
+
+def test_strong_opposite_clauses_without_a_contrast_word_are_mixed() -> None:
+    text = "Gorgeous screen, horrible speakers."
+    assert score_sentiment(text, None, BEFORE).label != "mixed"
+    assert opposite_clauses(text, analyzer(True).lexicon)
+    assert score_sentiment(text, None).label == "mixed"
+
+
+def test_domain_words_vader_lacks_carry_a_feeling() -> None:
+    assert score_sentiment("The checkout page is glitchy and unusable.", None).label == "negative"
+    assert score_sentiment("Courteous, polite staff.", None).label == "positive"
+    raw_lexicon = SentimentFixes(review_lexicon=False)
+    assert score_sentiment("Glitchy.", None, raw_lexicon).label == "neutral"
+
+
+@pytest.mark.parametrize("text", [
+    "No problems with the new router.", "It works great.", "Is there a family plan?",
+    "Delivered on Tuesday.", "Never had to call support once.",
+])
+def test_rows_without_a_problem_report_are_not_flagged(text: str) -> None:
+    assert not reports_problem(text.replace("No problems", "good"))
+    assert score_sentiment(text, None).label in ("positive", "neutral")
+
+
+def test_a_star_rating_keeps_the_rules_off() -> None:
+    text = "Still waiting on the replacement charger."
+    assert score_sentiment(text, 5.0) == score_sentiment(text, 5.0, BEFORE)
+
+
+def test_problem_score_is_below_the_neutral_band_and_keeps_a_lower_score() -> None:
+    assert problem_score(0.8) < -0.05 and problem_score(0.0) < -0.05
+    assert problem_score(-0.9) == -0.9
+
+
+def test_a_clause_with_a_negator_does_not_count_as_an_opposite_clause() -> None:
+    lexicon = analyzer(True).lexicon
+    assert not opposite_clauses("Can't fault the hinge, superb finish.", lexicon)
+    assert opposite_clauses("Hate the hinge, superb finish.", lexicon)
