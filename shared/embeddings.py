@@ -183,10 +183,10 @@ def _load_minilm(model_dir: Path | None) -> Callable[[list[str]], Any]:
 class WordLlamaEmbedder:
     """WordLlama's static token embeddings (256 dimensions) whose weights ship inside its wheel.
 
-    No torch and no download: the weights and tokenizer sit in the installed package, so the
-    loader is pointed at the package folder with downloads disabled (its default cache folder
-    is elsewhere and would try the network). It is semantic where hashing is only lexical:
-    "refund" lands near "money back". The model loads once per process (about 0.5 s).
+    No torch and no download: the weights and tokenizer sit in the installed package and are
+    read from its folder by `shared._wordllama` (never the package's own loader, whose default
+    cache folder is elsewhere and would try the network). It is semantic where hashing is only
+    lexical: "refund" lands near "money back". The model loads once per process (~0.2 s).
     """
 
     name = "wordllama-l2supercat-256"
