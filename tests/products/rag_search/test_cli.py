@@ -233,7 +233,7 @@ def test_another_embedder_is_a_one_line_error_and_reindex_fixes_it(
 
 NOT_ON_THE_KEYLESS_ASK_PATH = ("openai", "anthropic", "bm25s", "scipy", "sklearn", "streamlit",
                                "fastapi", "uvicorn", "lxml", "pypdf", "shared.llm.client",
-                               "products.ops", "products.rag_search.core.ingest")
+                               "products.ops", "products.rag_search.core.ingest", "wordllama")
 
 
 def test_a_keyless_one_shot_ask_imports_no_sdk_nor_index_builder(
