@@ -23,6 +23,7 @@ WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 TENSOR_KEY = "embedding.weight"
 BATCH_SIZE = 64  # = WordLlamaInference.embed's default
+FEW_TEXTS = 8  # up to this many, rows are converted one by one; more (ingest), the whole matrix
 
 
 def wordllama_folder() -> Path | None:
@@ -43,22 +44,31 @@ class StaticEmbedder:
         self.tokenizer.no_truncation()
         with safe_open(str(folder / WEIGHTS_FILE), framework="np", device="cpu") as weights:
             self.weights: np.ndarray = weights.get_tensor(TENSOR_KEY)  # float16, as shipped
+        self._weights32: np.ndarray | None = None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (float32), computed as WordLlama computes it."""
         vectors = np.empty((len(texts), self.weights.shape[1]), dtype=np.float32)
+        table = self.weights if len(texts) <= FEW_TEXTS else self._float32_weights()
         for start in range(0, len(texts), BATCH_SIZE):
             batch = list(texts[start:start + BATCH_SIZE])
-            vectors[start:start + len(batch)] = self._embed_batch(batch)
+            vectors[start:start + len(batch)] = self._embed_batch(batch, table)
         return vectors
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+    def _float32_weights(self) -> np.ndarray:
+        """The whole matrix as float32, made once: a gather from it is faster for many texts
+        (ingest); a question needs only its own rows, converted as they are looked up."""
+        if self._weights32 is None:
+            self._weights32 = np.ascontiguousarray(self.weights.astype(np.float32))
+        return self._weights32
+
+    def _embed_batch(self, texts: list[str], table: np.ndarray) -> np.ndarray:
         encoded = self.tokenizer.encode_batch(texts, is_pretokenized=False,
                                               add_special_tokens=False)
         ids = np.array([item.ids for item in encoded], dtype=np.int32)
         mask = np.array([item.attention_mask for item in encoded], dtype=np.float32)
         np.clip(ids, 0, self.weights.shape[0] - 1, out=ids)
-        tokens = self.weights[ids].astype(np.float32)  # the same values as converting it all
+        tokens = table[ids].astype(np.float32, copy=False)  # equal values either way
         counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0).astype(np.float32)
         pooled = np.sum(tokens * mask[..., np.newaxis], axis=1, dtype=np.float32) / counts
         pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -30,6 +30,8 @@ def test_vectors_equal_the_packages_own_across_batches() -> None:
     ours = StaticEmbedder(folder).embed(texts)
     assert ours.shape == (150, 256) and ours.dtype == np.float32
     assert np.array_equal(ours, package_vectors(texts))
+    few = StaticEmbedder(folder).embed(texts[:3])  # rows converted one by one: same values
+    assert np.array_equal(few, package_vectors(texts[:3])) and np.array_equal(few, ours[:3])
 
 
 def test_loading_the_default_embedder_does_not_import_the_package(repo_root: Path) -> None:
