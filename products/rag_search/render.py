@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -20,9 +21,10 @@ from products.rag_search.core import (
     IngestReport,
     SearchResponse,
 )
-from products.rag_search.core.evaluation import RagEval
-from products.rag_search.core.injection_eval import run_injection_eval
 from shared.vectorstore import CollectionInfo
+
+if TYPE_CHECKING:  # the eval (ingest, loaders, LLM client) is not on the ask path
+    from products.rag_search.core.evaluation import RagEval
 
 _err = Console(stderr=True)
 _out = Console()
@@ -183,6 +185,8 @@ def render_eval(result: RagEval, report_path: Path) -> None:
         typer.echo(f"  {split}: abstention F1 {scores['abstention']['f1']:.3f}, key facts "
                    f"{scores['answers']['key_fact_coverage']:.3f}, hybrid recall@5 "
                    f"{scores['retrieval']['hybrid']['recall@5']:.3f}")
+    from products.rag_search.core.injection_eval import run_injection_eval
+
     for split, scores in run_injection_eval().items():
         typer.echo(f"Injection ({split}): catch rate {scores.catch_rate:.3f} of "
                    f"{scores.injections}, false-positive rate {scores.false_positive_rate:.3f} "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from products.rag_search.core.followup import ChatTurn, standalone_query
 from products.rag_search.core.gate import decide
@@ -32,7 +32,9 @@ from products.rag_search.core.outcomes import (
 )
 from products.rag_search.core.pii import mask_contacts, masked_results
 from products.rag_search.core.relevance import load_calibration
-from shared.llm import LLMClient
+
+if TYPE_CHECKING:
+    from shared.llm import LLMClient
 
 MAX_QUESTION_CHARS = 2_000
 

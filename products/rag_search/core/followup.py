@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +23,9 @@ from products.rag_search.core.prompts import escape_data, prompt_file
 from products.rag_search.core.relevance import term_weights
 from products.rag_search.core.text import terms, words
 from shared.errors import AIPMError
-from shared.llm import LLMClient
+
+if TYPE_CHECKING:
+    from shared.llm import LLMClient
 
 HISTORY_USED = 6  # turns the rewrite sees
 TURN_CHARS = 600  # of each turn

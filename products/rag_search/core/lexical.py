@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from products.rag_search.core.bm25_reader import read_saved_bm25
 from products.rag_search.core.text import terms
 
 TOKENIZER_VERSION = "terms-v1"  # bump when `terms` changes: old indexes then rebuild
@@ -161,9 +162,13 @@ def _bm25s() -> Any:
 
 
 def _load_bm25(folder: Path) -> object | None:
-    bm25s = _bm25s()
+    """Read with numpy alone (`bm25_reader`: no bm25s/scipy import when answering); bm25s
+    itself only for a method the reader does not handle."""
     try:
-        return bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        saved = read_saved_bm25(folder)
+        return saved if saved is not None else _bm25s().BM25.load(str(folder),
+                                                                 show_progress=False,
+                                                                 verbosity=0)
     except (OSError, ValueError, KeyError):
         return None
 

@@ -12,6 +12,7 @@ unknown model) still raise: a fallback would hide them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from products.rag_search.core.context_budget import context_window
 from products.rag_search.core.llm_reply import UNUSABLE, parse_reply, visible_prefix
@@ -27,7 +28,9 @@ from products.rag_search.core.outcomes import (
 )
 from products.rag_search.core.prompts import BuiltPrompt, system_prompt, user_prompt
 from shared.errors import BadModelOutput, ProviderUnreachable, RateLimited
-from shared.llm import LLMClient, LLMResult
+
+if TYPE_CHECKING:
+    from shared.llm import LLMClient, LLMResult
 
 MAX_ANSWER_TOKENS = 700
 TRANSIENT_FAILURES = (RateLimited, ProviderUnreachable, BadModelOutput)

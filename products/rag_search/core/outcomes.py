@@ -7,7 +7,7 @@ an abstention or a fallback reads the same whichever engine produced it.
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -17,7 +17,9 @@ from products.rag_search.core.injection import quarantine
 from products.rag_search.core.models import Answer, Citation, SearchResult
 from products.rag_search.core.relevance import Signals
 from products.rag_search.core.text import terms
-from shared.llm import LLMClient, LLMResult
+
+if TYPE_CHECKING:
+    from shared.llm import LLMClient, LLMResult
 
 CLOSEST_SHOWN = 3
 DONT_KNOW = ("I don't know: the documents in this knowledge base do not seem to answer that. "

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from products.ops import open_trace_store
 from products.rag_search.core.answer import (
     MAX_QUESTION_CHARS,
     AnswerDelta,
@@ -21,7 +20,6 @@ from products.rag_search.core.answer import (
 )
 from products.rag_search.core.filters import Facets, SearchFilters, facets, filter_where
 from products.rag_search.core.followup import ChatTurn
-from products.rag_search.core.ingest import Progress, ingest_paths
 from products.rag_search.core.knowledge_base import (
     PRODUCT,
     KnowledgeBase,
@@ -37,14 +35,16 @@ from products.rag_search.core.models import (
 from products.rag_search.core.retrieval import search
 from shared._private import write_private
 from shared.config import Settings
-from shared.documents import check_size, upload_limit_bytes
 from shared.errors import BadInput, NotFound
-from shared.llm import LLMClient, get_llm
-from shared.tracing import trace_operation
+from shared.tracing import TRACE_FILE, TraceStore, trace_operation
 from shared.vectorstore import CollectionInfo, open_vector_store
 
+if TYPE_CHECKING:  # loaders, the ingest pipeline and the LLM client load only when used
+    from products.rag_search.core.ingest import Progress
+    from shared.llm import LLMClient
+
 FROM_SETTINGS: Literal["from_settings"] = "from_settings"
-LLMChoice = LLMClient | None | Literal["from_settings"]
+LLMChoice: TypeAlias = "LLMClient | Literal['from_settings'] | None"
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems store
 
 
@@ -55,7 +55,11 @@ def llm_for(settings: Settings) -> LLMClient | None:
     `st.cache_resource`, one per CLI command), so no module-level table ever holds clients
     keyed by API keys.
     """
-    return get_llm(settings, product=PRODUCT) if settings.engine == "llm" else None
+    if settings.engine != "llm":
+        return None
+    from shared.llm import get_llm  # the client and its SDKs only when an LLM answers
+
+    return get_llm(settings, product=PRODUCT)
 
 
 def _chosen(settings: Settings, llm: LLMChoice) -> LLMClient | None:
@@ -64,7 +68,8 @@ def _chosen(settings: Settings, llm: LLMChoice) -> LLMClient | None:
 
 def _traced(settings: Settings, operation: str, engine: str, items: int = 0) -> Any:
     """One keyless trace row (product, operation, engine, latency, items; never any text)."""
-    return trace_operation(open_trace_store(settings), product=PRODUCT, operation=operation,
+    store = TraceStore(settings.data_path(TRACE_FILE))  # = products.ops.open_trace_store
+    return trace_operation(store, product=PRODUCT, operation=operation,
                            engine=engine, items=items)
 
 
@@ -82,6 +87,8 @@ def existing_knowledge_base(settings: Settings, collection: str) -> KnowledgeBas
 def run_ingest(settings: Settings, paths: Sequence[str | Path], *,
                collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
                progress: Progress | None = None) -> IngestReport:
+    from products.rag_search.core.ingest import ingest_paths  # loaders: not on the ask path
+
     with _traced(settings, "ingest", settings.embedder) as row:
         report = ingest_paths(settings, paths, collection=collection, sync=sync,
                               reindex=reindex, progress=progress)
@@ -201,6 +208,8 @@ def safe_upload_name(name: str) -> str:
 
 def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> Path:
     """Write one upload into the collection's uploads folder (size-checked first)."""
+    from shared.documents import check_size, upload_limit_bytes
+
     check_size(name, len(data), upload_limit_bytes(settings))
     folder = uploads_folder(settings, collection).resolve()
     target = (folder / safe_upload_name(name)).resolve()
@@ -214,6 +223,9 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
                    collection: str = DEFAULT_COLLECTION,
                    progress: Progress | None = None) -> IngestReport:
     """Save uploads, then ingest just those files (their `source` is the file name)."""
+    from products.rag_search.core.ingest import ingest_paths
+    from shared.documents import check_size, upload_limit_bytes
+
     if not files:
         raise BadInput("No files were uploaded. Choose at least one PDF, DOCX, MD, HTML or TXT.")
     KnowledgeBase(settings, collection)  # checks the name before anything is written

@@ -229,3 +229,23 @@ def test_another_embedder_is_a_one_line_error_and_reindex_fixes_it(
     listed = one_json(rag("collections", "--json"))["collections"]
     assert [c["embedder"] for c in listed] == ["hashing-v1-1024"]
     assert rag("ask", "How long is the refund window?").exit_code == 0
+
+
+NOT_ON_THE_KEYLESS_ASK_PATH = ("openai", "anthropic", "bm25s", "scipy", "sklearn", "streamlit",
+                               "fastapi", "uvicorn", "lxml", "pypdf", "shared.llm.client",
+                               "products.ops", "products.rag_search.core.ingest", "wordllama")
+
+
+def test_a_keyless_one_shot_ask_imports_no_sdk_nor_index_builder(
+        ingested: Path, repo_root: Path) -> None:
+    """A one-shot `aipm rag ask` pays for every import: no provider SDK, no bm25s/scipy (the
+    saved index is read with numpy), no document loaders, no LLM client or trace reports."""
+    script = ("import sys\nfrom products.cli import main\n"
+              "sys.argv = ['aipm', 'rag', 'ask', '--json', sys.argv[1]]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              f"print(sorted(m for m in {NOT_ON_THE_KEYLESS_ASK_PATH!r} if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script, ANSWERABLE], capture_output=True,
+                          text=True, timeout=180, check=True, cwd=repo_root)
+    answer_line, imported = done.stdout.strip().splitlines()
+    assert json.loads(answer_line)["citations"], done.stderr
+    assert imported == "[]", imported
