@@ -37,13 +37,17 @@ def golden_questions() -> list[str]:
     return [row["question"] for row in rows if "question" in row]
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The sample corpus, ingested once with the kit's default embedder (settings pinned)."""
-    root = tmp_path_factory.mktemp("fast_hybrid")
+def sample_kb(root: Path) -> KnowledgeBase:
+    """The sample corpus ingested under `root` with the kit's default embedder (settings pinned)."""
     settings = load_settings(data_dir=root / "data", chroma_host=None, provider="none")
     ingest_paths(settings, [PRODUCT_DIR / "data"], collection="sample")
     return KnowledgeBase(settings, "sample")
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The sample corpus, ingested once for this module."""
+    return sample_kb(tmp_path_factory.mktemp("fast_hybrid"))
 
 
 def full_path(kb: KnowledgeBase, question: str, k: int, where: dict | None = None) -> list:

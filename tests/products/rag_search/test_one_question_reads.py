@@ -22,16 +22,13 @@ from products.rag_search.core.ingest import ingest_paths
 from products.rag_search.core.relevance import load_calibration
 from shared.config import load_settings
 from shared.vectorstore import ChunkCollection
-from tests.products.rag_search.test_hybrid_fast_path import PRODUCT_DIR, golden_questions
+from tests.products.rag_search.test_hybrid_fast_path import golden_questions, sample_kb
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The sample corpus, ingested once with the kit's default embedder (settings pinned)."""
-    root = tmp_path_factory.mktemp("one_question")
-    settings = load_settings(data_dir=root / "data", chroma_host=None, provider="none")
-    ingest_paths(settings, [PRODUCT_DIR / "data"], collection="sample")
-    return KnowledgeBase(settings, "sample")
+    """The sample corpus, ingested once for this module."""
+    return sample_kb(tmp_path_factory.mktemp("one_question"))
 
 
 def count_chroma_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
