@@ -85,7 +85,7 @@ def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any]
         gate = decide(kb, query, k, load_calibration(), where=where)
     return Asked(question=question.strip(), search_query=query.strip(), results=gate.accepted,
                  hybrid=gate.hybrid, signals=gate.signals, relevance=gate.relevance,
-                 weights=gate.weights, started=started)
+                 weights=gate.weights, started=started, unmatched_names=gate.unmatched_names)
 
 
 def masked_asked(asked: Asked) -> Asked:

@@ -57,6 +57,7 @@ class Asked(BaseModel):
     relevance: float
     weights: dict[str, float]
     started: float
+    unmatched_names: list[str] = []  # names in the question no candidate passage mentions
 
 
 def extractive_outcome(asked: Asked, note: str | None = None,
@@ -93,8 +94,17 @@ def abstain(asked: Asked, engine: str, reason: str, llm: LLMClient | None,
     closest = [cite(r, best_sentence(r.text, question_terms))
                for r in asked.hybrid[:CLOSEST_SHOWN]]
     answer = REASONS["empty_collection"] if reason == "empty_collection" else DONT_KNOW
-    return build_answer(asked, engine, llm, answer=answer, abstained=True, reason=reason,
-                        closest=closest, result=result, warnings=warnings, note=note)
+    built = build_answer(asked, engine, llm, answer=answer, abstained=True, reason=reason,
+                         closest=closest, result=result, warnings=warnings, note=note)
+    if reason == "low_relevance" and asked.unmatched_names:
+        built.abstain_reason = f"{built.abstain_reason} {names_not_found(asked.unmatched_names)}"
+    return built
+
+
+def names_not_found(names: list[str]) -> str:
+    """Why a near miss abstained, in the user's words: the page is about something else."""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"None of the closest passages mentions {listed}."
 
 
 def build_answer(asked: Asked, engine: str, llm: LLMClient | None, *, answer: str,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
+from products.rag_search.core import ask
 from products.rag_search.core.gate import decide
 from products.rag_search.core.names import question_names, unmatched_names
+from products.rag_search.core.outcomes import Asked, abstain
 from products.rag_search.core.relevance import NAME_FACTOR, Calibration, Signals
 from tests.products.rag_search.answer_helpers import help_centre
 
@@ -58,3 +61,28 @@ def test_the_gate_lowers_a_question_that_names_something_the_pages_do_not(
     assert {s.name_factor for s in unknown.signals} == {NAME_FACTOR}
     raw = max(s.model_copy(update={"name_factor": 1.0}).score(0.4) for s in unknown.signals)
     assert unknown.relevance == pytest.approx(NAME_FACTOR * raw, abs=1e-4)
+
+
+def _asked(names: list[str]) -> Asked:
+    return Asked(question="Can I approve from Microsoft Teams?", search_query="q", results=[],
+                 relevance=0.3, weights={}, started=time.perf_counter(), unmatched_names=names)
+
+
+def test_a_low_relevance_abstention_names_what_the_passages_never_mention() -> None:
+    answer = abstain(_asked(["Microsoft", "Teams"]), "extractive", "low_relevance", None)
+    assert answer.abstained and answer.abstain_reason is not None
+    assert answer.abstain_reason.startswith("No retrieved passage covers enough")
+    assert answer.abstain_reason.endswith("mentions Microsoft or Teams.")
+
+
+def test_without_unmatched_names_the_reason_stays_as_it_was() -> None:
+    answer = abstain(_asked([]), "extractive", "low_relevance", None)
+    assert answer.abstain_reason == "No retrieved passage covers enough of the question."
+    other = abstain(_asked(["Teams"]), "extractive", "no_sentence", None)
+    assert other.abstain_reason is not None and "mentions" not in other.abstain_reason
+
+
+def test_ask_reports_the_unmatched_name_when_it_abstains(tmp_path: Path) -> None:
+    answer = ask(help_centre(tmp_path), "Does it sync with Salesforce Pardot?")
+    assert answer.abstained
+    assert answer.abstain_reason is not None and "Pardot" in answer.abstain_reason
