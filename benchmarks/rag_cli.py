@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._subprocess_timing import measure
 
 GOAL_RATIO = 1.5
 QUESTION = "How long do I have to ask for a refund on an annual plan?"
@@ -40,21 +39,6 @@ print(hits["ids"][0][0])
 '''
 
 
-def time_once(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
-    """Median seconds per command; runs alternate so machine drift hits both alike."""
-    for command in commands.values():
-        time_once(command, env)  # warm-up: page cache, .pyc files
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            samples[name].append(time_once(command, env))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def prepare(tmp: Path) -> tuple[dict[str, str], Path, Path]:
