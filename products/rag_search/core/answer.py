@@ -2,10 +2,12 @@
 
 The order is the product's promise. Retrieval first (hybrid, top k, within the filters). If
 the best chunk covers too little of the question (below the calibrated threshold), the answer
-is "I don't know" with the closest sources, whichever engine is configured: the model is
-never asked to answer from chunks that do not hold the answer. Otherwise the extractive
-engine (no key) or the LLM engine (core.llm_engine) answers; the LLM may still abstain, and
-falls back to the extractive answer when its reply cannot be used.
+is "I don't know" with the closest sources, whichever engine is configured: no engine answers
+from off-topic chunks. Otherwise the extractive engine (no key) or the LLM engine
+(core.llm_engine) answers. The LLM reads at a lower threshold than the extractive engine
+(core.gate): it can say NOT_IN_SOURCES itself, so a paraphrased question reaches it instead of
+stopping at the gate; when its reply cannot be used, the fallback answers only from passages
+that pass the extractive threshold.
 
 In a conversation the question may lean on the one before ("and for annual plans?");
 core.followup turns it into a standalone query first, and that query is what is retrieved
@@ -64,7 +66,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
     """
     started = time.perf_counter()
     query = standalone_query(kb, question, history, llm, mask_pii=mask_pii)
-    asked = _retrieve(kb, question, k, where, query, started)
+    asked = _retrieve(kb, question, k, where, query, started, reader="llm" if llm else "extractive")
     if mask_pii:
         asked = masked_asked(asked)
     engine = "llm" if llm is not None else "extractive"
@@ -78,12 +80,14 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,
-              query: str, started: float) -> Asked:
+              query: str, started: float, *, reader: str) -> Asked:
     """The relevance gate's decision for the (standalone) query: what an engine may read.
     One question's reads share one revision check and one read per chunk (`one_question`)."""
     with kb.one_question():
-        gate = decide(kb, query, k, load_calibration(), where=where)
+        gate = decide(kb, query, k, load_calibration(), where=where, reader=reader)
+    baseline = None if gate.baseline == gate.accepted else gate.baseline
     return Asked(question=question.strip(), search_query=query.strip(), results=gate.accepted,
+                 baseline=baseline,
                  hybrid=gate.hybrid, signals=gate.signals, relevance=gate.relevance,
                  weights=gate.weights, started=started, unmatched_names=gate.unmatched_names)
 
@@ -93,7 +97,8 @@ def masked_asked(asked: Asked) -> Asked:
     return asked.model_copy(update={
         "question": mask_contacts(asked.question),
         "search_query": mask_contacts(asked.search_query),
-        "results": masked_results(asked.results), "hybrid": masked_results(asked.hybrid)})
+        "results": masked_results(asked.results), "hybrid": masked_results(asked.hybrid),
+        "baseline": None if asked.baseline is None else masked_results(asked.baseline)})
 
 
 __all__ = ["MAX_ANSWER_TOKENS", "MAX_QUESTION_CHARS", "AnswerDelta", "AnswerDone", "abstain",

@@ -7,6 +7,11 @@ WEIGHTS is swept, and the pair with the best abstention F1 wins (ties: higher ac
 the middle of the plateau). Only the golden set's `tune` cases are used; the `heldout` cases
 score the choice. A two-fold check (odd vs even tune cases) says how much the choice depends on
 which questions it saw; DECISIONS.md quotes both.
+
+The LLM engine reads at a second, lower threshold (`reader_threshold`): the highest one that
+still lets READER_SHARE of the tune answerable questions through. The model, not the gate,
+turns down the near misses that get past it (NOT_IN_SOURCES); the gate only keeps it from
+reading passages that are plainly about something else.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from shared.evals import score_abstention
 
 STEP = 0.05
 WEIGHTS = tuple(step / 10 for step in range(11))  # lexical share of the gate score
+READER_SHARE = 0.95  # of answerable tune questions whose passages must reach an LLM
 
 
 class SweepRow(BaseModel):
@@ -101,16 +107,30 @@ def two_fold(found: Sequence[Sequence[Signals]],
     return folds
 
 
+def reader_threshold(relevances: Sequence[float], answerable: Sequence[bool], *,
+                     ceiling: float, share: float = READER_SHARE) -> float:
+    """The highest threshold (on the STEP grid, at most `ceiling`, the extractive threshold)
+    at which at least `share` of the answerable questions still have a passage accepted."""
+    scores = [score for score, ok in zip(relevances, answerable, strict=True) if ok]
+    best = 0.0
+    for step in range(round(ceiling / STEP) + 1):
+        threshold = round(step * STEP, 2)
+        if threshold <= ceiling and sum(s >= threshold for s in scores) >= share * len(scores):
+            best = threshold
+    return best
+
+
 def write_calibration(threshold: float, method: str, *, lexical_weight: float = 1.0,
-                      embedder: str = "", path: Path = CALIBRATION_FILE) -> Path:
+                      embedder: str = "", reader: float | None = None,
+                      path: Path = CALIBRATION_FILE) -> Path:
     """Save the gate setting every front door uses from the next question on."""
     calibration = Calibration(threshold=threshold, lexical_weight=lexical_weight,
                               embedder=embedder, calibrated_on=dt.date.today().isoformat(),
-                              method=method)
+                              method=method, reader_threshold=reader)
     path.write_text(json.dumps(calibration.model_dump(), indent=2) + "\n", encoding="utf-8")
     load_calibration.cache_clear()
     return path
 
 
-__all__ = ["STEP", "WEIGHTS", "SweepRow", "best_gate", "best_threshold", "score_gate", "sweep",
-           "two_fold", "write_calibration"]
+__all__ = ["READER_SHARE", "STEP", "WEIGHTS", "SweepRow", "best_gate", "best_threshold",
+           "reader_threshold", "score_gate", "sweep", "two_fold", "write_calibration"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from products.rag_search.core.calibration import two_fold
-from products.rag_search.core.evaluation import RagEval
+from products.rag_search.core.evaluation import CaseResult, RagEval
 from products.rag_search.core.injection_eval import injection_table, run_injection_eval
 from shared.evals import EvalReport, MetricTable, write_markdown_report
 
@@ -25,6 +25,7 @@ def to_report(result: RagEval) -> EvalReport:
         MetricTable(title=f"Answers ({result.engine} engine)", rows=_by_split(result, "answers"),
                     row_header="split"),
         _sweep_table(result),
+        _reader_table(result),
         injection_table(run_injection_eval()),
         _cases_table(result),
     ]
@@ -49,6 +50,32 @@ def _sweep_table(result: RagEval) -> MetricTable:
     return MetricTable(title=f"Gate threshold sweep on the tune cases (lexical weight "
                              f"{result.lexical_weight:.2f}; relevance gate only)", rows=rows,
                        row_header="threshold")
+
+
+def _reader_table(result: RagEval) -> MetricTable:
+    """What the LLM engine's lower threshold lets through: the answerable questions it can now
+    answer, and the near misses it has to turn down itself (NOT_IN_SOURCES)."""
+    reader = _reader(result)
+    rows = {}
+    for split in SPLITS:
+        cases = [c for c in result.results if split in ("all", c.split)]
+        rows[split] = {
+            "answerable reaching the model": _share_at(cases, True, reader),
+            "answerable passing the extractive gate": _share_at(cases, True, result.threshold),
+            "unanswerable reaching the model": _share_at(cases, False, reader),
+        }
+    return MetricTable(title=f"LLM reader gate (threshold {reader:.2f}; the model must refuse "
+                             "the unanswerable questions that reach it)", rows=rows,
+                       row_header="split")
+
+
+def _reader(result: RagEval) -> float:
+    return result.reader_threshold if result.reader_threshold is not None else result.threshold
+
+
+def _share_at(cases: list[CaseResult], answerable: bool, threshold: float) -> float:
+    chosen = [case for case in cases if case.answerable == answerable]
+    return round(sum(case.relevance >= threshold for case in chosen) / max(len(chosen), 1), 3)
 
 
 def _cases_table(result: RagEval) -> MetricTable:
@@ -77,7 +104,9 @@ def _notes(result: RagEval) -> list[str]:
         f"threshold {result.threshold:.2f} (best on this run's tune cases: weight "
         f"{result.suggested_weight:.2f}, threshold {result.suggested_threshold:.2f}). The "
         f"heldout cases are never used to choose. Two-fold check on the tune cases: "
-        f"{fold_text}.",
+        f"{fold_text}. The LLM engine reads at threshold {_reader(result):.2f}"
+        f" (this run's tune cases suggest {result.suggested_reader_threshold or 0:.2f}: the "
+        "highest that lets 95% of answerable tune questions through).",
         f"Hybrid recall@5 {hybrid:.3f} vs dense {singles['dense']:.3f} and bm25 "
         f"{singles['bm25']:.3f}: hybrid {'matches or beats' if beats else 'does NOT match'} "
         "both.",

@@ -21,7 +21,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from products.rag_search.core.answer import ask
-from products.rag_search.core.calibration import SweepRow, best_gate, sweep, write_calibration
+from products.rag_search.core.calibration import (
+    SweepRow,
+    best_gate,
+    reader_threshold,
+    sweep,
+    write_calibration,
+)
 from products.rag_search.core.extractive import is_archived
 from products.rag_search.core.gate import decide
 from products.rag_search.core.ingest import ingest_paths
@@ -97,6 +103,8 @@ class RagEval(BaseModel):
     sweep: list[SweepRow]
     suggested_threshold: float
     suggested_weight: float = 1.0
+    reader_threshold: float | None = None  # the gate in use when an LLM reads
+    suggested_reader_threshold: float | None = None
     results: list[CaseResult]
 
 
@@ -117,10 +125,12 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
         tune = [i for i, case in enumerate(cases) if case.split == "tune"]
         truth = [not case.answerable for case in cases]
         weight, threshold = best_gate([found[i] for i in tune], [truth[i] for i in tune])
+        reader = reader_threshold([relevance(found[i], weight) for i in tune],
+                                  [not truth[i] for i in tune], ceiling=threshold)
         if calibrate:
             write_calibration(threshold, f"best abstention F1 on the {len(tune)} tune cases of "
                               f"{eval_set.name}", lexical_weight=weight,
-                              embedder=kb.store.embedder.name)
+                              embedder=kb.store.embedder.name, reader=reader)
         ranked = {mode: [ranked_sources(kb, c.question, mode) for c in cases] for mode in MODES}
         answers = [ask(kb, case.question, k=K, llm=llm) for case in cases]
         embedder = kb.store.embedder.name
@@ -136,6 +146,7 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
                   for split in ("tune", "heldout")},
         threshold=calibration.threshold, lexical_weight=calibration.lexical_weight, sweep=rows,
         suggested_threshold=threshold, suggested_weight=weight,
+        reader_threshold=calibration.threshold_for("llm"), suggested_reader_threshold=reader,
         results=[_case_result(c, a, r, f) for c, a, r, f in zip(
             cases, answers, ranked["hybrid"], found, strict=True)],
     )

@@ -6,6 +6,12 @@ Hybrid search ranks; the gate decides. It scores the union of the hybrid and the
 candidate mentions, `core.names`), and keeps the chunks at or above the calibrated threshold, best
 first and at most k of them. Those accepted chunks, renumbered S1..Sn, are all an engine reads;
 when none is accepted the answer is "I don't know" with the closest hybrid hits as pointers.
+
+The threshold depends on who reads. The extractive engine cannot tell a passage that answers
+from one that is merely on topic, so its threshold is the F1-best one. An LLM can (it says
+NOT_IN_SOURCES), so it gets the lower `reader_threshold`: paraphrased questions, whose words
+the pages do not use, reach it instead of abstaining at the gate. `baseline` keeps what the
+extractive engine may read, for when an LLM reply cannot be used and the answer falls back.
 """
 
 from __future__ import annotations
@@ -37,15 +43,16 @@ class GateDecision(BaseModel):
     candidates: list[SearchResult]  # hybrid top k, then BM25 top k not already there
     signals: list[Signals]  # one per candidate
     accepted: list[SearchResult]  # candidates at or above the threshold, best first, ranked 1..
+    baseline: list[SearchResult] = []  # accepted at the extractive engine's threshold
     relevance: float  # the best candidate's gate score
     weights: dict[str, float]  # the question's term weights (the extractive engine reuses them)
     unmatched_names: list[str] = []  # names in the question that no candidate mentions
 
 
 def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *,
-           where: Mapping[str, Any] | None = None) -> GateDecision:
+           where: Mapping[str, Any] | None = None, reader: str = "extractive") -> GateDecision:
     """Retrieve (within the filters), score every candidate, accept those at or above the
-    threshold."""
+    threshold for the engine that will read (`reader`: "extractive" or "llm")."""
     hybrid = search(kb, question, mode="hybrid", k=k, where=where).results
     lexical_hits = search(kb, question, mode="bm25", k=k, where=where).results
     candidates = _union(hybrid, lexical_hits)
@@ -54,18 +61,22 @@ def decide(kb: KnowledgeBase, question: str, k: int, calibration: Calibration, *
     unmatched = unmatched_names(question, [searchable(c) for c in candidates])
     found = signals(weights, kb.query_vector(question), candidates, vectors,
                     name_factor=NAME_FACTOR if unmatched else 1.0)
+    baseline = _accept(found, candidates, calibration.lexical_weight, calibration.threshold, k)
+    threshold = calibration.threshold_for(reader)
+    accepted = (baseline if threshold == calibration.threshold else
+                _accept(found, candidates, calibration.lexical_weight, threshold, k))
     return GateDecision(hybrid=hybrid, candidates=candidates, signals=found,
-                        accepted=_accept(found, candidates, calibration, k),
+                        accepted=accepted, baseline=baseline,
                         relevance=round(relevance(found, calibration.lexical_weight), 4),
                         weights=weights, unmatched_names=unmatched)
 
 
-def _accept(found: list[Signals], candidates: list[SearchResult], calibration: Calibration,
-            k: int) -> list[SearchResult]:
+def _accept(found: list[Signals], candidates: list[SearchResult], lexical_weight: float,
+            threshold: float, k: int) -> list[SearchResult]:
     """Candidates at or above the threshold, best first, at most k, ranked 1.."""
-    scored = [(signal.score(calibration.lexical_weight), candidate)
+    scored = [(signal.score(lexical_weight), candidate)
               for signal, candidate in zip(found, candidates, strict=True)]
-    kept = sorted((pair for pair in scored if pair[0] >= calibration.threshold),
+    kept = sorted((pair for pair in scored if pair[0] >= threshold),
                   key=lambda pair: -pair[0])[:k]
     return [candidate.model_copy(update={"rank": rank})
             for rank, (_, candidate) in enumerate(kept, start=1)]

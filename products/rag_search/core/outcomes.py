@@ -52,6 +52,9 @@ class Asked(BaseModel):
     question: str
     search_query: str  # the question, or its standalone form in a conversation
     results: list[SearchResult]  # the chunks the relevance gate accepted: all an engine reads
+    # What the extractive engine may read when it differs (an LLM reads at a lower threshold;
+    # a fallback from its reply must not answer from passages the baseline would refuse).
+    baseline: list[SearchResult] | None = None
     hybrid: list[SearchResult] = []  # the hybrid top k, shown as closest sources on abstention
     signals: list[Signals] = []
     relevance: float
@@ -65,9 +68,13 @@ def extractive_outcome(asked: Asked, note: str | None = None,
     """The baseline answer from the quarantined passages (or "I don't know" if none fits).
 
     With a `note`, this is the fallback for an LLM reply that could not be used: the note says
-    why, and the cost of the failed call (if it was paid) stays on the answer.
+    why, and the cost of the failed call (if it was paid) stays on the answer. It reads only
+    the passages that pass the extractive engine's own threshold; with none, it abstains.
     """
-    clean, flagged = _quarantined(asked.results)
+    readable = asked.results if asked.baseline is None else asked.baseline
+    if not readable:
+        return abstain(asked, "extractive", "low_relevance", None, result, note=note)
+    clean, flagged = _quarantined(readable)
     text, citations = extractive_answer(asked.search_query, asked.weights, clean)
     warnings = injection_warnings(flagged)
     if not text:

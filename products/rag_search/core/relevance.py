@@ -14,7 +14,8 @@ NAME_FACTOR when the question names something (a capitalised product, company or
 no candidate mentions (`core.names`: "Microsoft Teams" when the pages are about Slack). Chunks at or
 above the calibrated threshold are *accepted* and are what the answer engines read; when none
 is, the answer is "I don't know". Weight and threshold are calibrated on the golden set per
-embedder (cosine scales differ between embedders) and kept in `calibration.json`.
+embedder (cosine scales differ between embedders) and kept in `calibration.json`, with a lower
+`reader_threshold` for the LLM engine, which can tell a near miss from an answer itself.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ class Calibration(BaseModel):
     embedder: str = ""
     calibrated_on: str
     method: str = ""
+    # The looser threshold used when an LLM reads the passages (None: the same as `threshold`).
+    # The model judges answerability itself (NOT_IN_SOURCES), so the gate only has to keep
+    # off-topic passages away from it; see core.calibration.reader_threshold.
+    reader_threshold: float | None = None
+
+    def threshold_for(self, reader: str) -> float:
+        """The threshold for the engine that will read: "llm" or "extractive"."""
+        if reader == "llm" and self.reader_threshold is not None:
+            return min(self.reader_threshold, self.threshold)
+        return self.threshold
 
 
 class Signals(BaseModel):
