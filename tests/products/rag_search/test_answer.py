@@ -6,8 +6,7 @@ fake provider, the LLM engine: the issue's "the LLM path passes the same tests".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +51,6 @@ StartLLM = Callable[[Responder], tuple[FakeProvider, LLMClient]]
 def kb(tmp_path: Path) -> KnowledgeBase:
     return help_centre(tmp_path)
 
-
-@pytest.fixture
-def start_llm() -> Iterator[StartLLM]:
-    """Start a fake provider with a given responder; the LLM client talks to it over HTTP."""
-    with ExitStack() as stack:
-        def start(responder: Responder) -> tuple[FakeProvider, LLMClient]:
-            fake = stack.enter_context(FakeProvider(responder=responder))
-            return fake, get_llm(llm_settings(fake), product="rag_search")
-        yield start
 
 
 @pytest.fixture(params=["extractive", "llm"])

@@ -9,8 +9,7 @@ abstains (it must not quote passages below its own threshold) with a note saying
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,12 @@ from products.rag_search.core import answer as answer_module
 from products.rag_search.core.calibration import reader_threshold
 from products.rag_search.core.gate import decide
 from products.rag_search.core.relevance import Calibration
-from shared.llm import LLMClient, get_llm
+from shared.llm import LLMClient
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.answer_helpers import (
     OFF_TOPIC_QUESTION,
     chat_requests,
     help_centre,
-    llm_settings,
 )
 from tests.products.rag_search.responders import answer_from_s1, garbage, not_in_sources
 
@@ -52,14 +50,6 @@ def between(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Calibration:
     monkeypatch.setattr(answer_module, "load_calibration", lambda: calibration)
     return calibration
 
-
-@pytest.fixture
-def start_llm() -> Iterator[StartLLM]:
-    with ExitStack() as stack:
-        def start(responder: Responder) -> tuple[FakeProvider, LLMClient]:
-            fake = stack.enter_context(FakeProvider(responder=responder))
-            return fake, get_llm(llm_settings(fake), product="rag_search")
-        yield start
 
 
 def _gate(threshold: float, reader: float | None = None) -> Calibration:
