@@ -252,10 +252,16 @@ def run_eval(
     calibrate: Annotated[bool, typer.Option(help="Choose the relevance gate's weight and "
                                                  "threshold on the tune cases and save them to "
                                                  "calibration.json first.")] = False,
+    eval_set: Annotated[Path | None, typer.Option("--eval-set", help="Another eval set in the "
+                                                  "golden format (default: the golden set); "
+                                                  "never calibrated on.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="The folder its sources are in "
+                                              "(default: the bundled sample data).")] = None,
 ) -> None:
     """Run the golden set: retrieval per mode, abstention, key facts, citations; write a report.
 
-    Mounted by the platform CLI as `aipm eval rag`.
+    Mounted by the platform CLI as `aipm eval rag`. `--eval-set` and `--data` score another
+    corpus (e.g. evals/techdocs.jsonl); the gate is only ever tuned on the golden set.
     """
     from products.rag_search.core import llm_for
     from products.rag_search.core.eval_report import write_report
@@ -264,8 +270,10 @@ def run_eval(
     from products.rag_search.render import render_eval
 
     try:
+        sources = _eval_sources(eval_set, data, calibrate)
         settings = _settings()
-        result = evaluate(settings, None if baseline else llm_for(settings), calibrate=calibrate)
+        result = evaluate(settings, None if baseline else llm_for(settings), calibrate=calibrate,
+                          **sources)
         path = write_report(result, report or REPORT_PATH)
     except AIPMError as err:
         fail(err, as_json=json_output)
@@ -277,6 +285,22 @@ def run_eval(
                    "report_path": str(path)})
     else:
         render_eval(result, path)
+
+
+def _eval_sources(eval_set: Path | None, data: Path | None, calibrate: bool) -> dict[str, Path]:
+    """The eval set and corpus to score; `--calibrate` is refused on anything but the golden
+    set and its corpus, so a second corpus stays a measurement nothing is tuned on."""
+    from products.rag_search.core.evaluation import EVAL_SET, SAMPLE_DATA
+    from shared.errors import BadInput
+
+    chosen = {"eval_set": (eval_set or EVAL_SET).resolve(), "data": (data or SAMPLE_DATA).resolve()}
+    if calibrate and chosen != {"eval_set": EVAL_SET.resolve(), "data": SAMPLE_DATA.resolve()}:
+        raise BadInput("--calibrate tunes the gate on the golden set only; drop it to score "
+                       f"{chosen['eval_set'].name}, which is never tuned on.")
+    if not chosen["data"].is_dir():
+        raise BadInput(f"--data {data} is not a folder; pass the folder the eval set's sources "
+                       "are relative to.")
+    return chosen
 
 
 __all__ = ["app", "run_eval"]

@@ -174,10 +174,13 @@ def render_eval(result: RagEval, report_path: Path) -> None:
         table.add_row(mode, f"{row['recall@5']:.3f}", f"{row['mrr']:.3f}", f"{row['ndcg@5']:.3f}")
     _out.print(table)
     abstention, answers = result.abstention, result.answers
+    suggested = ("no tune cases, nothing chosen on this set"
+                 if result.suggested_weight is None or result.suggested_threshold is None else
+                 f"best on the tune cases {result.suggested_weight:.2f} / "
+                 f"{result.suggested_threshold:.2f}")
     typer.echo(f"Abstention: precision {abstention['precision']:.3f}, recall "
                f"{abstention['recall']:.3f} (gate: lexical weight {result.lexical_weight:.2f}, "
-               f"threshold {result.threshold:.2f}; best on the tune cases "
-               f"{result.suggested_weight:.2f} / {result.suggested_threshold:.2f})")
+               f"threshold {result.threshold:.2f}; {suggested})")
     typer.echo(f"Answers ({result.engine}): key-fact coverage "
                f"{answers['key_fact_coverage']:.3f}, citation validity "
                f"{answers['citation_validity']:.3f}")

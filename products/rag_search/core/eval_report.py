@@ -24,7 +24,7 @@ def to_report(result: RagEval) -> EvalReport:
                     rows=_by_split(result, "abstention"), row_header="split"),
         MetricTable(title=f"Answers ({result.engine} engine)", rows=_by_split(result, "answers"),
                     row_header="split"),
-        _sweep_table(result),
+        *([_sweep_table(result)] if result.sweep else []),  # no tune cases, no sweep
         _reader_table(result),
         injection_table(run_injection_eval()),
         _cases_table(result),
@@ -59,6 +59,8 @@ def _reader_table(result: RagEval) -> MetricTable:
     rows = {}
     for split in SPLITS:
         cases = [c for c in result.results if split in ("all", c.split)]
+        if not cases:
+            continue  # a set with no tune (or no heldout) cases has no row for them
         rows[split] = {
             "answerable reaching the model": _share_at(cases, True, reader),
             "answerable passing the extractive gate": _share_at(cases, True, result.threshold),
@@ -94,19 +96,8 @@ def _notes(result: RagEval) -> list[str]:
     hybrid = result.retrieval["hybrid"]["recall@5"]
     singles = {mode: result.retrieval[mode]["recall@5"] for mode in ("dense", "bm25")}
     beats = all(hybrid >= value for value in singles.values())
-    tune = [case for case in result.results if case.split == "tune"]
-    folds = two_fold([c.signals for c in tune], [not c.answerable for c in tune])
-    fold_text = "; ".join(f"picked weight {f['lexical_weight']:.2f} / threshold "
-                          f"{f['threshold']:.2f} on one half, held-out F1 {f['held_out_f1']:.3f}"
-                          for f in folds)
     return [
-        f"Embedder: {result.embedder}. Gate in use: lexical weight {result.lexical_weight:.2f}, "
-        f"threshold {result.threshold:.2f} (best on this run's tune cases: weight "
-        f"{result.suggested_weight:.2f}, threshold {result.suggested_threshold:.2f}). The "
-        f"heldout cases are never used to choose. Two-fold check on the tune cases: "
-        f"{fold_text}. The LLM engine reads at threshold {_reader(result):.2f}"
-        f" (this run's tune cases suggest {result.suggested_reader_threshold or 0:.2f}: the "
-        "highest that lets 95% of answerable tune questions through).",
+        _gate_note(result),
         f"Hybrid recall@5 {hybrid:.3f} vs dense {singles['dense']:.3f} and bm25 "
         f"{singles['bm25']:.3f}: hybrid {'matches or beats' if beats else 'does NOT match'} "
         "both.",
@@ -115,6 +106,28 @@ def _notes(result: RagEval) -> list[str]:
         "cites_archived_page is the share of answers quoting a page marked archived or "
         "superseded (lower is better).",
     ]
+
+
+def _gate_note(result: RagEval) -> str:
+    """Which gate ran and what this run's tune cases would choose; on a set with no tune
+    cases (all heldout), only the gate in use, chosen elsewhere."""
+    gate = (f"Embedder: {result.embedder}. Gate in use: lexical weight "
+            f"{result.lexical_weight:.2f}, threshold {result.threshold:.2f}; the LLM engine "
+            f"reads at threshold {_reader(result):.2f}.")
+    tune = [case for case in result.results if case.split == "tune"]
+    if not tune or result.suggested_weight is None or result.suggested_threshold is None:
+        return (f"{gate} This set has no tune cases: every case is heldout and nothing was "
+                "chosen on it (the gate comes from calibration.json, calibrated on the golden "
+                "set).")
+    folds = two_fold([c.signals for c in tune], [not c.answerable for c in tune])
+    fold_text = "; ".join(f"picked weight {f['lexical_weight']:.2f} / threshold "
+                          f"{f['threshold']:.2f} on one half, held-out F1 {f['held_out_f1']:.3f}"
+                          for f in folds)
+    return (f"{gate} Best on this run's tune cases: weight {result.suggested_weight:.2f}, "
+            f"threshold {result.suggested_threshold:.2f}, reader threshold "
+            f"{result.suggested_reader_threshold or 0:.2f} (the highest that lets 95% of "
+            f"answerable tune questions through). The heldout cases are never used to choose. "
+            f"Two-fold check on the tune cases: {fold_text}.")
 
 
 def write_report(result: RagEval, path: Path) -> Path:

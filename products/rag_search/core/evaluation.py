@@ -36,6 +36,7 @@ from products.rag_search.core.models import Answer, SearchMode
 from products.rag_search.core.relevance import Signals, load_calibration, relevance
 from products.rag_search.core.retrieval import search
 from shared.config import Settings
+from shared.errors import BadInput
 from shared.evals import (
     citation_validity,
     key_fact_coverage,
@@ -101,8 +102,9 @@ class RagEval(BaseModel):
     threshold: float
     lexical_weight: float = 1.0
     sweep: list[SweepRow]
-    suggested_threshold: float
-    suggested_weight: float = 1.0
+    # The best gate on this run's tune cases; None when the set has none (all heldout).
+    suggested_threshold: float | None
+    suggested_weight: float | None = 1.0
     reader_threshold: float | None = None  # the gate in use when an LLM reads
     suggested_reader_threshold: float | None = None
     results: list[CaseResult]
@@ -120,14 +122,15 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
     before any question is answered, so the report shows the new setting at work.
     """
     cases = load_golden(eval_set)
+    tune = [i for i, case in enumerate(cases) if case.split == "tune"]
+    if calibrate and not tune:
+        raise BadInput(f"{eval_set.name} has no tune cases, so there is nothing to calibrate "
+                       "on; run without --calibrate.")
     with eval_knowledge_base(settings, data) as kb:
         found = [decide(kb, case.question, K, load_calibration()).signals for case in cases]
-        tune = [i for i, case in enumerate(cases) if case.split == "tune"]
         truth = [not case.answerable for case in cases]
-        weight, threshold = best_gate([found[i] for i in tune], [truth[i] for i in tune])
-        reader = reader_threshold([relevance(found[i], weight) for i in tune],
-                                  [not truth[i] for i in tune], ceiling=threshold)
-        if calibrate:
+        weight, threshold, reader = _suggest([found[i] for i in tune], [truth[i] for i in tune])
+        if calibrate and weight is not None and threshold is not None:
             write_calibration(threshold, f"best abstention F1 on the {len(tune)} tune cases of "
                               f"{eval_set.name}", lexical_weight=weight,
                               embedder=kb.store.embedder.name, reader=reader)
@@ -136,20 +139,32 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
         embedder = kb.store.embedder.name
     calibration = load_calibration()
     rows = sweep([relevance(found[i], calibration.lexical_weight) for i in tune],
-                 [truth[i] for i in tune])
+                 [truth[i] for i in tune]) if tune else []
     return RagEval(
         date=dt.date.today(), engine=answers[0].engine if answers else "extractive",
         model=f"{llm.provider}:{llm.model}" if llm is not None else None,
         embedder=embedder, eval_set=f"{eval_set.name} ({len(cases)} cases)",
         cases=len(cases), **_scores(cases, ranked, answers),
         by_split={split: _scores(*_only(split, cases, ranked, answers))
-                  for split in ("tune", "heldout")},
+                  for split in ("tune", "heldout") if any(c.split == split for c in cases)},
         threshold=calibration.threshold, lexical_weight=calibration.lexical_weight, sweep=rows,
         suggested_threshold=threshold, suggested_weight=weight,
         reader_threshold=calibration.threshold_for("llm"), suggested_reader_threshold=reader,
         results=[_case_result(c, a, r, f) for c, a, r, f in zip(
             cases, answers, ranked["hybrid"], found, strict=True)],
     )
+
+
+def _suggest(found: list[list[Signals]], unanswerable: list[bool]
+             ) -> tuple[float | None, float | None, float | None]:
+    """The (weight, threshold, reader threshold) these cases would pick; all None for no
+    cases, so a set that is all heldout suggests nothing rather than a gate fit to nothing."""
+    if not found:
+        return None, None, None
+    weight, threshold = best_gate(found, unanswerable)
+    reader = reader_threshold([relevance(signals, weight) for signals in found],
+                              [not truth for truth in unanswerable], ceiling=threshold)
+    return weight, threshold, reader
 
 
 def _scores(cases: list[GoldenCase], ranked: dict[str, list[list[str]]],
