@@ -122,6 +122,7 @@ def _gate_note(result: RagEval) -> str:
     folds = two_fold([c.signals for c in tune], [not c.answerable for c in tune])
     fold_text = "; ".join(f"picked weight {f['lexical_weight']:.2f} / threshold "
                           f"{f['threshold']:.2f} on one half, held-out F1 {f['held_out_f1']:.3f}"
+                          f" (answering {f['held_out_answered']:.2f} of its answerable)"
                           for f in folds)
     return (f"{gate} Best on this run's tune cases: weight {result.suggested_weight:.2f}, "
             f"threshold {result.suggested_threshold:.2f}, reader threshold "

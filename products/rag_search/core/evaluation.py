@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from products.rag_search.core.answer import ask
 from products.rag_search.core.calibration import (
+    MIN_ANSWERED,
     SweepRow,
     best_gate,
     reader_threshold,
@@ -131,7 +132,8 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
         truth = [not case.answerable for case in cases]
         weight, threshold, reader = _suggest([found[i] for i in tune], [truth[i] for i in tune])
         if calibrate and weight is not None and threshold is not None:
-            write_calibration(threshold, f"best abstention F1 on the {len(tune)} tune cases of "
+            write_calibration(threshold, f"best abstention F1 answering >= {MIN_ANSWERED:.0%} of "
+                              f"answerable questions, on the {len(tune)} tune cases of "
                               f"{eval_set.name}", lexical_weight=weight,
                               embedder=kb.store.embedder.name, reader=reader)
         ranked = {mode: [ranked_sources(kb, c.question, mode) for c in cases] for mode in MODES}
