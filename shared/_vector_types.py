@@ -58,7 +58,7 @@ class CollectionInfo(BaseModel):
 
 
 def chunk_id(text: str, source: str = "") -> str:
-    """The content-hash id of a chunk (`shared.vectorstore` says why source is in it)."""
+    """The content-hash id of a chunk (`shared._chunk_collection` says why source is in it)."""
     return hashlib.sha256(f"{source}\x00{text}".encode()).hexdigest()
 
 

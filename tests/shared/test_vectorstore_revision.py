@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-import shared.vectorstore
+import shared._chunk_collection
 from shared.config import Settings, load_settings
 from shared.vectorstore import Chunk, ChunkCollection, VectorStore, open_vector_store
 
@@ -103,7 +103,7 @@ def test_a_change_through_another_client_shows_in_the_revision(
 def test_scan_pages_through_every_chunk_once(
     monkeypatch: pytest.MonkeyPatch, collection: ChunkCollection, count: int
 ) -> None:
-    monkeypatch.setattr(shared.vectorstore, "SCAN_PAGE", 7)
+    monkeypatch.setattr(shared._chunk_collection, "SCAN_PAGE", 7)
     chunks = notes(count)
     collection.add(chunks)
     scanned = list(collection.scan())
@@ -117,7 +117,7 @@ def test_scan_pages_through_every_chunk_once(
 def test_scan_filters_by_metadata_across_pages(
     monkeypatch: pytest.MonkeyPatch, collection: ChunkCollection
 ) -> None:
-    monkeypatch.setattr(shared.vectorstore, "SCAN_PAGE", 7)
+    monkeypatch.setattr(shared._chunk_collection, "SCAN_PAGE", 7)
     collection.add([*notes(9), *notes(11, "faq.md")])
     faq = list(collection.scan({"source": "faq.md"}))
     assert len(faq) == 11 and {c.metadata["source"] for c in faq} == {"faq.md"}
