@@ -8,8 +8,7 @@ engine with a note that says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,12 @@ import pytest
 from products.rag_search.core import Answer, AnswerDelta, KnowledgeBase, ask, stream_answer
 from products.rag_search.core.citations import quote_in
 from shared.errors import BadKey
-from shared.llm import LLMClient, get_llm
+from shared.llm import LLMClient
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.answer_helpers import (
     EXACT_QUESTION,
     chat_requests,
     help_centre,
-    llm_settings,
     sent_prompts,
 )
 from tests.products.rag_search.responders import (
@@ -52,25 +50,6 @@ REWORDED_POISON = {
 @pytest.fixture
 def kb(tmp_path: Path) -> KnowledgeBase:
     return help_centre(tmp_path)
-
-
-@pytest.fixture
-def start_llm() -> Iterator[StartLLM]:
-    """A fake provider with the given responder (and options), and a client talking to it.
-
-    Only a test that makes the fake hang (`hang_s`) gets a client deadline shorter than the
-    suite's: a quarter of the hang. The fake runs in this process, so a garbage collection
-    (0.4 s seen in one folder run) or a busy machine holds its reply back; a 1.25 s deadline
-    for every test turned such a stall into a timeout fallback, failing tests about the reply.
-    """
-    with ExitStack() as stack:
-        def start(responder: Responder | None = None, **fake_options: Any,
-                  ) -> tuple[FakeProvider, LLMClient]:
-            fake = stack.enter_context(FakeProvider(responder=responder, **fake_options))
-            deadline = ({"llm_timeout_s": fake_options["hang_s"] / 4}
-                        if "hang_s" in fake_options else {})
-            return fake, get_llm(llm_settings(fake, **deadline), product="rag_search")
-        yield start
 
 
 def assert_extractive_fallback(answer: Answer, why: str) -> None:
