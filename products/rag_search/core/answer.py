@@ -80,7 +80,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
 
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,
-              query: str, started: float, *, reader: str) -> Asked:
+              query: str, started: float, *, reader: str = "extractive") -> Asked:
     """The relevance gate's decision for the (standalone) query: what an engine may read.
     One question's reads share one revision check and one read per chunk (`one_question`)."""
     with kb.one_question():

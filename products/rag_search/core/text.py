@@ -15,7 +15,9 @@ import Stemmer
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(
-    r"(?<=[^\d][.!?])(?<!e\.g\.)(?<!i\.e\.)[\"')\]]*[ \t]+(?=[\"'(\[]?[A-Z0-9])"  # ". Next"
+    r"(?:(?<=[^\d][.!?])(?<!e\.g\.)(?<!i\.e\.)|(?<=[^\d][.!?][\"')\]]))[ \t]+"  # ". Next"
+    r"(?![\"']?\([^()\n]{1,60}\)[ \t]*(?:\n|$))"  # "… one. (Default 3)" ends its sentence
+    r"(?=[\"'(\[]?[A-Z0-9])"
     r"|\n\s*\n"  # a blank line ends a paragraph
     r"|(?<=[.!?:])[ \t]*\n"  # a line that ends a sentence
     r"|\n(?=[ \t]*(?:[-*•]|\d+[.)])[ \t])"  # a list item starts

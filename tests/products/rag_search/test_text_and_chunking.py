@@ -224,3 +224,16 @@ def test_page_headers_and_footers_repeated_on_most_pages_are_dropped() -> None:
     document = Document(source="w.pdf", title="W", format="pdf", sections=pages)
     assert [draft.text for draft in chunk_document(document)] == [
         "Keys rotate every year.", "Backups are kept 35 days.", "Logs are kept 13 months."]
+
+
+def test_a_trailing_parenthetical_stays_with_its_sentence() -> None:
+    """"(Default 3)" at the end of a bullet is the answer to "what is the default?": split
+    off, it was a two-word fragment no engine would quote. A closing bracket after a full stop
+    stays on its sentence too."""
+    bullets = ("- `attempts`: total tries, including the first one. (Default 3)\n"
+               "- `backoff`: the factor between waits. (Default 0.5)\n")
+    assert split_sentences(bullets) == [
+        "- `attempts`: total tries, including the first one. (Default 3)",
+        "- `backoff`: the factor between waits. (Default 0.5)"]
+    assert split_sentences("Prices exclude VAT. (See the tax page.) Plans renew yearly.") == [
+        "Prices exclude VAT.", "(See the tax page.)", "Plans renew yearly."]
