@@ -281,3 +281,14 @@ def test_docx_list_paragraphs_keep_a_marker() -> None:
     document.save(buffer)
     [section] = load_bytes("policy.docx", buffer.getvalue()).sections
     assert section.text.splitlines() == ["Not reimbursed:", "- Parking fines", "- Minibar"]
+
+
+def test_markdown_front_matter_is_metadata_not_content() -> None:
+    """mkdocs/Jekyll pages open with a YAML block; quoted, "title: Logging" is no answer."""
+    page = "---\ntitle: Logging and debugging\ntags: [how-to]\n---\n\nSet the level to DEBUG.\n"
+    document = load_bytes("logging.md", page.encode())
+    assert document.title == "Logging and debugging"
+    assert "title:" not in document.text and "tags" not in document.text
+    assert "Set the level to DEBUG." in document.text
+    ruled = "---\n\nAn intro paragraph.\n\n---\n\n# Setup\n\nInstall it.\n"
+    assert "An intro paragraph." in load_bytes("ruled.md", ruled.encode()).text
