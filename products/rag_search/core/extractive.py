@@ -68,8 +68,9 @@ def extractive_answer(question: str, weights: dict[str, float],
                                  answer_type_cue(question)))
     if not chosen:
         return "", []
+    follow = [] if asks_for_a_type(question) else _follow_on(chosen[0])
     chosen.sort(key=_reading_order)
-    whole = sorted(_with_whole_lists(_with_gaps_filled(chosen), weights),
+    whole = sorted(_with_whole_lists(_with_gaps_filled(chosen) + follow, weights),
                    key=_reading_order)
     return render(whole), _citations(chosen)
 
@@ -117,6 +118,19 @@ def _with_gaps_filled(chosen: list[Candidate]) -> list[Candidate]:
     return found
 
 
+def _follow_on(best: Candidate) -> list[Candidate]:
+    """The unit right after the best sentence, for a question that asks why or how rather than
+    for a value: troubleshooting and how-to pages state the symptom in the words of the
+    question ("A file opened in text mode raises TypeError") and give the fix in the next
+    sentence or code block, which shares no words with the question."""
+    quotable = quotable_units(best.result.text)
+    position = best.position + 1
+    if position >= len(quotable) or is_instruction_like(quotable[position][0]):
+        return []
+    sentence, header = quotable[position]
+    return [Candidate(best.result, position, sentence, best.score, header)]
+
+
 def _list_run(quotable: list[tuple[str, str | None]], position: int) -> range:
     """The positions of the contiguous list items around `position`, at most MAX_LIST_ITEMS."""
     start = end = position
@@ -147,6 +161,12 @@ def render(chosen: Sequence[Candidate]) -> str:
 def _ends_block(text: str) -> bool:
     last = text.rsplit("\n", 1)[-1]
     return keeps_own_line(last)
+
+
+def asks_for_a_type(question: str) -> bool:
+    """Whether the question asks for a number, a place or a yes/no verdict (see the cues)."""
+    return any(pattern.search(question) for pattern in (_ASKS_QUANTITY, _ASKS_PLACE,
+                                                         _ASKS_YES_NO))
 
 
 def answer_type_cue(question: str) -> Callable[[str], bool]:

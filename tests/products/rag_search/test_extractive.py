@@ -186,3 +186,20 @@ def test_a_numbered_list_comes_whole_but_a_bulleted_list_only_where_it_matches()
     lines = [line.split(" [S1]")[0] for line in text.splitlines()]
     assert lines == ["- API v1 was switched off in June.",
                      "- API v2 pagination is now cursor based."]
+
+
+def test_a_why_or_how_question_gets_the_sentence_after_the_symptom() -> None:
+    """Troubleshooting pages state the symptom in the question's words and the fix right
+    after it, in words the question does not use; a question asking for a value does not
+    need the sentence after its answer."""
+    chunk = result(1, "A file opened in text mode raises TypeError before anything is sent. "
+                      "Open uploads with mode 'rb' instead. Uploads over 100 MB are streamed.")
+    text, _ = extractive_answer("My upload raises TypeError; the file was opened in text mode.",
+                                weights(upload=1.0, typeerror=3.0, text=1.0, mode=1.0), [chunk])
+    assert [sentence for sentence, _ in pieces(text)] == [
+        "A file opened in text mode raises TypeError before anything is sent.",
+        "Open uploads with mode 'rb' instead."]
+    text, _ = extractive_answer("How many MB can an upload have before it is streamed?",
+                                weights(upload=1.0, mb=2.0, streamed=2.0), [chunk])
+    assert [sentence for sentence, _ in pieces(text)] == [
+        "Uploads over 100 MB are streamed."]
