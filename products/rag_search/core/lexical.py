@@ -28,7 +28,7 @@ import numpy as np
 from products.rag_search.core.bm25_reader import read_saved_bm25
 from products.rag_search.core.text import terms
 
-TOKENIZER_VERSION = "terms-v1"  # bump when `terms` changes: old indexes then rebuild
+TOKENIZER_VERSION = "terms-v2"  # bump when `terms` changes: old indexes then rebuild
 _META_FILE = "kit_meta.json"
 _IDS_FILE = "kit_ids.json"
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 import Stemmer
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_CAMEL_CASE = re.compile(r"\b[A-Za-z0-9]*(?:[a-z0-9][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
+_CAMEL_PART = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|[0-9]|\b)|[A-Z]?[a-z]+|[0-9]+")
 _SENTENCE_END = re.compile(
     r"(?:(?<=[^\d][.!?])(?<!e\.g\.)(?<!i\.e\.)|(?<=[^\d][.!?][\"')\]]))[ \t]+"  # ". Next"
     r"(?![\"']?\([^()\n]{1,60}\)[ \t]*(?:\n|$))"  # "… one. (Default 3)" ends its sentence
@@ -43,8 +45,13 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, apostrophes folded ("Don't" -> "don't")."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-cased word tokens, apostrophes folded ("Don't" -> "don't"); a camel-case name
+    also gives its parts ("DigestAuth" -> "digestauth", "digest", "auth"), so a question in
+    words finds the class, exception or product that names it in code."""
+    found = _WORD.findall(text.lower().replace("’", "'"))
+    for name in _CAMEL_CASE.findall(text):
+        found += [part.lower() for part in _CAMEL_PART.findall(name)]
+    return found
 
 
 def terms(text: str) -> list[str]:

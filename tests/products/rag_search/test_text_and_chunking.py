@@ -237,3 +237,12 @@ def test_a_trailing_parenthetical_stays_with_its_sentence() -> None:
         "- `backoff`: the factor between waits. (Default 0.5)"]
     assert split_sentences("Prices exclude VAT. (See the tax page.) Plans renew yearly.") == [
         "Prices exclude VAT.", "(See the tax page.)", "Plans renew yearly."]
+
+
+def test_a_camel_case_name_also_gives_its_words() -> None:
+    """Technical docs name things in code ("DigestAuth", "ResponseNotRead"); a question in
+    words ("digest authentication") must still meet them. The joined name stays a term."""
+    assert words("Use DigestAuth, or catch HTTPError.") == [
+        "use", "digestauth", "or", "catch", "httperror", "digest", "auth", "http", "error"]
+    assert {"respons", "read", "responsenotread"} <= set(terms("ResponseNotRead is raised"))
+    assert words("plain lower-case words") == ["plain", "lower", "case", "words"]
