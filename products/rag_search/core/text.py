@@ -22,6 +22,7 @@ _SENTENCE_END = re.compile(
     r"(?=[\"'(\[]?[A-Z0-9])"
     r"|\n\s*\n"  # a blank line ends a paragraph
     r"|(?<=[.!?:])[ \t]*\n"  # a line that ends a sentence
+    r"|(?<=\))[ \t]*\n(?=[A-Z])"  # "… (Default False)" then a new paragraph
     r"|\n(?=[ \t]*(?:[-*•]|\d+[.)])[ \t])"  # a list item starts
 )
 _STOPWORDS = frozenset(

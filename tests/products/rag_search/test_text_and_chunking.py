@@ -246,3 +246,9 @@ def test_a_camel_case_name_also_gives_its_words() -> None:
         "use", "digestauth", "or", "catch", "httperror", "digest", "auth", "http", "error"]
     assert {"respons", "read", "responsenotread"} <= set(terms("ResponseNotRead is raised"))
     assert words("plain lower-case words") == ["plain", "lower", "case", "words"]
+
+
+def test_a_paragraph_after_a_list_item_ending_in_a_parenthetical_is_not_glued_to_it() -> None:
+    text = "- `retry_post`: also retry POST. (Default False)\nThe wait doubles each time."
+    assert split_sentences(text) == ["- `retry_post`: also retry POST. (Default False)",
+                                     "The wait doubles each time."]
