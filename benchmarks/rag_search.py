@@ -224,8 +224,9 @@ def run(args: argparse.Namespace) -> None:
         timings = time_queries(query_runners(kb, collection, retriever, tokenize), queries)
         abstained = time_ask(kb, queries[: args.ask + WARM_UP], timings) if args.ask else 0
         print_queries(timings)
-        print_stages(time_stages(kb, queries[: args.stages + WARM_UP], WARM_UP),
-                     timings["kit_hybrid"])
+        if args.stages:  # 0 skips the stage table, as --ask 0 skips ask()
+            print_stages(time_stages(kb, queries[: args.stages + WARM_UP], WARM_UP),
+                         timings["kit_hybrid"])
         if args.profile:
             print(profile_hybrid(kb, queries[WARM_UP:], Path(args.profile)))
     if args.ask:
