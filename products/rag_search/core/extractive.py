@@ -189,7 +189,8 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
                 cue: Callable[[str], bool]) -> list[Candidate]:
     found = []
     for result in results:
-        for position, (sentence, header) in enumerate(quotable_units(result.text)):
+        quotable = quotable_units(result.text)
+        for position, (sentence, header) in enumerate(quotable):
             if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
                 continue
             overlap = coverage(weights, f"{header or ''} {sentence}")
@@ -197,8 +198,21 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
                 continue
             bonus = TYPE_BONUS if cue(sentence) else 0.0
             score = overlap + bonus - 0.01 * result.rank  # ties go to the top chunk
-            found.append(Candidate(result, position, sentence, score, header))
+            found.append(_answer_to(Candidate(result, position, sentence, score, header),
+                                    quotable))
     return found
+
+
+def _answer_to(candidate: Candidate, quotable: list[tuple[str, str | None]]) -> Candidate:
+    """A question in the page ("Your client never got the invoice?") is no answer: it stands
+    for the unit after it, the FAQ's answer, which keeps the question's score."""
+    after = candidate.position + 1
+    if not candidate.sentence.rstrip().endswith("?") or after >= len(quotable):
+        return candidate
+    sentence, header = quotable[after]
+    if sentence.rstrip().endswith("?") or is_instruction_like(sentence):
+        return candidate
+    return Candidate(candidate.result, after, sentence, candidate.score, header)
 
 
 def _choose(candidates: list[Candidate]) -> list[Candidate]:

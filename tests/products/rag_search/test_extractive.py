@@ -203,3 +203,14 @@ def test_a_why_or_how_question_gets_the_sentence_after_the_symptom() -> None:
                                 weights(upload=1.0, mb=2.0, streamed=2.0), [chunk])
     assert [sentence for sentence, _ in pieces(text)] == [
         "Uploads over 100 MB are streamed."]
+
+
+def test_a_question_in_the_page_stands_for_the_answer_after_it() -> None:
+    """FAQ pages repeat the reader's question; quoting it back is no answer."""
+    chunk = result(1, "Can I pause my subscription for the summer? Yes, for up to 3 months "
+                      "per year, under Billing. Paused workspaces keep their data.")
+    text, _ = extractive_answer("Can I pause my subscription for the summer?",
+                                weights(pause=2.0, subscription=1.0, summer=2.0), [chunk])
+    sentences = [sentence for sentence, _ in pieces(text)]
+    assert "Can I pause my subscription for the summer?" not in sentences
+    assert sentences[0] == "Yes, for up to 3 months per year, under Billing."
