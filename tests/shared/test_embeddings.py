@@ -131,7 +131,7 @@ def test_minilm_offline_gives_a_clear_error_not_a_traceback(tmp_path: Path) -> N
 
 def fake_settings(fake: FakeProvider, **extra: object) -> Settings:
     return load_settings(provider="openai", openai_api_key="test-key", embedder="openai",
-                         openai_base_url=fake.openai_base_url, llm_timeout_s=2.0,
+                         openai_base_url=fake.openai_base_url, llm_timeout_s=5.0,
                          llm_max_retries=0, **extra)
 
 

@@ -44,7 +44,7 @@ def echo(request: dict[str, Any]) -> str | dict[str, Any]:
     return f"you said: {request['messages'][-1]['content']}"
 
 
-def make_backend(base_url: str, timeout_s: float = 1.0, retries: int = 1) -> AnthropicChat:
+def make_backend(base_url: str, timeout_s: float = 5.0, retries: int = 1) -> AnthropicChat:
     settings = load_settings(provider="anthropic", anthropic_api_key="test-key",
                              anthropic_base_url=base_url, llm_timeout_s=timeout_s,
                              llm_max_retries=retries)
@@ -267,7 +267,7 @@ class Sentiment(BaseModel):
 def facade(fake: FakeProvider) -> LLMClient:
     return get_llm(load_settings(provider="anthropic", anthropic_api_key="test-key",
                                  anthropic_base_url=fake.anthropic_base_url,
-                                 llm_timeout_s=1.0, llm_max_retries=0), product="tests")
+                                 llm_timeout_s=5.0, llm_max_retries=0), product="tests")
 
 
 def test_get_llm_with_anthropic_completes_streams_and_bills(fake: FakeProvider) -> None:

@@ -54,7 +54,7 @@ def fake() -> Iterator[FakeProvider]:
 def anthropic_of(fake: FakeProvider) -> BatchBackend:
     batches = build_backend("anthropic", load_settings(
         provider="anthropic", anthropic_api_key="test-key",
-        anthropic_base_url=fake.anthropic_base_url, llm_timeout_s=1.0,
+        anthropic_base_url=fake.anthropic_base_url, llm_timeout_s=5.0,
         llm_max_retries=0)).batches
     assert batches is not None
     return batches
@@ -63,7 +63,7 @@ def anthropic_of(fake: FakeProvider) -> BatchBackend:
 def openai_of(fake: FakeProvider) -> BatchBackend:
     batches = build_backend("openai", load_settings(
         provider="openai", openai_api_key="test-key", openai_base_url=fake.openai_base_url,
-        llm_timeout_s=1.0, llm_max_retries=0)).batches
+        llm_timeout_s=5.0, llm_max_retries=0)).batches
     assert batches is not None
     return batches
 
@@ -288,7 +288,7 @@ FACADE_SETTINGS = {
 @pytest.mark.parametrize("provider", sorted(BACKENDS))
 def test_get_llm_runs_a_structured_batch_with_one_failed_row(fake: FakeProvider,
                                                              provider: str) -> None:
-    llm = get_llm(load_settings(provider=provider, llm_timeout_s=1.0, llm_max_retries=0,
+    llm = get_llm(load_settings(provider=provider, llm_timeout_s=5.0, llm_max_retries=0,
                                 **FACADE_SETTINGS[provider](fake)), product="tests")
     requests = rows(3, structured_every=1)
     requests[1].messages = [Message(role="user", content=POISON)]

@@ -45,7 +45,7 @@ def settings_for(fake: FakeProvider, provider: str) -> Settings:
     wire = ({"anthropic_api_key": "k", "anthropic_base_url": fake.anthropic_base_url}
             if provider == "anthropic"
             else {"openai_api_key": "k", "openai_base_url": fake.openai_base_url})
-    return load_settings(provider=provider, llm_timeout_s=1.0, llm_max_retries=0, **wire)
+    return load_settings(provider=provider, llm_timeout_s=5.0, llm_max_retries=0, **wire)
 
 
 def client(fake: FakeProvider, provider: str) -> LLMClient:

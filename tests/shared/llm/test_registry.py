@@ -48,7 +48,7 @@ def test_every_provider_builds_its_wire_format() -> None:
 
 def test_ollama_is_the_openai_wire_format_at_ollama_host_v1(fake_provider: FakeProvider) -> None:
     settings = load_settings(provider="ollama", ollama_host=fake_provider.url + "/",
-                             llm_timeout_s=1.0)
+                             llm_timeout_s=5.0)
     llm = get_llm(settings)  # no key needed
     assert (llm.provider, llm.model) == ("ollama", "llama3.2")
     result = llm.complete("hello ollama")
@@ -71,7 +71,7 @@ def test_ollama_host_is_read_the_way_ollama_reads_it(ollama_host: str, base_url:
 
 def test_ollama_host_without_scheme_reaches_the_server(fake_provider: FakeProvider) -> None:
     host = fake_provider.url.removeprefix("http://")
-    llm = get_llm(load_settings(provider="ollama", ollama_host=host, llm_timeout_s=1.0))
+    llm = get_llm(load_settings(provider="ollama", ollama_host=host, llm_timeout_s=5.0))
     assert llm.complete("hello").text
     with pytest.raises(BadInput, match=r"OLLAMA_HOST='127\.0\.0\.1:abc'"):
         get_llm(load_settings(provider="ollama", ollama_host="127.0.0.1:abc"))
