@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from products.rag_search.core.calibration import two_fold
+from products.rag_search.core.calibration import READER_SHARE, two_fold
 from products.rag_search.core.evaluation import CaseResult, RagEval
 from products.rag_search.core.injection_eval import injection_table, run_injection_eval
 from shared.evals import EvalReport, MetricTable, write_markdown_report
@@ -126,9 +126,9 @@ def _gate_note(result: RagEval) -> str:
                           for f in folds)
     return (f"{gate} Best on this run's tune cases: weight {result.suggested_weight:.2f}, "
             f"threshold {result.suggested_threshold:.2f}, reader threshold "
-            f"{result.suggested_reader_threshold or 0:.2f} (the highest that lets 95% of "
-            f"answerable tune questions through). The heldout cases are never used to choose. "
-            f"Two-fold check on the tune cases: {fold_text}.")
+            f"{result.suggested_reader_threshold or 0:.2f} (the highest that lets "
+            f"{READER_SHARE:.0%} of answerable tune questions through). The heldout cases are "
+            f"never used to choose. Two-fold check on the tune cases: {fold_text}.")
 
 
 def write_report(result: RagEval, path: Path) -> Path:

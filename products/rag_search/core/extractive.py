@@ -123,12 +123,18 @@ def _follow_on(best: Candidate) -> list[Candidate]:
     for a value: troubleshooting and how-to pages state the symptom in the words of the
     question ("A file opened in text mode raises TypeError") and give the fix in the next
     sentence or code block, which shares no words with the question."""
-    quotable = quotable_units(best.result.text)
-    position = best.position + 1
+    after = _next_unit(best, quotable_units(best.result.text))
+    return [after] if after is not None else []
+
+
+def _next_unit(candidate: Candidate, quotable: list[tuple[str, str | None]]) -> Candidate | None:
+    """The quotable unit after `candidate` in its chunk, with its score; None at the end of the
+    chunk or when that unit is instruction-like."""
+    position = candidate.position + 1
     if position >= len(quotable) or is_instruction_like(quotable[position][0]):
-        return []
+        return None
     sentence, header = quotable[position]
-    return [Candidate(best.result, position, sentence, best.score, header)]
+    return Candidate(candidate.result, position, sentence, candidate.score, header)
 
 
 def _list_run(quotable: list[tuple[str, str | None]], position: int) -> range:
@@ -206,13 +212,14 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
 def _answer_to(candidate: Candidate, quotable: list[tuple[str, str | None]]) -> Candidate:
     """A question in the page ("Your client never got the invoice?") is no answer: it stands
     for the unit after it, the FAQ's answer, which keeps the question's score."""
-    after = candidate.position + 1
-    if not candidate.sentence.rstrip().endswith("?") or after >= len(quotable):
+    if not _is_question(candidate.sentence):
         return candidate
-    sentence, header = quotable[after]
-    if sentence.rstrip().endswith("?") or is_instruction_like(sentence):
-        return candidate
-    return Candidate(candidate.result, after, sentence, candidate.score, header)
+    after = _next_unit(candidate, quotable)
+    return after if after is not None and not _is_question(after.sentence) else candidate
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?")
 
 
 def _choose(candidates: list[Candidate]) -> list[Candidate]:
