@@ -7,16 +7,20 @@ CHROMIUM ?= /usr/bin/chromium
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup demo serve test lint pytest bench browser clean
+.PHONY: setup lock demo serve test lint pytest bench browser clean
 
 setup: $(STAMP)
 
-# Re-installs only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
+# Re-installs only when pyproject.toml or requirements.lock changed since the last install.
+# requirements.lock pins every package to the versions CI has run (`make lock` refreshes it).
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^aipm-starter-kit' > requirements.lock
 
 # `make demo PORT=8600` (or `make serve PORT=8001`) when the default port is taken.
 demo: setup

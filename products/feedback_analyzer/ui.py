@@ -82,11 +82,11 @@ def show(result, report: FeedbackReport, out: Path) -> None:
     st.success(f"{summary.rows} rows: {summary.ok} ok, {summary.failed} failed, "
                f"{summary.skipped} skipped ({summary.engine}, {summary.seconds:.1f} s).")
     left, right = st.columns(2)
-    left.altair_chart(sentiment_chart(report.counts), use_container_width=True)
-    right.altair_chart(aspect_chart(report.counts), use_container_width=True)
+    left.altair_chart(sentiment_chart(report.counts), width="stretch")
+    right.altair_chart(aspect_chart(report.counts), width="stretch")
     if report.counts.by_month:
-        left.altair_chart(trend_chart(report.counts), use_container_width=True)
-    right.altair_chart(stars_chart(report.counts), use_container_width=True)
+        left.altair_chart(trend_chart(report.counts), width="stretch")
+    right.altair_chart(stars_chart(report.counts), width="stretch")
     st.subheader("Executive summary")
     for claim in report.summary:
         flag = "" if claim.supported else " ⚠️ not supported by the cited rows"
