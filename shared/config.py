@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         """A copy with one provider variable replaced (an explicit `api_key=` argument)."""
         field = FIELD_BY_ENV.get(name)
         if field is not None:
-            secret = self.model_fields[field].annotation == SecretStr | None
+            secret = type(self).model_fields[field].annotation == SecretStr | None
             return self.model_copy(update={field: SecretStr(value) if secret else value})
         return self.with_provider_env({name: SecretStr(value)})
 
