@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup lock demo serve test lint pytest bench browser clean
+.PHONY: setup lock demo serve test lint imports pytest bench browser clean
 
 setup: $(STAMP)
 
@@ -40,10 +40,15 @@ browser:
 lint: setup
 	$(BIN)/ruff check .
 
+# The layers (.importlinter): front doors -> PM -> products -> shared, no product imports
+# another, no import circles.
+imports: setup
+	$(BIN)/lint-imports
+
 pytest: setup browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test: lint pytest
+test: lint imports pytest
 
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

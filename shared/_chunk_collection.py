@@ -16,25 +16,34 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared._chroma import chroma_errors, hits_from_result, where_clause
 from shared._vector_types import AddReport, Chunk, Hit, StoredChunk, Vector
+from shared.config import Settings
+from shared.embeddings import Embedder
 from shared.errors import BadInput
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-    from shared.vectorstore import VectorStore
-
 REVISION_KEY = "revision"
 SCAN_PAGE = 5000  # chunks per page when reading a whole collection
+
+
+class StoreSide(Protocol):
+    """What a collection uses of its store (`shared.vectorstore.VectorStore` is one); typed
+    so, this module does not import `vectorstore`, which imports it (no import circle)."""
+
+    settings: Settings
+    embedder: Embedder
+    batch_size: int
 
 
 class ChunkCollection:
     """One collection: add, query, get and delete chunks, in the store's embedder space."""
 
-    def __init__(self, store: VectorStore, name: str, collection: Collection) -> None:
+    def __init__(self, store: StoreSide, name: str, collection: Collection) -> None:
         self.name = name
         self._store = store
         self._collection = collection

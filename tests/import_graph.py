@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("shared", "products")
+PACKAGES = ("shared", "products", "pm", "frontdoors")
 
 
 def module_name(path: Path) -> str:

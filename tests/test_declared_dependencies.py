@@ -8,7 +8,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ("shared", "products")
+SHIPPED = ("shared", "products", "pm", "frontdoors")
 
 
 def _norm(name: str) -> str:

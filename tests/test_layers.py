@@ -2,7 +2,10 @@
 
 - `shared/` has no import cycle and never imports `products/`;
 - a product's `core/` never imports streamlit, fastapi, typer or uvicorn;
-- products never import each other (they may use the platform modules in `products/`).
+- products never import each other, and a product imports only `shared` and itself (not the
+  registry, the PM layer or a front door: a fork carries the product and `shared` alone).
+
+`lint-imports` (`.importlinter`, tests/test_import_contracts.py) checks the layers too.
 
 Run alone: `.venv/bin/python -m pytest -q tests/test_layers.py`.
 """
@@ -59,6 +62,21 @@ def test_products_never_import_each_other() -> None:
         for module, targets in GRAPH.items():
             if _under(module, package):
                 bad = sorted(t for t in targets for other in others if _under(t, other))
+                if bad:
+                    offenders[module] = bad
+    assert offenders == {}
+
+
+KIT_PACKAGES = ("shared", "products", "pm", "frontdoors", "tests")
+
+
+def test_a_product_imports_only_shared_and_itself() -> None:
+    offenders = {}
+    for package in product_packages():
+        for module, targets in GRAPH.items():
+            if _under(module, package):
+                bad = sorted(t for t in targets if t.split(".")[0] in KIT_PACKAGES
+                             and not _under(t, "shared") and not _under(t, package))
                 if bad:
                     offenders[module] = bad
     assert offenders == {}

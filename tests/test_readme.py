@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 
 QUICK_COMMANDS = {"doctor", "ops", "version"}  # hub and serve start servers: see tests/e2e
 

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 
 from products.feedback_analyzer.core.jobs import JobState, finished_file, job_state, submit_job
 from products.feedback_analyzer.core.service import AnalyzeOptions
-from products.server import SettingsDep
+from shared.api_support import SettingsDep
 from shared.errors import NotFound
 
 router = APIRouter()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from products.cli_support import emit_json, fail
+from shared.cli_support import emit_json, fail
 from shared.errors import AIPMError
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ from products.feedback_analyzer.charts import (
 from products.feedback_analyzer.core import AnalyzeOptions, analyze_file, open_table
 from products.feedback_analyzer.core.report import FeedbackReport, render_markdown
 from products.feedback_analyzer.core.service import build_report
-from products.hub_support import current_settings, rating_widget, show_engine_badge
 from shared.config import Settings
 from shared.errors import AIPMError
+from shared.ui_support import current_settings, rating_widget, show_engine_badge
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
 LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, another crash\" reads "

@@ -2,7 +2,7 @@
 
 Each route turns the HTTP request into the same core call the CLI makes and returns the core
 model as JSON, so `aipm rag ... --json` and the API agree field for field. Kit errors raised
-here become `{"error": {"code", "message"}}` with their status in `products.server_errors`.
+here become `{"error": {"code", "message"}}` with their status in `frontdoors.server_errors`.
 Routes are plain `def` on purpose: ingest, retrieval and the LLM call block, and FastAPI runs
 plain functions (and a sync stream's iterator) in its thread pool, off the event loop.
 """
@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from products.closing_stream import ClosingStreamingResponse
 from products.rag_search.core import (
     DEFAULT_COLLECTION,
     MAX_K,
@@ -37,7 +36,8 @@ from products.rag_search.core import (
 )
 from products.rag_search.core.filters import SearchFilters
 from products.rag_search.core.service import llm_for
-from products.server import SettingsDep
+from shared.api_support import SettingsDep
+from shared.closing_stream import ClosingStreamingResponse
 from shared.errors import AIPMError
 from shared.llm import LLMClient
 from shared.vectorstore import CollectionInfo

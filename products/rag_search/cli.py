@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from products.cli_support import emit_json, fail, show_result
+from shared.cli_support import emit_json, fail, show_result
 from shared.errors import AIPMError, NotFound
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ from typing import Any
 
 import streamlit as st
 
-from products.hub_support import current_settings, show_engine_badge
 from products.rag_search.core import (
     DEFAULT_COLLECTION,
     IngestReport,
@@ -38,6 +37,7 @@ from products.rag_search.ui_parts import (
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
 from shared.llm import LLMClient
+from shared.ui_support import current_settings, show_engine_badge
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"
 UPLOAD_TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]

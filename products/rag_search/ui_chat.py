@@ -14,7 +14,6 @@ from typing import Any
 
 import streamlit as st
 
-from products.hub_support import rating_widget
 from products.rag_search.core import (
     Answer,
     ChatTurn,
@@ -35,6 +34,7 @@ from products.rag_search.ui_sources import (
 from shared.config import Settings
 from shared.errors import AIPMError
 from shared.llm import LLMClient
+from shared.ui_support import rating_widget
 
 CHAT_PREFIX = "rag_chat::"
 CHAT_PLACEHOLDER = "Ask a question about your documents"

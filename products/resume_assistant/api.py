@@ -16,7 +16,7 @@ from products.resume_assistant.core.models import Analysis, WrittenOutput
 from products.resume_assistant.core.privacy import forget, save_upload
 from products.resume_assistant.core.service import Upload, run_analyze
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
-from products.server import SettingsDep
+from shared.api_support import SettingsDep
 from shared.config import Settings
 from shared.errors import BadInput
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from products.cli_support import emit_json, fail, show_result
+from shared.cli_support import emit_json, fail, show_result
 from shared.errors import AIPMError, BadInput
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ def run_eval(
 
     Mounted by the platform CLI as `aipm eval resume`.
     """
-    from products.resume_assistant.core.evaluation import REPORT_PATH, evaluate, write_report
+    from products.resume_assistant.core.eval_report import write_report
+    from products.resume_assistant.core.evaluation import REPORT_PATH, evaluate
 
     try:
         result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate)

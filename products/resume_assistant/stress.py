@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from products.ops import open_trace_store
 from products.resume_assistant.core.models import WrittenOutput
 from products.resume_assistant.core.prompts import resume_block
 from products.resume_assistant.core.resume_parser import parse_resume
@@ -21,6 +20,7 @@ from products.resume_assistant.core.writing import run_cover_letter, run_tailor
 from shared.config import Settings
 from shared.errors import AIPMError
 from shared.evals.stress import StressOutcome
+from shared.ops import open_trace_store
 
 DATA = Path(__file__).resolve().parent / "data"
 MAYA = DATA / "resumes" / "maya_okafor_product_manager.md"

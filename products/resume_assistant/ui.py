@@ -13,7 +13,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from products.hub_support import current_settings, rating_widget, show_engine_badge
 from products.resume_assistant.core.privacy import forget, save_upload
 from products.resume_assistant.core.service import Upload, run_analyze
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
@@ -24,6 +23,7 @@ from products.resume_assistant.ui_parts import (
 )
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
+from shared.ui_support import current_settings, rating_widget, show_engine_badge
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SAMPLE_RESUMES = sorted((DATA_DIR / "resumes").iterdir())

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Route, sync_playwright
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
+from pm.facts import latest_metrics, product_paths
 from products import available_products
-from products.cli import build_app
-from products.pm.facts import latest_metrics, product_paths
 from tests.e2e.test_hub_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e

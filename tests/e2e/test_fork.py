@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 
 pytestmark = pytest.mark.e2e
 OFFLINE_PIP = "--no-index --no-build-isolation"
@@ -83,12 +83,12 @@ STANDALONE_CHECK = """
 import products
 from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
-from products.server import create_app
+from frontdoors.server import create_app
 print(products.__file__)
 app = create_app()
 print(TestClient(app, base_url="http://127.0.0.1").get("/v1/products").status_code)
 print(any(path.startswith("/v1/{cli}/") for path in app.openapi()["paths"]))
-hub = AppTest.from_file("products/hub.py", default_timeout=60).run()
+hub = AppTest.from_file("frontdoors/hub.py", default_timeout=60).run()
 hub.switch_page("{name}/ui.py").run()
 assert not hub.exception, [e.value for e in hub.exception]
 print("ok")

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from products.cli import app
+from frontdoors.cli import app
 
 AIPM = str(Path(sys.executable).parent / "aipm")
 CHROMA = str(Path(sys.executable).parent / "chroma")

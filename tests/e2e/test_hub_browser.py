@@ -48,7 +48,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) ->
 
 @pytest.fixture
 def hub_url(repo_root: Path, tmp_path: Path) -> Iterator[str]:
-    """`streamlit run products/hub.py` on a free loopback port, with traces to show on Ops."""
+    """`streamlit run frontdoors/hub.py` on a free loopback port, with traces to show on Ops."""
     store = TraceStore(Path(os.environ["AIPM_DATA_DIR"]) / "traces.sqlite")  # conftest's tmp dir
     for latency, status in ((180.0, "ok"), (420.0, "ok"), (900.0, "error")):
         store.record(TraceRow(product="rag_search", provider="openai", model="gpt-4.1-mini",
@@ -61,7 +61,7 @@ def hub_url(repo_root: Path, tmp_path: Path) -> Iterator[str]:
     rate_answer(data_dir, row.trace_id or "", "up", "Found the refund rule")
     port = free_port()
     log = tmp_path / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(repo_root / "products" / "hub.py"),
+    command = [sys.executable, "-m", "streamlit", "run", str(repo_root / "frontdoors" / "hub.py"),
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with log.open("wb") as sink:

@@ -8,12 +8,12 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import products
+from frontdoors.server import create_app
 from products import ProductSpec, available_products
-from products.server import create_app
 from shared.config import load_settings
 from tests.kit_client import kit_client
 
-HUB = str(Path(products.__file__).resolve().parent / "hub.py")
+HUB = str(Path(products.__file__).resolve().parents[1] / "frontdoors" / "hub.py")
 
 
 def test_every_advertised_product_path_answers_with_its_routes() -> None:

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontdoors.server import create_app
 from products.rag_search.core import DEFAULT_COLLECTION
-from products.server import create_app
 from shared.config import load_settings
 
 FUZZ = settings(max_examples=15, deadline=None, derandomize=True,

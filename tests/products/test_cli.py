@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from frontdoors.cli import app, build_app
+from frontdoors.doctor import DOCTOR_TIMEOUT_S, fail_fast
 from products import ProductSpec
-from products.cli import app, build_app
-from products.doctor import DOCTOR_TIMEOUT_S, fail_fast
-from products.ops import format_usd
 from shared.config import load_settings
 from shared.errors import BadKey
 from shared.llm import get_llm
+from shared.ops import format_usd
 from shared.testing.fake_provider import FakeProvider
 from shared.tracing import TraceRow, TraceStore
 
@@ -53,7 +53,7 @@ def test_help_lists_every_platform_command() -> None:
 
 def test_help_imports_nothing_heavy(repo_root: Path) -> None:
     code = (
-        "import sys\nfrom products.cli import app\n"
+        "import sys\nfrom frontdoors.cli import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
         f"print(sorted(set({sorted(HEAVY_MODULES)!r}) & set(sys.modules)), file=sys.stderr)\n"
     )
@@ -310,7 +310,7 @@ def test_busy_port_is_one_line_not_a_server_log(command: str) -> None:
 
 
 def test_unbuilt_product_command_says_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    import products.cli as cli
+    import frontdoors.cli as cli
     from products import product
 
     imaginary = product("imaginary_product", "Imaginary product", "Does nothing.", "imaginary")
@@ -329,7 +329,7 @@ def test_unknown_command_is_still_a_usage_error() -> None:
 
 @pytest.mark.parametrize(("host", "token"), [("127.0.0.1", None), ("0.0.0.0", "secret")])
 def test_serve_allows_loopback_or_a_token(host: str, token: str | None) -> None:
-    from products.cli import refuse_if_exposed
+    from frontdoors.cli import refuse_if_exposed
 
     refuse_if_exposed(host, load_settings(api_token=token))
 
@@ -337,7 +337,7 @@ def test_serve_allows_loopback_or_a_token(host: str, token: str | None) -> None:
 def test_serve_insecure_warns_when_exposed_without_a_token(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from products.cli import refuse_if_exposed
+    from frontdoors.cli import refuse_if_exposed
 
     refuse_if_exposed("0.0.0.0", load_settings(api_token=""), insecure=True)
     assert "no AIPM_API_TOKEN (--insecure)" in capsys.readouterr().err

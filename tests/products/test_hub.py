@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import products
 from products import PRODUCTS, ProductSpec
 
-HUB = str(Path(products.__file__).resolve().parent / "hub.py")
+HUB = str(Path(products.__file__).resolve().parents[1] / "frontdoors" / "hub.py")
 BASELINE_BADGE = ":orange-badge[Baseline mode — no LLM key found]"
 
 

@@ -12,15 +12,15 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 import products
-from products.cli import app
-from products.server import create_app
+from frontdoors.cli import app
+from frontdoors.server import create_app
 from shared.config import load_settings
 from shared.errors import BadInput, NotFound
 from shared.ratings import rate_answer, rating_summary, recent_ratings
 from shared.tracing import trace_store_for, traced_operation
 from tests.kit_client import kit_client
 
-HUB = str(Path(products.__file__).resolve().parent / "hub.py")
+HUB = str(Path(products.__file__).resolve().parents[1] / "frontdoors" / "hub.py")
 
 
 def keyless_answers(data_dir: Path, count: int = 2) -> list[str]:
@@ -94,7 +94,7 @@ def test_the_api_rates_at_v1_ratings_not_under_the_feedback_product(tmp_path: Pa
 
 
 def rating_page(trace_id: str) -> None:
-    from products.hub_support import current_settings, rating_widget
+    from shared.ui_support import current_settings, rating_widget
 
     rating_widget(current_settings(), trace_id)
 

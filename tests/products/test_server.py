@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from frontdoors.server import create_app, get_settings
 from products import ProductSpec
-from products.server import create_app, get_settings
 from shared.config import Settings, load_settings
 from shared.testing.fake_provider import FakeProvider
 from shared.tracing import TraceRow, TraceStore
@@ -170,6 +170,6 @@ def test_body_under_the_limit_passes(tiny_limit: TestClient) -> None:
 
 
 def test_app_is_importable_for_uvicorn() -> None:
-    from products import server
+    from frontdoors import server
 
     assert server.app.title == "AI PM Starter Kit API"

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from frontdoors.cli import app as cli_app
+from frontdoors.server import create_app
 from products import get_product
-from products.cli import app as cli_app
-from products.server import create_app
 from shared.config import Settings, load_settings
 
 RAG = [get_product("rag")]

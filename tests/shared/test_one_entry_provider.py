@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from products.cli import app
-from products.doctor import run_doctor
+from frontdoors.cli import app
+from frontdoors.doctor import run_doctor
 from shared.config import load_settings
 from shared.errors import BadInput, BadKey
 from shared.llm import get_llm

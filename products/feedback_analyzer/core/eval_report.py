@@ -36,7 +36,7 @@ def _tags(result: EvalResult) -> list[str]:
 
 
 def _header(result: EvalResult, today: dt.date) -> list[str]:
-    """The `- Key: value` lines `products.pm.report_tables` reads (date, engine, model, set)."""
+    """The `- Key: value` lines `pm.report_tables` reads (date, engine, model, set)."""
     cases = max((s.cases for s in result.scores if s.split == "tuned"), default=0) + max(
         (s.cases for s in result.scores if s.split == "heldout"), default=0)
     engines = "baseline and llm" if result.llm_model else "baseline"

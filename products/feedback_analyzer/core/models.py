@@ -75,6 +75,14 @@ class RowResult(NamedTuple):
     error: str
 
 
+class Labelled(NamedTuple):
+    """A row and its analysis on the hot path: the fields of `AnalyzedRow` without building a
+    pydantic model per row (a third of the pipeline's own overhead at 10k rows)."""
+
+    row: FeedbackRow
+    analysis: RowAnalysis | RowResult
+
+
 class AnalyzedRow(BaseModel):
     """A row and its analysis together: what the summary, the table and the CSV read."""
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow
 
 if TYPE_CHECKING:
-    from products.feedback_analyzer.core.pipeline import Labelled
+    from products.feedback_analyzer.core.models import Labelled
 
 
 def output_header(columns: list[str]) -> list[str]:

@@ -90,7 +90,7 @@ def taxonomy_for(settings: Settings, table: FeedbackTable, path: Path | None) ->
 def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions | None = None,
                  progress: Progress | None = None) -> AnalysisResult:
     """Analyse every row of a CSV/TSV/XLSX file and write the output CSV."""
-    from products.ops import open_trace_store
+    from shared.ops import open_trace_store
     from shared.tracing import trace_operation
 
     options = options or AnalyzeOptions()

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from products.feedback_analyzer.core.models import SENTIMENTS, AnalyzedRow
 
 if TYPE_CHECKING:
-    from products.feedback_analyzer.core.pipeline import Labelled
+    from products.feedback_analyzer.core.models import Labelled
 
 MAX_THEME_ROWS = 4000
 MAX_EXAMPLE_IDS = 10

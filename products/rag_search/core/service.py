@@ -68,7 +68,7 @@ def _chosen(settings: Settings, llm: LLMChoice) -> LLMClient | None:
 
 def _traced(settings: Settings, operation: str, engine: str, items: int = 0) -> Any:
     """One keyless trace row (product, operation, engine, latency, items; never any text)."""
-    store = TraceStore(settings.data_path(TRACE_FILE))  # = products.ops.open_trace_store
+    store = TraceStore(settings.data_path(TRACE_FILE))  # = shared.ops.open_trace_store
     return trace_operation(store, product=PRODUCT, operation=operation,
                            engine=engine, items=items)
 

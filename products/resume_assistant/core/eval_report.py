@@ -2,14 +2,15 @@
 
 The summary lines (`- Date:`, `- Engine:` …) and the `## Golden-set metrics` heading follow
 the shape `shared.evals.report` writes, so `aipm prd sync resume` can read the numbers back
-into the PRD (products/pm/report_tables.py parses only `##` tables and those lines).
+into the PRD (pm/report_tables.py parses only `##` tables and those lines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from products.resume_assistant.core.evaluation import EvalResult
+from products.resume_assistant.core.evaluation import REPORT_PATH, EvalResult
 
 METRICS = [
     ("Requirement precision (met)", "requirement_precision"),
@@ -72,4 +73,11 @@ def report_markdown(result: EvalResult, today: dt.date | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["report_markdown"]
+def write_report(result: EvalResult, path: Path = REPORT_PATH) -> Path:
+    """Write the report; here, not in `evaluation`, which this module imports (no circle)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report_markdown(result), encoding="utf-8")
+    return path
+
+
+__all__ = ["report_markdown", "write_report"]

@@ -150,13 +150,5 @@ def save_threshold(embedder: str, threshold: float) -> None:
     CALIBRATION_FILE.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def write_report(result: EvalResult, path: Path = REPORT_PATH) -> Path:
-    from products.resume_assistant.core.eval_report import report_markdown
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report_markdown(result), encoding="utf-8")
-    return path
-
-
 __all__ = ["GOLDEN_PATH", "REPORT_PATH", "EvalResult", "SplitScores", "evaluate",
-           "load_golden", "write_report"]
+           "load_golden"]

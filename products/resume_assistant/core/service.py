@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from products.ops import open_trace_store
 from products.resume_assistant.core.analyze import analyze
 from products.resume_assistant.core.jd_parser import parse_jd
 from products.resume_assistant.core.loading import jd_text, resume_text
@@ -21,6 +20,7 @@ from shared.config import Settings
 from shared.documents import upload_limit_bytes
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import LLMClient, get_llm
+from shared.ops import open_trace_store
 from shared.tracing import trace_operation
 
 PRODUCT = "resume_assistant"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from products.ops import open_trace_store
 from products.resume_assistant.core.cover_letter import (
     LetterDraft,
     baseline_letter,
@@ -41,6 +40,7 @@ from products.resume_assistant.core.tailor import (
 )
 from shared.config import Settings
 from shared.errors import BadInput, BadModelOutput
+from shared.ops import open_trace_store
 from shared.tracing import trace_operation
 
 OUTPUT_SUFFIXES = (".md", ".docx")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from frontdoors.server import create_app
 from products import get_product
-from products.server import create_app
 from shared.config import load_settings
 from tests.kit_client import kit_client
 

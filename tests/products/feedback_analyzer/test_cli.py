@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 
 KEYS = ["rows", "ok", "failed", "skipped", "engine", "model", "counts", "aspects",
         "pii_redacted", "seconds", "cost_usd", "output"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pm.report_tables import parse_report
 from products.feedback_analyzer.core.eval_report import write_report
 from products.feedback_analyzer.core.evaluation import (
     GOLDEN_PATH,
@@ -13,7 +14,6 @@ from products.feedback_analyzer.core.evaluation import (
     GoldenCase,
     run_eval,
 )
-from products.pm.report_tables import parse_report
 from shared.config import load_settings
 from shared.evals import load_eval_set
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from frontdoors.server import create_app
 from products import get_product
-from products.server import create_app
 from shared.config import Settings, load_settings
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.responders import answer_from_s1

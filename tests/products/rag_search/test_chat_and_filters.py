@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from frontdoors.cli import app
+from frontdoors.server import create_app
 from products import get_product
-from products.cli import app
 from products.rag_search.api import rag_llm
 from products.rag_search.core import MAX_QUESTION_CHARS, ChatTurn, run_ask, run_search
 from products.rag_search.core.filters import SearchFilters
 from products.rag_search.core.followup import carry_key_terms, looks_like_follow_up
-from products.server import create_app
 from shared.config import load_settings
 from shared.errors import BadInput
 from shared.llm import get_llm

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from products.cli import app
+from frontdoors.cli import app
 from tests.products.rag_search.corpus_files import BAD_FILES, GOOD_FILES, write_good_corpus
 
 runner = CliRunner()
@@ -233,14 +233,14 @@ def test_another_embedder_is_a_one_line_error_and_reindex_fixes_it(
 
 NOT_ON_THE_KEYLESS_ASK_PATH = ("openai", "anthropic", "bm25s", "scipy", "sklearn", "streamlit",
                                "fastapi", "uvicorn", "lxml", "pypdf", "shared.llm.client",
-                               "products.ops", "products.rag_search.core.ingest", "wordllama")
+                               "shared.ops", "products.rag_search.core.ingest", "wordllama")
 
 
 def test_a_keyless_one_shot_ask_imports_no_sdk_nor_index_builder(
         ingested: Path, repo_root: Path) -> None:
     """A one-shot `aipm rag ask` pays for every import: no provider SDK, no bm25s/scipy (the
     saved index is read with numpy), no document loaders, no LLM client or trace reports."""
-    script = ("import sys\nfrom products.cli import main\n"
+    script = ("import sys\nfrom frontdoors.cli import main\n"
               "sys.argv = ['aipm', 'rag', 'ask', '--json', sys.argv[1]]\n"
               "try:\n    main()\nexcept SystemExit:\n    pass\n"
               f"print(sorted(m for m in {NOT_ON_THE_KEYLESS_ASK_PATH!r} if m in sys.modules))\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from products.cli import app
+from frontdoors.cli import app
 from tests.products.rag_search.test_chat_and_filters import MOBILE, corpus
 
 runner = CliRunner()

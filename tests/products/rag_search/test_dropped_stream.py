@@ -18,9 +18,9 @@ import httpx
 import pytest
 import uvicorn
 
+from frontdoors.server import create_app
 from products import get_product
 from products.rag_search.core import ingest_uploads
-from products.server import create_app
 from shared.config import Settings, load_settings
 from shared.testing.fake_provider import FakeProvider
 from shared.tracing import LOCAL_PROVIDER, TraceStore

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 from products.rag_search.core import list_knowledge_bases
 from products.rag_search.core.calibration import (
     SweepRow,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from products.cli import app
+from frontdoors.cli import app
 from shared.config import load_settings
 from tests.products.rag_search.test_api import assert_error, client_for, upload
 from tests.shared.test_documents import make_docx, make_pdf

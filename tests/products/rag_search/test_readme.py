@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 
 CHAT_INPUT = ["How long is the refund window for annual plans?", "and for monthly plans?"]
 

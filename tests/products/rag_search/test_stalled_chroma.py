@@ -20,11 +20,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 import shared._chroma
+from frontdoors.server import create_app
 from products import get_product
 from products.rag_search.core.ingest import ingest_paths
 from products.rag_search.core.retrieval import search
 from products.rag_search.core.service import existing_knowledge_base
-from products.server import create_app
 from shared.config import Settings, load_settings
 from shared.errors import ProviderUnreachable
 from shared.vectorstore import open_vector_store

@@ -17,7 +17,7 @@ from tests.products.rag_search.responders import answer_from_s1, first_sentence
 
 PRODUCTS_DIR = Path(products.__file__).resolve().parent
 PAGE = str(PRODUCTS_DIR / "rag_search" / "ui.py")
-HUB = str(PRODUCTS_DIR / "hub.py")
+HUB = str(PRODUCTS_DIR.parent / "frontdoors" / "hub.py")
 BASELINE_BADGE = ":orange-badge[Baseline mode — no LLM key found]"
 ANSWERABLE = "When does the password reset link expire?"
 OFF_TOPIC = "What is the capital of Mongolia?"

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
+from frontdoors.server import create_app
 from products import available_products, get_product
-from products.cli import build_app
-from products.server import create_app
 from shared.config import Settings, load_settings
 from tests.kit_client import kit_client
 from tests.products.resume_assistant.helpers import DANIEL, MAYA, NURSE_JD, PM_JD, PRIYA

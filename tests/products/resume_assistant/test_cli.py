@@ -12,8 +12,8 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 from tests.products.resume_assistant.helpers import (
     ANALYST_JD,
     DANIEL,

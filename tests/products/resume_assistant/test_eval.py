@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 from products.resume_assistant.core.eval_metrics import fabrications, pairwise_order, spearman
 from products.resume_assistant.core.evaluation import PRODUCT_DIR, evaluate, load_golden
 from products.resume_assistant.core.models import JobDescription

@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
-from products.cli import build_app
 
 
 def readme_commands(repo_root: Path) -> list[list[str]]:

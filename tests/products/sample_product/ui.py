@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from products.hub_support import current_settings, show_engine_badge
+from shared.ui_support import current_settings, show_engine_badge
 
 st.title("Sample product page")
 show_engine_badge(current_settings())

@@ -162,7 +162,7 @@ def test_plain_batch_item_cut_off_is_marked(fake: FakeProvider, provider: str) -
 
 
 def test_doctor_one_token_call_is_billed_one_output_token(fake: FakeProvider) -> None:
-    from products.doctor import check_llm
+    from frontdoors.doctor import check_llm
 
     settings = settings_for(fake, "openai")
     assert check_llm(settings).ok is True

@@ -1,0 +1,114 @@
+"""Hub PM page: each product's PRD, decision log, eval and stress reports, and the case study.
+
+Logic lives in `pm.overview`; this page lays it out and wires three buttons: run
+the eval, run the stress pack, download the case study.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pm.overview import (
+    ProductOverview,
+    case_study_files,
+    metric_rows,
+    overview,
+    run_eval_command,
+)
+from pm.stress_report import run_stress_pack
+from products import available_products
+from shared.config import Settings
+from shared.errors import AIPMError
+from shared.ui_support import current_settings, show_engine_badge
+
+
+def render_prd(view: ProductOverview) -> None:
+    if view.problems:
+        st.warning(f"`aipm prd check` finds {len(view.problems)} gap(s):\n\n" + "\n".join(
+            f"- [{p.section}] {p.problem}" for p in view.problems))
+    else:
+        st.success("`aipm prd check`: no gaps — every number matches the latest report.")
+    st.markdown(view.prd or "_No PRD.md yet._")
+
+
+def render_eval(view: ProductOverview) -> None:
+    if st.button("Run the eval", key=f"eval-{view.name}"):
+        with st.spinner(f"Running `aipm eval {view.cli_name}`…"):
+            try:
+                st.success(run_eval_command(view.cli_name))
+            except AIPMError as err:
+                st.error(err.message)
+        view = overview(view.name)
+    if view.report_error:
+        st.info(view.report_error)
+    rows = metric_rows(view.metrics)
+    if rows:
+        st.markdown("**Success metrics vs target** (from the latest report)")
+        st.altair_chart(metrics_chart(pd.DataFrame(rows)), width="stretch")
+    st.markdown(view.report_text or "_No eval report yet._")
+
+
+def metrics_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("value:Q", title="Latest value"), y=alt.Y("metric:N", sort=None, title=None),
+        color=alt.Color("met:N", title="Target"), tooltip=["metric", "value", "target", "met"])
+    ticks = alt.Chart(frame.dropna(subset=["target"])).mark_tick(color="black", thickness=2).encode(
+        x="target:Q", y=alt.Y("metric:N", sort=None))
+    return bars + ticks
+
+
+def render_stress(view: ProductOverview, settings: Settings) -> None:
+    if st.button("Run the stress pack", key=f"stress-{view.name}"):
+        with st.spinner(f"Running `aipm stress {view.cli_name}`…"):
+            run = run_stress_pack(view.name, settings)
+        st.success(f"{run.passed}/{run.total} adversarial cases held ({run.engine} engine).")
+        view = overview(view.name)
+    if view.stress_modes:
+        frame = pd.DataFrame(view.stress_modes).melt(
+            id_vars="failure mode", var_name="outcome", value_name="cases")
+        st.altair_chart(alt.Chart(frame).mark_bar().encode(
+            x=alt.X("cases:Q", stack=True), y=alt.Y("failure mode:N", sort=None, title=None),
+            color=alt.Color("outcome:N", scale=alt.Scale(domain=["passed", "failed"],
+                                                         range=["#2e7d32", "#c62828"]))),
+            width="stretch")
+    st.markdown(view.stress_text or f"_Not run yet: `aipm stress {view.cli_name}`._")
+
+
+def render_case_study(view: ProductOverview, settings: Settings) -> None:
+    st.markdown("A one-page case study built from the eval report, the stress report and the "
+                "trace store (`aipm portfolio " + view.cli_name + " --out DIR`).")
+    markdown, html = case_study_files(view.name, settings)
+    left, right = st.columns(2)
+    left.download_button("Download the case study (HTML)", html,
+                         file_name=f"{view.name}-case-study.html", mime="text/html")
+    right.download_button("Download the case study (Markdown)", markdown,
+                          file_name=f"{view.name}-case-study.md", mime="text/markdown")
+    st.markdown(markdown)
+
+
+def render_pm(settings: Settings) -> None:
+    st.title("PM")
+    show_engine_badge(settings)
+    specs = available_products()
+    if not specs:
+        st.info("No product is built in this checkout yet.")
+        return
+    spec = st.selectbox("Product", specs, format_func=lambda s: s.title)
+    view = overview(spec.name)
+    prd, decisions, evals, stress, study = st.tabs(
+        ["PRD", "Decision log", "Eval report", "Stress test", "Case study"])
+    with prd:
+        render_prd(view)
+    with decisions:
+        st.markdown(view.decisions or "_No DECISIONS.md yet._")
+    with evals:
+        render_eval(view)
+    with stress:
+        render_stress(view, settings)
+    with study:
+        render_case_study(view, settings)
+
+
+render_pm(current_settings())

@@ -1,0 +1,87 @@
+"""The hub's PM page through AppTest: PRD with its check, decision log, reports, buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import products
+from pm import overview as overview_module
+from pm import stress_report
+from pm.facts import product_paths
+from pm.overview import run_eval_command
+from shared.errors import BadInput
+
+HUB = str(Path(products.__file__).resolve().parents[1] / "frontdoors" / "hub.py")
+
+
+def run_pm_page() -> AppTest:
+    app = AppTest.from_file(HUB, default_timeout=120).run()
+    app.switch_page("hub_pages/pm.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def test_the_page_shows_prd_decisions_reports_and_downloads() -> None:
+    app = run_pm_page()
+    assert [t.value for t in app.title] == ["PM"]
+    assert [t.label for t in app.tabs] == ["PRD", "Decision log", "Eval report", "Stress test",
+                                          "Case study"]
+    assert "no gaps" in app.success[0].value
+    text = "\n".join(m.value for m in app.markdown)
+    assert "# PRD: RAG knowledge search" in text and "decision log" in text
+    assert "# Eval report: RAG knowledge search" in text
+    assert "<!--" not in text
+    downloads = app.get("download_button")
+    assert len(downloads) == 2
+    assert len(app.get("vega_lite_chart")) >= 2  # metrics vs target, stress per mode
+
+
+def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    written: list[Path] = []
+    real_write = stress_report.write_stress_report
+
+    def write_to_tmp(run, path):  # type: ignore[no-untyped-def]
+        written.append(real_write(run, tmp_path / "stress.md"))
+        return written[-1]
+
+    monkeypatch.setattr(stress_report, "write_stress_report", write_to_tmp)
+    app = run_pm_page()
+    button(app, "Run the stress pack").click().run()
+    assert not app.exception
+    assert any("adversarial cases held" in s.value for s in app.success)
+    assert written and "Failure modes" in written[0].read_text()
+
+
+def test_the_eval_button_reports_success_and_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(overview_module, "run_eval_command", lambda cli: f"eval {cli} done")
+    app = run_pm_page()
+    button(app, "Run the eval").click().run()
+    assert any(s.value == "eval rag done" for s in app.success)
+
+    def broken(cli: str) -> str:
+        raise BadInput(f"`aipm eval {cli}` failed: boom")
+
+    monkeypatch.setattr(overview_module, "run_eval_command", broken)
+    button(app, "Run the eval").click().run()
+    assert any("failed: boom" in e.value for e in app.error)
+
+
+def test_a_failing_eval_command_is_one_clear_error() -> None:
+    with pytest.raises(BadInput, match=r"aipm eval nosuch` failed"):
+        run_eval_command("nosuch")
+
+
+def test_the_page_shows_prd_gaps(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real = product_paths("rag")
+    prd = tmp_path / "PRD.md"
+    prd.write_text("# PRD: x\n\n## Problem\nSomething.\n")
+    monkeypatch.setattr(type(real), "prd", property(lambda self: prd))
+    app = run_pm_page()
+    assert "gap(s)" in app.warning[0].value and "missing section" in app.warning[0].value
