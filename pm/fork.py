@@ -1,15 +1,17 @@
 """`aipm fork PRODUCT DEST`: one product as a repository of its own, ready to clone and test.
 
-What goes in: the product package (code, prompts, data, evals, PRD, decision log), the
-front doors that run it (CLI, hub, API) and the PM commands, its tests, and only the kit
-modules all of those import (`fork_imports`). The registry is narrowed to the one product,
-the pyproject lists only the dependencies the copied code imports, and `git init` makes the
-first commit, so `git clone DEST && make test` is the whole story.
+What goes in: the product package (code, prompts, data, evals, PRD, decision log), only the
+`shared/` modules its code imports (`fork_imports`, followed transitively), and those of its
+tests whose imports stay inside the product and `shared/` (a test that drives the kit's `aipm`
+CLI or API app stays in the kit). Products never import the front doors or the PM layer
+(`.importlinter`), so nothing is rewritten. The fork gets its own entry points instead: the
+product's typer app as its CLI, `streamlit_app.py` for its page (what a free Streamlit host
+runs), and a test of both. Its pyproject declares exactly what the copied files import, and
+`git init` makes the first commit, so `git clone DEST && make test` is the whole story.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,20 +19,15 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pm.facts import product_paths
-from pm.fork_files import (
-    CI_RUN,
-    fork_dependencies,
-    makefile_text,
-    pyproject_text,
-    readme_text,
-)
-from pm.fork_imports import import_closure
-from products import PRODUCTS_DIR, ProductSpec
+from pm.fork_files import ForkPlan, write_repo_files
+from pm.fork_imports import ImportClosure, import_closure
+from products import PRODUCTS_DIR
 from shared.errors import BadInput
 
 KIT_ROOT = PRODUCTS_DIR.parent
-FRONT_DOORS = ("frontdoors/hub.py", "frontdoors/cli.py", "frontdoors/server.py")
-KIT_FILES = (".gitignore", ".env.example", "prd_templates")
+UPPER_LAYERS = ("frontdoors", "pm")
+DECLARED_IMPORTS_TEST = "test_declared_dependencies.py"  # the fork checks its own pyproject
+KIT_FILES = (".gitignore", ".env.example")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 GIT_IDENTITY = ("-c", "user.name=aipm fork", "-c", "user.email=aipm-fork@localhost")
 
@@ -48,35 +45,55 @@ class ForkResult(BaseModel):
 
 def fork_product(product: str, dest: Path, kit_root: Path = KIT_ROOT) -> ForkResult:
     """Copy, narrow, write the repository files, and commit."""
-    paths = product_paths(product)
+    spec = product_paths(product).spec
     _check_dest(dest)
-    closure = import_closure(kit_root, _start_files(kit_root, paths.spec.name))
-    for path in sorted(closure.files):
+    code = product_closure(kit_root, spec.name)
+    tests = test_closure(kit_root, spec.name)
+    for path in sorted(code.files | tests.files):
         _copy(path, kit_root.resolve(), dest)
-    _copy_tree(kit_root / "products" / paths.spec.name, dest / "products" / paths.spec.name)
+    _copy_tree(kit_root / "products" / spec.name, dest / "products" / spec.name)
     _copy_kit_files(kit_root, dest)
-    _narrow_registry(dest, paths.spec.name)
-    runtime, dev = fork_dependencies(kit_root / "pyproject.toml", closure.third_party)
-    _write_repo_files(dest, paths.spec, kit_root, runtime, dev)
-    commit = _git_first_commit(dest, paths.spec.title)
+    _narrow_registry(dest, spec.name)
+    plan = ForkPlan.build(spec, kit_root, code.third_party, tests.third_party)
+    write_repo_files(dest, plan)
+    commit = _git_first_commit(dest, spec.title)
     files = sum(1 for p in dest.rglob("*") if p.is_file() and ".git" not in p.parts)
-    return ForkResult(product=paths.spec.name, dest=str(dest), files=files,
-                      dependencies=runtime, dev_dependencies=dev, commit=commit)
+    return ForkResult(product=spec.name, dest=str(dest), files=files,
+                      dependencies=plan.runtime, dev_dependencies=plan.dev, commit=commit)
+
+
+def product_closure(kit_root: Path, name: str) -> ImportClosure:
+    """The product's own files and the kit files they import; refuses an upward import."""
+    starts = [p for p in (kit_root / "products" / name).rglob("*.py")
+              if "__pycache__" not in p.parts]
+    closure = import_closure(kit_root, starts)
+    upward = sorted(str(p.relative_to(kit_root.resolve())) for p in closure.files
+                    if _layer(kit_root, p) in UPPER_LAYERS)
+    if upward:
+        raise BadInput(f"products/{name} imports {', '.join(upward)}; a product may import only "
+                       "shared/ and itself. Move what it needs into shared/, then fork again.")
+    return closure
+
+
+def test_closure(kit_root: Path, name: str) -> ImportClosure:
+    """The product's tests that need only the product and `shared/`, with their helpers."""
+    folder = kit_root / "tests" / "products" / name
+    kept = [kit_root / "tests" / "conftest.py", kit_root / "tests" / DECLARED_IMPORTS_TEST]
+    for path in sorted(folder.rglob("test_*.py")):
+        reached = import_closure(kit_root, [path]).files
+        if not any(_layer(kit_root, p) in UPPER_LAYERS for p in reached):
+            kept.append(path)
+    return import_closure(kit_root, kept)
+
+
+def _layer(kit_root: Path, path: Path) -> str:
+    return path.resolve().relative_to(kit_root.resolve()).parts[0]
 
 
 def _check_dest(dest: Path) -> None:
     if dest.exists() and any(dest.iterdir()):
         raise BadInput(f"{dest} already exists and is not empty. Pick a new folder.")
     dest.mkdir(parents=True, exist_ok=True)
-
-
-def _start_files(kit_root: Path, name: str) -> list[Path]:
-    """The product, its tests, the front doors and every hub page they register."""
-    starts = list((kit_root / "products" / name).rglob("*.py"))
-    starts += list((kit_root / "tests" / "products" / name).rglob("*.py"))
-    starts += list((kit_root / "products" / "hub_pages").glob("*.py"))
-    starts += [kit_root / door for door in FRONT_DOORS] + [kit_root / "tests" / "conftest.py"]
-    return [path for path in starts if "__pycache__" not in path.parts]
 
 
 def _copy(path: Path, root: Path, dest: Path) -> None:
@@ -98,36 +115,19 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 
 def _copy_kit_files(kit_root: Path, dest: Path) -> None:
-    """Templates the PM commands read, settings example, ignore list."""
+    """Settings example and ignore list."""
     for name in KIT_FILES:
-        source = kit_root / name
-        if source.is_dir():
-            _copy_tree(source, dest / name)
-        elif source.is_file():
-            shutil.copy2(source, dest / name)
+        if (kit_root / name).is_file():
+            shutil.copy2(kit_root / name, dest / name)
 
 
 def _narrow_registry(dest: Path, name: str) -> None:
-    """The fork's registry lists its one product, so the hub and CLI show nothing unbuilt."""
+    """The fork's registry (tests read it) lists its one product."""
     registry = dest / "products" / "__init__.py"
     registry.write_text(registry.read_text(encoding="utf-8") + (
         f"\n\n# This repository was forked with `aipm fork {name}`: it carries one product.\n"
         f"PRODUCTS = tuple(spec for spec in PRODUCTS if spec.name == {name!r})\n"),
         encoding="utf-8")
-
-
-def _write_repo_files(dest: Path, spec: ProductSpec, kit_root: Path, runtime: list[str],
-                      dev: list[str]) -> None:
-    needs_browser = any(r.startswith("playwright") for r in dev)
-    (dest / "pyproject.toml").write_text(pyproject_text(spec, kit_root / "pyproject.toml",
-                                                        runtime, dev), encoding="utf-8")
-    (dest / "Makefile").write_text(makefile_text(needs_browser), encoding="utf-8")
-    (dest / "README.md").write_text(readme_text(spec, dt.date.today().isoformat()),
-                                    encoding="utf-8")
-    ci = dest / ".ci" / "run"
-    ci.parent.mkdir(exist_ok=True)
-    ci.write_text(CI_RUN, encoding="utf-8")
-    ci.chmod(0o755)
 
 
 def _git_first_commit(dest: Path, title: str) -> str:
@@ -146,4 +146,4 @@ def _git_first_commit(dest: Path, title: str) -> str:
                        "run `git init && git add -A && git commit` there.") from err
 
 
-__all__ = ["ForkResult", "fork_product"]
+__all__ = ["ForkResult", "fork_product", "product_closure", "test_closure"]

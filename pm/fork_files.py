@@ -1,19 +1,33 @@
-"""The files a forked product's repository gets that the kit does not have as such:
-its pyproject (only the dependencies its code imports), Makefile, CI entry point and README.
+"""The files a forked product's repository gets that the kit does not have as such: its
+pyproject (exactly the distributions its files import), `requirements.txt` (the kit's lock,
+narrowed to what those need), Makefile, CI entry point, README, the page entry a free
+Streamlit host runs (`streamlit_app.py`, `.streamlit/config.toml`) and a test of its entries.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from pm.fork_texts import (
+    CI_RUN,
+    STREAMLIT_CONFIG,
+    entry_test_text,
+    makefile_text,
+    readme_text,
+    streamlit_app_text,
+)
 from products import ProductSpec
 
 # Packages a used package needs at run time without the code importing them by name.
 COMPANIONS = {"fastapi": ("python-multipart",), "bm25s": ("PyStemmer",)}
+# What the fork's own make test and entry test run (pytest plugins are not imported by name).
 ALWAYS_DEV = ("pytest", "pytest-timeout", "pytest-xdist", "ruff")
+ENTRY_TEST_IMPORTS = ("streamlit", "typer")
+REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def normalise(name: str) -> str:
@@ -21,7 +35,8 @@ def normalise(name: str) -> str:
 
 
 def requirement_name(requirement: str) -> str:
-    return normalise(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0])
+    match = REQUIREMENT_NAME.match(requirement)
+    return normalise(match.group(1)) if match else ""
 
 
 def needed_distributions(modules: set[str]) -> set[str]:
@@ -32,22 +47,82 @@ def needed_distributions(modules: set[str]) -> set[str]:
     return needed
 
 
-def fork_dependencies(kit_pyproject: Path, modules: set[str]) -> tuple[list[str], list[str]]:
-    """The kit's own requirement lines (runtime, dev) that the fork's imports need."""
-    project = tomllib.loads(kit_pyproject.read_text(encoding="utf-8"))["project"]
-    needed = needed_distributions(modules) | set(ALWAYS_DEV)
-    runtime = [r for r in project["dependencies"] if requirement_name(r) in needed]
-    dev = [r for r in project["optional-dependencies"]["dev"] if requirement_name(r) in needed]
-    return runtime, dev
+def read_lock(lock: Path) -> dict[str, str]:
+    """`name==version` lines of requirements.lock, by normalised name."""
+    pins = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep:
+            pins[normalise(name)] = version.strip()
+    return pins
 
 
-def pyproject_text(spec: ProductSpec, kit_pyproject: Path, runtime: list[str],
-                   dev: list[str]) -> str:
-    """A pyproject with the kit's tool settings and only the fork's dependencies."""
-    kit_text = kit_pyproject.read_text(encoding="utf-8")
-    tools = kit_text[kit_text.index("[tool.ruff]"):]
-    listed = ",\n".join(f'    "{r}"' for r in runtime)
-    listed_dev = ",\n".join(f'    "{r}"' for r in dev)
+def runtime_requires(dist: str) -> set[str]:
+    """A distribution's own requirements (normalised names), leaving out optional extras."""
+    try:
+        requires = metadata.requires(dist) or []
+    except metadata.PackageNotFoundError:
+        return set()
+    return {requirement_name(r) for r in requires if "extra ==" not in r.replace('"', "")
+            .replace("'", "") and "extra==" not in r.replace(" ", "")}
+
+
+def transitive(dists: set[str], pins: dict[str, str]) -> set[str]:
+    """Every locked distribution the given ones need, themselves included."""
+    seen: set[str] = set()
+    queue = [d for d in dists if d in pins]
+    while queue:
+        dist = queue.pop()
+        if dist in seen:
+            continue
+        seen.add(dist)
+        queue += [d for d in runtime_requires(dist) if d in pins and d not in seen]
+    return seen
+
+
+@dataclass
+class ForkPlan:
+    """The fork's dependencies, decided once and written into several files."""
+
+    spec: ProductSpec
+    kit_tools: str  # the kit's `[tool.*]` tables (ruff, pytest), copied as they are
+    runtime: list[str]
+    dev: list[str]
+    runtime_pins: list[str]
+    dev_pins: list[str]
+
+    @classmethod
+    def build(cls, spec: ProductSpec, kit_root: Path, code_modules: set[str],
+              test_modules: set[str]) -> ForkPlan:
+        """Requirement lines: the kit's own where it declares the distribution (same floor),
+        else the locked version as the floor."""
+        pyproject = tomllib.loads((kit_root / "pyproject.toml").read_text(encoding="utf-8"))
+        declared = {requirement_name(r): r for r in [  # a runtime line wins over a dev one
+            *pyproject["project"]["optional-dependencies"]["dev"],
+            *pyproject["project"]["dependencies"]]}
+        pins = read_lock(kit_root / "requirements.lock")
+        runtime_names = needed_distributions(code_modules)
+        dev_names = (needed_distributions(test_modules | set(ENTRY_TEST_IMPORTS))
+                     | {normalise(d) for d in ALWAYS_DEV}) - runtime_names
+
+        def line(name: str) -> str:
+            return declared.get(name) or (f"{name}>={pins[name]}" if name in pins else name)
+
+        runtime_closure = transitive(runtime_names, pins)
+        dev_closure = transitive(dev_names, pins) - runtime_closure
+        text = (kit_root / "pyproject.toml").read_text(encoding="utf-8")
+        return cls(spec=spec, kit_tools=text[text.index("[tool.ruff]"):],
+                   runtime=sorted(line(n) for n in runtime_names),
+                   dev=sorted(line(n) for n in dev_names),
+                   runtime_pins=sorted(f"{n}=={pins[n]}" for n in runtime_closure),
+                   dev_pins=sorted(f"{n}=={pins[n]}" for n in dev_closure))
+
+
+def pyproject_text(plan: ForkPlan) -> str:
+    """A pyproject with the kit's tool settings, the fork's dependencies and its CLI."""
+    spec = plan.spec
+    listed = ",\n".join(f'    "{r}"' for r in plan.runtime)
+    listed_dev = ",\n".join(f'    "{r}"' for r in plan.dev)
     return f'''[build-system]
 requires = ["hatchling>=1.25"]
 build-backend = "hatchling.build"
@@ -69,89 +144,34 @@ dev = [
 ]
 
 [project.scripts]
-aipm = "frontdoors.cli:main"
+{spec.cli_name} = "products.{spec.name}.cli:app"
 
 [tool.hatch.build.targets.wheel]
 packages = ["shared", "products"]
 dev-mode-dirs = ["."]
 
-{tools}'''
+{plan.kit_tools}'''
 
 
-def makefile_text(needs_browser: bool) -> str:
-    """`make demo` and `make test`; PIP_FLAGS lets CI install offline from a warm environment."""
-    browser = ("\nbrowser:\n\t@test -x /usr/bin/chromium || (sudo apt-get update -qq && "
-               "sudo apt-get install -y -qq chromium)\n") if needs_browser else ""
-    pytest_deps = "setup browser" if needs_browser else "setup"
-    return f"""# Two commands: `make demo` and `make test`.
-PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-PIP_FLAGS ?=
-export ANONYMIZED_TELEMETRY := False
-export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
-
-.PHONY: setup demo test lint pytest clean{" browser" if needs_browser else ""}
-
-setup: $(STAMP)
-
-$(STAMP): pyproject.toml
-\t@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-\t$(BIN)/python -m pip install -q $(PIP_FLAGS) -e '.[dev]'
-\t@touch $(STAMP)
-
-demo: setup
-\t$(BIN)/aipm hub
-
-lint: setup
-\t$(BIN)/python -m ruff check .
-
-pytest: {pytest_deps}
-\t$(BIN)/python -m pytest -n 2 --dist loadfile
-{browser}
-test: lint pytest
-
-clean:
-\trm -rf $(VENV) .aipm .pytest_cache .ruff_cache
-"""
+def write_repo_files(dest: Path, plan: ForkPlan) -> None:
+    """Everything the fork has that the kit does not: build, CI, entries, hosting, README."""
+    spec = plan.spec
+    files = {
+        "pyproject.toml": pyproject_text(plan),
+        "requirements.txt": "\n".join(plan.runtime_pins) + "\n",
+        "requirements-dev.txt": "\n".join(plan.dev_pins) + "\n",
+        "Makefile": makefile_text(),
+        "README.md": readme_text(spec),
+        "streamlit_app.py": streamlit_app_text(spec),
+        ".streamlit/config.toml": STREAMLIT_CONFIG,
+        "tests/test_fork_entries.py": entry_test_text(spec),
+        ".ci/run": CI_RUN,
+    }
+    for name, text in files.items():
+        path = dest / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (dest / ".ci" / "run").chmod(0o755)
 
 
-CI_RUN = """#!/usr/bin/env bash
-# CI entry point: the same single command a developer runs.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-make test
-"""
-
-
-def readme_text(spec: ProductSpec, date: str) -> str:
-    home = f"products/{spec.name}"
-    return f"""# {spec.title}
-
-{spec.pitch}
-
-Forked on {date} from the AI PM Starter Kit with `aipm fork {spec.name}`: the product, the parts
-of the kit's platform (`shared/`) it imports, its data, eval set and reports, its PRD and
-decision log, and its tests.
-
-## Two commands
-
-```bash
-make demo   # creates .venv, installs, opens the page on http://127.0.0.1:8501 — no API key needed
-make test   # creates .venv, installs with dev extras, runs ruff and every test
-```
-
-## Where things are
-
-- [{home}/README.md]({home}/README.md) — what the product does and a tour of its commands
-- [{home}/PRD.md]({home}/PRD.md) — the PRD; `aipm prd check {home}/PRD.md` keeps it honest
-- [{home}/DECISIONS.md]({home}/DECISIONS.md) — the decision log
-- `{home}/evals/` — the eval set, `report.md` (`aipm eval {spec.cli_name}`) and `stress.md`
-  (`aipm stress {spec.cli_name}`)
-
-Add `OPENAI_API_KEY` or `ANTHROPIC_API_KEY` to `.env` (see `.env.example`) to run the LLM engine.
-"""
-
-
-__all__ = ["CI_RUN", "fork_dependencies", "makefile_text", "pyproject_text", "readme_text"]
+__all__ = ["ForkPlan", "pyproject_text", "read_lock", "write_repo_files"]

@@ -1,6 +1,6 @@
 """Which of the kit's files one product needs: an import walk over the syntax trees.
 
-Starting from the product's package, its tests and the front doors that mount it, every
+Starting from the product's package (and, separately, from each of its tests), every
 `import` (top-level or inside a function) is followed into the kit's own packages. A
 sub-package that is reached is taken whole (`shared/llm/` with its `pricing.json`),
 because registries inside a package import their members by name; a top-level module is
@@ -14,7 +14,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LOCAL_PACKAGES = ("shared", "products", "tests")
+LOCAL_PACKAGES = ("shared", "products", "pm", "frontdoors", "tests")
+LOOKUPS = ("find_spec", "import_module")
 
 
 @dataclass
@@ -53,7 +54,20 @@ def imported_modules(path: Path, root: Path) -> set[str]:
             base = _absolute(node, package)
             names.add(base)
             names |= {f"{base}.{alias.name}" for alias in node.names}
+        elif named := _looked_up_by_name(node):
+            names.add(named)
     return names
+
+
+def _looked_up_by_name(node: ast.AST) -> str:
+    """`find_spec("wordllama")` / `import_module("x")` with a literal name: a dependency too
+    (the WordLlama embedder finds its model files that way without importing the package)."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return ""
+    function = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+        node.func, "id", "")
+    return node.args[0].value if function in LOOKUPS else ""
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:
