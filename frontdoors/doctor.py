@@ -192,10 +192,20 @@ def check_llm(settings: Settings) -> Check:
                  detail=f"{settings.model_id} answered a one-token call in {elapsed_ms:.0f} ms")
 
 
+def check_prices() -> Check:
+    """How old the price table behind every cost figure is (an "info" line, never a failure:
+    prices change more often than code, and the table is edited by hand)."""
+    from shared.llm.pricing import pricing_table
+
+    return Check(name="prices", ok=True, state="info",
+                 detail=f"LLM prices as of {pricing_table().as_of} (shared/llm/pricing.json); "
+                        "check the providers' price pages before quoting a budget")
+
+
 def run_checks(settings: Settings) -> list[Check]:
     """All checks after settings load, in the order a person would fix them."""
     return [check_data_dir(settings), *check_provider_keys(settings),
-            check_vector_store(settings), check_llm(settings)]
+            check_vector_store(settings), check_llm(settings), check_prices()]
 
 
 def _next_steps(settings: Settings, checks: list[Check]) -> list[str]:
@@ -215,6 +225,7 @@ __all__ = [
     "DoctorReport",
     "check_data_dir",
     "check_llm",
+    "check_prices",
     "check_provider_keys",
     "check_vector_store",
     "fail_fast",

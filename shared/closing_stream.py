@@ -23,7 +23,7 @@ logger = logging.getLogger("aipm.server")
 class ClosingStreamingResponse(StreamingResponse):
     """`StreamingResponse` over a sync generator, which is closed when the response ends."""
 
-    def __init__(self, content: Generator[str, None, None], **kwargs: Any) -> None:
+    def __init__(self, content: Generator[str | bytes, None, None], **kwargs: Any) -> None:
         super().__init__(content, **kwargs)
         self._source = content
 

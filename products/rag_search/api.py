@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
+from fastapi.sse import format_sse_event
 from pydantic import BaseModel, Field
 
 from products.rag_search.core import (
@@ -142,7 +143,7 @@ def ask_stream(settings: SettingsDep, llm: LLMDep, request: AskRequest) -> Strea
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Generator[str, None, None]:
+def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Generator[bytes, None, None]:
     """Core stream events as SSE frames; a kit error mid-stream becomes a final `error` event,
     because the 200 status line has already been sent and cannot become a 4xx/5xx."""
     try:
@@ -155,9 +156,10 @@ def sse_events(events: Iterator[AnswerDelta | AnswerDone]) -> Generator[str, Non
         yield sse_frame("error", {"code": err.code, "message": err.message})
 
 
-def sse_frame(event: str, data: dict[str, Any]) -> str:
-    """One SSE frame; `json.dumps` never emits a raw newline, so `data` stays one line."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def sse_frame(event: str, data: dict[str, Any]) -> bytes:
+    """One SSE frame, framed by FastAPI's own encoder (`fastapi.sse`); `json.dumps` never
+    emits a raw newline, so `data` stays one line."""
+    return format_sse_event(event=event, data_str=json.dumps(data, ensure_ascii=False))
 
 
 @router.get("/collections")

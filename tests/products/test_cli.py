@@ -341,3 +341,12 @@ def test_serve_insecure_warns_when_exposed_without_a_token(
 
     refuse_if_exposed("0.0.0.0", load_settings(api_token=""), insecure=True)
     assert "no AIPM_API_TOKEN (--insecure)" in capsys.readouterr().err
+
+
+def test_doctor_shows_the_date_of_the_price_table() -> None:
+    from shared.llm.pricing import pricing_table
+
+    _, report = doctor_json()
+    prices = [check for check in report["checks"] if check["name"] == "prices"]
+    assert prices and prices[0]["state"] == "info"
+    assert pricing_table().as_of in prices[0]["detail"]

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 
 from products.feedback_analyzer.core.baseline import skipped
 from products.feedback_analyzer.core.models import SENTIMENTS, FeedbackRow, RowAnalysis
-from products.feedback_analyzer.core.pii import redact_with_counts
 from products.feedback_analyzer.core.pipeline import text_key
+from products.feedback_analyzer.core.privacy import redact_with_counts
 from shared.errors import AIPMError
 from shared.llm import LLMClient
 from shared.llm.pricing import cost_usd

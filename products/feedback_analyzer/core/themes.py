@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from products.feedback_analyzer.core.aspects import STOPWORDS, words_of
-from products.feedback_analyzer.core.pii import redact_with_counts
+from products.feedback_analyzer.core.privacy import redact_with_counts
 from products.feedback_analyzer.core.summary import ThemeCandidate
 from shared.embeddings import Embedder
 

@@ -32,7 +32,7 @@ from products.rag_search.core.outcomes import (
     abstain,
     extractive_outcome,
 )
-from products.rag_search.core.pii import mask_contacts, masked_results
+from products.rag_search.core.privacy import mask_contacts, masked_results
 from products.rag_search.core.relevance import load_calibration
 
 if TYPE_CHECKING:

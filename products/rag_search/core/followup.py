@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from products.rag_search.core.knowledge_base import KnowledgeBase
 from products.rag_search.core.llm_reply import is_garbage
-from products.rag_search.core.pii import mask_contacts
+from products.rag_search.core.privacy import mask_contacts
 from products.rag_search.core.prompts import escape_data, prompt_file
 from products.rag_search.core.relevance import term_weights
 from products.rag_search.core.text import terms, words

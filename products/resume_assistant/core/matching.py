@@ -30,7 +30,7 @@ from products.resume_assistant.core.skills import padded, skill_named, skills_in
 from shared.embeddings import Embedder
 from shared.evals.text import content_tokens, normalize_text
 
-CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "calibration.json"
+CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
 FALLBACK_THRESHOLD = 0.6
 LEXICAL_SHARE = 0.6
 STEM_LENGTH = 6

@@ -15,7 +15,7 @@ from pathlib import Path
 from shared.errors import BadInput
 from shared.evals.text import normalize_text
 
-SYNONYM_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
+SYNONYM_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 
 from products.rag_search.core import ChatTurn, run_ask, run_ingest, run_search
 from products.rag_search.core.citations import quote_in
-from products.rag_search.core.pii import is_role_address, mask_contacts
+from products.rag_search.core.privacy import is_role_address, mask_contacts
 from shared.config import load_settings
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.answer_helpers import (
