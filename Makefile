@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup lock demo serve test lint imports pytest bench browser clean
+.PHONY: setup lock demo serve test test-floors lint imports pytest bench browser clean
 
 setup: $(STAMP)
 
@@ -50,8 +50,21 @@ pytest: setup browser
 
 test: lint imports pytest
 
+# The floors in pyproject.toml are versions the suite has passed on: a separate venv gets the
+# lowest version every direct dependency allows (uv's lowest-direct resolution; uv is installed
+# into that venv only), then runs the suite without the fork test, which installs the forks'
+# own pins. Slow (a full install plus the suite): run it when a floor changes.
+FLOORS_VENV := .venv-floors
+test-floors: browser
+	@test -x $(FLOORS_VENV)/bin/python || $(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install -q uv
+	$(FLOORS_VENV)/bin/uv pip install -q --python $(FLOORS_VENV)/bin/python \
+		--resolution lowest-direct -e '.[dev]'
+	$(FLOORS_VENV)/bin/uv pip freeze --python $(FLOORS_VENV)/bin/python > $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/python -m pytest -n 2 --dist loadfile --deselect tests/e2e/test_fork.py
+
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .aipm .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FLOORS_VENV) .aipm .pytest_cache .ruff_cache
