@@ -54,7 +54,11 @@ def fork_product(product: str, dest: Path, kit_root: Path = KIT_ROOT) -> ForkRes
     _copy_tree(kit_root / "products" / spec.name, dest / "products" / spec.name)
     _copy_kit_files(kit_root, dest)
     _narrow_registry(dest, spec.name)
-    plan = ForkPlan.build(spec, kit_root, code.third_party, tests.third_party)
+    # Runtime: whatever a copied module of `shared/` or `products/` imports (the fork's
+    # declared-imports test walks them all, `shared/testing/` too); dev: what only tests need.
+    shipped = import_closure(kit_root, [p for p in code.files | tests.files
+                                        if _layer(kit_root, p) != "tests"])
+    plan = ForkPlan.build(spec, kit_root, shipped.third_party, tests.third_party)
     write_repo_files(dest, plan)
     commit = _git_first_commit(dest, spec.title)
     files = sum(1 for p in dest.rglob("*") if p.is_file() and ".git" not in p.parts)
@@ -79,7 +83,7 @@ def test_closure(kit_root: Path, name: str) -> ImportClosure:
     """The product's tests that need only the product and `shared/`, with their helpers."""
     folder = kit_root / "tests" / "products" / name
     kept = [kit_root / "tests" / "conftest.py", kit_root / "tests" / DECLARED_IMPORTS_TEST]
-    for path in sorted(folder.rglob("test_*.py")):
+    for path in sorted([*folder.rglob("test_*.py"), *folder.rglob("conftest.py")]):
         reached = import_closure(kit_root, [path]).files
         if not any(_layer(kit_root, p) in UPPER_LAYERS for p in reached):
             kept.append(path)

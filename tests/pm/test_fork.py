@@ -105,3 +105,8 @@ def test_an_upward_import_in_a_product_is_refused(tmp_path: Path) -> None:
     (kit / "products/rag_search/reach.py").write_text("import frontdoors\n")
     with pytest.raises(BadInput, match="may import only shared"):
         product_closure(kit, "rag_search")
+
+
+def test_a_package_looked_up_by_name_counts_as_an_import() -> None:
+    names = imported_modules(KIT_ROOT / "shared" / "_wordllama.py", KIT_ROOT)
+    assert "wordllama" in names  # importlib.util.find_spec("wordllama"): never imported
