@@ -5,7 +5,6 @@ The chat's own behaviour (history, follow-ups, source pills, filters) is in test
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from tests.products.rag_search.responders import answer_from_s1, first_sentence
 
 PRODUCTS_DIR = Path(products.__file__).resolve().parent
 PAGE = str(PRODUCTS_DIR / "rag_search" / "ui.py")
-HUB = str(PRODUCTS_DIR.parent / "frontdoors" / "hub.py")
 BASELINE_BADGE = ":orange-badge[Baseline mode — no LLM key found]"
 ANSWERABLE = "When does the password reset link expire?"
 OFF_TOPIC = "What is the capital of Mongolia?"
@@ -164,14 +162,6 @@ def test_search_tab_lists_results_for_each_mode(docs: Path) -> None:
     results = app.dataframe[-1].value
     assert results["source"][0] == "shipping.md"
     assert any("bm25 search" in c.value for c in app.caption)
-
-
-def test_page_opens_from_the_hub() -> None:
-    app = AppTest.from_file(HUB, default_timeout=30).run()
-    app.switch_page(os.path.relpath(PAGE, Path(HUB).parent)).run()
-    assert_no_exception(app)
-    assert [t.value for t in app.title] == ["RAG knowledge search"]
-    assert BASELINE_BADGE in markdown_of(app)
 
 
 def test_llm_mode_streams_a_cited_answer_from_the_fake_provider(
