@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup lock demo serve test lint pytest bench browser clean
+.PHONY: setup lock demo serve test lint pytest bench browser reports screenshots clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ pytest: setup browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint pytest
+
+# Every committed report (eval, stress, portfolio) regenerated in a temp dir and moved in only
+# when every run succeeded; unchanged numbers leave the files untouched (git diff stays empty).
+reports: setup
+	$(BIN)/python -m products.pm.reports
 
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
