@@ -68,19 +68,27 @@ def table_claims(section: Section, names: dict[str, str],
     metric's latest value when the row shows it anywhere, else the row's first number.
     """
     latest = latest or {}
+    claims = [Claim(c.metric, c.where, None, c.met) for block in BLOCK_PATTERN.findall(
+        section.body) for c in _row_claims(block, section.title, names, {})]
+    # the generated block's numbers are checked against the report apart; its verdicts count
+    return claims + _row_claims(BLOCK_PATTERN.sub("", section.body), section.title, names,
+                                latest)
+
+
+def _row_claims(body: str, where: str, names: dict[str, str],
+                latest: dict[str, float | None]) -> list[Claim]:
     claims = []
-    own_body = BLOCK_PATTERN.sub("", section.body)  # the generated block is checked apart
-    for header, rows in _tables(own_body):
+    for header, rows in _tables(body):
         column = next((i for i, h in enumerate(header) if _clean(h) in VERDICT_HEADERS), None)
         for row in rows:
             metric = names.get(_clean(row[0]))
             if metric is None:
                 continue
             met = verdict(row[column]) if column is not None and column < len(row) else None
-            numbers = _numbers(row[1:])
+            numbers = row_numbers(row[1:])
             wanted = latest.get(metric)
-            value = wanted if wanted in numbers else (numbers[0] if numbers else None)
-            claims.append(Claim(metric, section.title, value, met))
+            value = wanted if shows(numbers, wanted) else (numbers[0][0] if numbers else None)
+            claims.append(Claim(metric, where, value, met))
     return claims
 
 
@@ -108,10 +116,21 @@ def _tables(body: str) -> list[tuple[list[str], list[list[str]]]]:
     return [(split_row(b[0]), [split_row(line) for line in b[2:]]) for b in blocks if len(b) > 2]
 
 
-def _numbers(cells: list[str]) -> list[float]:
-    """Every number printed in the cells, in order ("0.876 / 0.788" gives two)."""
-    words = " ".join(cells).replace("*", "").replace("/", " ").replace("(", " ").split()
-    return [n for word in words if (n := as_number(word.strip(",;:"))) is not None]
+def row_numbers(cells: list[str]) -> list[tuple[float, int]]:
+    """Every number printed in the cells with its decimals ("0.876 / 0.788" gives two)."""
+    text = " ".join(cells).replace("*", "").replace("/", " ").replace("(", " ")
+    found = []
+    for word in text.split():
+        word = word.strip(",;:)[]×x%")
+        if (number := as_number(word)) is not None:
+            found.append((number, len(word.split(".")[1]) if "." in word else 0))
+    return found
+
+
+def shows(numbers: list[tuple[float, int]], value: float | None) -> bool:
+    """Does the row print `value`, at its own precision ("182 ms" shows 182.4)?"""
+    return value is not None and any(abs(n - value) <= 0.5 * 10 ** -d + 1e-9
+                                     for n, d in numbers)
 
 
 def own_sections(sections: list[Section]) -> list[Section]:
@@ -198,4 +217,5 @@ def _command(product: ProductPaths, path: Path) -> str:
     return "it lists the command of every report"
 
 
-__all__ = ["Claim", "consistency_gaps", "report_files", "stale_reports", "verdict"]
+__all__ = ["Claim", "consistency_gaps", "report_files", "row_numbers", "shows", "stale_reports",
+           "verdict"]

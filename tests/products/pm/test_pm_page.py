@@ -47,8 +47,8 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     written: list[Path] = []
     real_write = stress_report.write_stress_report
 
-    def write_to_tmp(run, path):  # type: ignore[no-untyped-def]
-        written.append(real_write(run, tmp_path / "stress.md"))
+    def write_to_tmp(run, path, code_root=None):  # type: ignore[no-untyped-def]
+        written.append(real_write(run, tmp_path / "stress.md", code_root))
         return written[-1]
 
     monkeypatch.setattr(stress_report, "write_stress_report", write_to_tmp)
