@@ -50,6 +50,11 @@ test: lint pytest
 reports: setup
 	$(BIN)/python -m products.pm.reports
 
+# The README's screenshots (docs/screenshots/), one per hub page at 1280x800, from the same
+# Chromium tour the browser test checks (tests/e2e/page_tour.py).
+screenshots: setup browser
+	$(BIN)/python -m tests.e2e.page_tour --out docs/screenshots
+
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
