@@ -34,7 +34,7 @@ browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "Installing Debian's chromium for the browser test..."; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
 	fi
 
 lint: setup

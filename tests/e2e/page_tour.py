@@ -200,8 +200,26 @@ def server_deprecations(log: Path) -> list[str]:
             if any(word in line.lower() for word in DEPRECATION_WORDS)]
 
 
+def seed_traces(data_dir: Path) -> None:
+    """A few LLM calls (one failed), a keyless operation and a rating, so Ops has something
+    to draw: the test checks that page with its tables and charts, not its empty state."""
+    from shared.ratings import rate_answer
+    from shared.tracing import TraceRow, TraceStore, traced_operation
+
+    store = TraceStore(data_dir / "traces.sqlite")
+    for latency, status in ((180.0, "ok"), (420.0, "ok"), (900.0, "error")):
+        store.record(TraceRow(product="rag_search", provider="openai", model="gpt-4.1-mini",
+                              latency_ms=latency, input_tokens=300, output_tokens=40,
+                              cost_usd=0.0002, status=status,
+                              error="rate_limited" if status == "error" else None))
+    store.close()
+    with traced_operation(data_dir, product="rag_search", operation="ask", engine="bm25") as row:
+        row.items = 5
+    rate_answer(data_dir, row.trace_id or "", "up", "Found the refund rule")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`make screenshots`: the README's pictures, one per page, from a fresh empty data dir."""
+    """`make screenshots`: the README's pictures, one per page, from a fresh data dir."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
     options = parser.parse_args(argv)
@@ -210,10 +228,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                          "ANTHROPIC_"))}
         env.update(AIPM_DATA_DIR=str(Path(tmp) / "data"), ANONYMIZED_TELEMETRY="False",
                    PYTHONPATH=str(REPO_ROOT))
+        seed_traces(Path(tmp) / "data")
         with running_hub(Path(tmp), Path(tmp) / "streamlit.log", env) as url:
             visits = tour(url, options.out, {"desktop": SIZES["desktop"]}, name_by_size=False)
     for visit in visits:
-        sys.stdout.write(f"{visit.screenshot.relative_to(REPO_ROOT)}\n")
+        sys.stdout.write(f"{visit.screenshot}\n")
     problems = [p for visit in visits for p in visit.problems()]
     for problem in problems:
         sys.stderr.write(problem + "\n")

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from shared.ratings import rate_answer
-from shared.tracing import TraceRow, TraceStore, traced_operation
 from tests.e2e.page_tour import (
     PAGES,
     REPO_ROOT,
     SIZES,
     running_hub,
+    seed_traces,
     server_deprecations,
     tour,
 )
@@ -28,19 +27,6 @@ pytestmark = [pytest.mark.e2e]
 
 def screenshot_dir() -> Path:
     return Path(os.environ.get("AIPM_SCREENSHOT_DIR") or REPO_ROOT / ".aipm" / "screenshots")
-
-
-def seed_traces(data_dir: Path) -> None:
-    """A few calls, an operation and a rating, so Ops draws its tables and charts."""
-    store = TraceStore(data_dir / "traces.sqlite")
-    for latency, status in ((180.0, "ok"), (420.0, "ok"), (900.0, "error")):
-        store.record(TraceRow(product="rag_search", provider="openai", model="gpt-4.1-mini",
-                              latency_ms=latency, input_tokens=300, output_tokens=40,
-                              cost_usd=0.0002, status=status,
-                              error="rate_limited" if status == "error" else None))
-    with traced_operation(data_dir, product="rag_search", operation="ask", engine="bm25") as row:
-        row.items = 5
-    rate_answer(data_dir, row.trace_id or "", "up", "Found the refund rule")
 
 
 def test_every_page_at_both_sizes(tmp_path: Path) -> None:
