@@ -68,6 +68,8 @@ def test_two_numbers_for_one_metric(tmp_path: Path) -> None:
     found = problems(paths)
     assert any(p.startswith("contradicts the report: 'Key-fact coverage' shows 0.75 in "
                             "'Appendix: old numbers'") for p in found), found
+    assert any(p.startswith("contradiction: 'Key-fact coverage' shows different numbers:")
+               and "0.75 in 'Appendix: old numbers'" in p for p in found), found
 
 
 def test_a_row_showing_the_latest_value_among_others_is_consistent(tmp_path: Path) -> None:
