@@ -57,6 +57,7 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert not app.exception
     assert any("adversarial cases held" in s.value for s in app.success)
     assert written and "Failure modes" in written[0].read_text()
+    assert any(str(written[0]) in c.value for c in app.caption)  # where this run's report is
 
 
 def test_the_eval_button_reports_success_and_failure(monkeypatch: pytest.MonkeyPatch) -> None:
