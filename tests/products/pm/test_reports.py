@@ -84,3 +84,17 @@ def test_the_portfolio_carries_a_table_and_a_chart_per_product(repo_root: Path) 
         article = page.split(f'<article id="{name}">', 1)[1].split("</article>", 1)[0]
         assert "<table>" in article and "<svg" in article
         assert "see benchmarks/README.md" not in article
+
+
+def test_the_committed_portfolio_measured_the_current_code(repo_root: Path) -> None:
+    """Like a report, the portfolio goes stale when a product's code changes: `make reports`."""
+    import re
+
+    from products import available_products
+    from products.pm.code_hash import code_hash
+
+    text = (repo_root / "docs/case-study/portfolio.md").read_text()
+    recorded = {name: digest for digest, name in
+                re.findall(r"- Code: sha256:([0-9a-f]{16}) \(products/(\w+)\)", text)}
+    assert recorded == {spec.name: code_hash(PRODUCTS_DIR / spec.name)
+                        for spec in available_products()}, "run `make reports`"
