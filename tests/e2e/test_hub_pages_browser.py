@@ -29,6 +29,7 @@ def screenshot_dir() -> Path:
     return Path(os.environ.get("AIPM_SCREENSHOT_DIR") or REPO_ROOT / ".aipm" / "screenshots")
 
 
+@pytest.mark.timeout(900)  # 18 page visits, each waiting for Streamlit to settle
 def test_every_page_at_both_sizes(tmp_path: Path) -> None:
     seed_traces(Path(os.environ["AIPM_DATA_DIR"]))
     log = tmp_path / "streamlit.log"
