@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup lock demo serve test test-floors lint imports pytest bench browser clean
+.PHONY: setup lock demo serve test test-floors lint imports pytest bench browser reports screenshots clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,7 @@ browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "Installing Debian's chromium for the browser test..."; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
 	fi
 
 lint: setup
@@ -62,6 +62,16 @@ test-floors: browser
 		--resolution lowest-direct -e '.[dev]'
 	$(FLOORS_VENV)/bin/uv pip freeze --python $(FLOORS_VENV)/bin/python > $(FLOORS_VENV)/floors.txt
 	$(FLOORS_VENV)/bin/python -m pytest -n 2 --dist loadfile --deselect tests/e2e/test_fork.py
+
+# Every committed report (eval, stress, portfolio) regenerated in a temp dir and moved in only
+# when every run succeeded; unchanged numbers leave the files untouched (git diff stays empty).
+reports: setup
+	$(BIN)/python -m pm.reports
+
+# The README's screenshots (docs/screenshots/), one per hub page at 1280x800, from the same
+# Chromium tour the browser test checks (tests/e2e/page_tour.py).
+screenshots: setup browser
+	$(BIN)/python -m tests.e2e.page_tour --out docs/screenshots
 
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

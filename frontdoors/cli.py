@@ -71,13 +71,15 @@ def doctor(json_output: JsonFlag = False) -> None:
 def ops(
     json_output: JsonFlag = False,
     recent: Annotated[int, typer.Option(min=0, help="How many recent calls to list.")] = 10,
+    include_stress: Annotated[bool, typer.Option("--include-stress", help="Also count the "
+                                                 "rows `aipm stress` runs wrote.")] = False,
 ) -> None:
     """Calls, errors, tokens, cost and latency per product and model, from the trace store."""
     from shared.config import load_settings
     from shared.ops import build_ops_report
 
     try:
-        report = build_ops_report(load_settings(), recent=recent)
+        report = build_ops_report(load_settings(), recent=recent, include_stress=include_stress)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
@@ -159,12 +161,14 @@ def build_app(products: Iterable[ProductSpec]) -> typer.Typer:
 
 def build_eval_app(products: Iterable[ProductSpec]) -> typer.Typer:
     """`aipm eval <product>`: each product's `run_eval` command, under its CLI name."""
+    from pm.eval_stamp import stamped
+
     eval_app = typer.Typer(cls=KitGroup, no_args_is_help=True,
                            help="Run a product's eval set and write its report.")
     for spec in products:
-        if spec.eval_command:
+        if spec.eval_command:  # the report gets the code hash `aipm prd check` compares
             eval_app.command(name=spec.cli_name, help=f"Evaluate {spec.title}.")(
-                load_object(spec.eval_command))
+                stamped(spec, load_object(spec.eval_command)))
     return eval_app
 
 

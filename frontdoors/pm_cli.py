@@ -81,15 +81,20 @@ def stress(
     product: ProductArg,
     json_output: JsonFlag = False,
     report: Annotated[Path | None, typer.Option(help="Where to write the Markdown report "
-                                                     "(default: the product's "
-                                                     "evals/stress.md).")] = None,
+                                                     "(default: <data dir>/reports/<product>/"
+                                                     "stress.md).")] = None,
+    update_repo: Annotated[bool, typer.Option("--update-repo", help="Write the committed "
+                                              "products/<name>/evals/stress.md instead of "
+                                              "the data dir.")] = False,
 ) -> None:
-    """Run a product's adversarial pack with its current engine; write evals/stress.md."""
+    """Run a product's adversarial pack with its current engine and write its stress report.
+
+    Its trace rows are tagged `source=stress` (the Ops page hides them by default)."""
     from pm.stress_report import run_stress_pack
     from shared.config import load_settings
 
     try:
-        run = run_stress_pack(product, load_settings(), report=report)
+        run = run_stress_pack(product, load_settings(), report=report, update_repo=update_repo)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:

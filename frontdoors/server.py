@@ -56,10 +56,12 @@ def doctor(settings: SettingsDep) -> dict[str, Any]:
 
 @platform_router.get("/ops")
 def ops(
-    settings: SettingsDep, recent: Annotated[int, Query(ge=0, le=10_000)] = 20
+    settings: SettingsDep, recent: Annotated[int, Query(ge=0, le=10_000)] = 20,
+    include_stress: bool = False,
 ) -> dict[str, Any]:
     """The same report as `aipm ops --json`: calls, tokens, cost and latency."""
-    return build_ops_report(settings, recent=recent).model_dump(mode="json")
+    return build_ops_report(settings, recent=recent,
+                            include_stress=include_stress).model_dump(mode="json")
 
 
 class RatingIn(BaseModel):

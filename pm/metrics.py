@@ -41,6 +41,7 @@ class MetricSpec(BaseModel):
     how: str = ""
     aliases: list[str] = Field(default_factory=list)
     measured_in: str = ""  # a file with a hand-measured number (a benchmark), when no table
+    pattern: str = ""  # a regex whose group 1 is that number in `measured_in` (first match)
 
     def names(self) -> set[str]:
         """Lower-cased names a hand-typed PRD row may use for this metric."""
@@ -124,11 +125,30 @@ def _measure_one(spec: MetricSpec, report: ParsedReport) -> MetricValue:
         if not spec.measured_in:
             raise BadInput(f"Metric '{spec.name}' names neither a report table nor a file "
                            "it is measured in (`measured_in`).")
-        return MetricValue(spec=spec, value=f"see {spec.measured_in}")
-    value = report.cell(spec.table, spec.row, spec.column)
+        if not spec.pattern:
+            return MetricValue(spec=spec, value=f"see {spec.measured_in}")
+        value = measured_value(spec)
+    else:
+        value = report.cell(spec.table, spec.row, spec.column)
     number, target = as_number(value), parse_target(spec.target)
     met = COMPARE[target[0]](number, target[1]) if number is not None and target else None
     return MetricValue(spec=spec, value=value, met=met)
+
+
+def measured_value(spec: MetricSpec, root: Path | None = None) -> str:
+    """The number `pattern` finds in `measured_in` (a path from the repository root), so a
+    benchmark's latest figure reaches the PRD and the case study without being typed twice."""
+    path = (root or Path(__file__).resolve().parents[2]) / spec.measured_in
+    try:
+        match = re.search(spec.pattern, path.read_text(encoding="utf-8"))
+    except (OSError, re.error) as err:
+        raise BadInput(f"Metric '{spec.name}': cannot read its number from {spec.measured_in} "
+                       f"({err}); fix `measured_in` or `pattern` in evals/metrics.toml.") from err
+    if not match or not match.groups():
+        raise BadInput(f"Metric '{spec.name}': its pattern finds no number in "
+                       f"{spec.measured_in}; update `pattern` in evals/metrics.toml to the "
+                       "benchmark's current wording.")
+    return match.group(1).replace(",", "")
 
 
 def render_block(values: list[MetricValue], report: ParsedReport, command: str,
@@ -198,6 +218,7 @@ __all__ = [
     "find_block",
     "load_metric_specs",
     "measure",
+    "measured_value",
     "parse_target",
     "pretty_target",
     "render_block",

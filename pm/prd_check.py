@@ -1,9 +1,12 @@
 """`aipm prd check`: what a PRD still lacks, as a list a PM can work through.
 
-Four kinds of gap: a required section is missing or empty; a placeholder is still there;
+Kinds of gap: a required section is missing or empty; a placeholder is still there;
 a success metric has no target or no measurement method; a number no longer matches the
 latest eval report (product PRDs only: their generated block and any hand-typed row that
-names the same metric). Every gap is reported, not just the first.
+names the same metric); two places in the PRD that contradict each other or the report (a
+target met in one section and missed in another, "met" where the report misses it); and a
+report older than the code it measures (`pm/prd_consistency.py`). Every gap is
+reported, not just the first.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pydantic import BaseModel
 
 from pm.facts import ProductPaths, latest_metrics, product_for_prd
 from pm.metrics import block_values, find_block, render_block
+from pm.prd_consistency import consistency_gaps, stale_reports
 from pm.prd_metrics_tables import metric_table_gaps, stale_hand_rows
 from pm.prd_sections import REQUIRED_SECTIONS, Section, find_sections, split_sections
 from shared.errors import AIPMError
@@ -98,7 +102,8 @@ def _product_gaps(text: str, sections: list[Section],
     gaps = metric_table_gaps(sections, values)
     gaps += _block_gaps(text, render_block(values, report, product.sync_command), product)
     gaps += stale_hand_rows(sections, values, report, product.sync_command)
-    return gaps + _stress_gaps(sections, product)
+    gaps += consistency_gaps(sections, values, report)
+    return gaps + _stress_gaps(sections, product) + stale_reports(product)
 
 
 def _block_gaps(text: str, fresh: str, product: ProductPaths) -> list[tuple[str, str]]:

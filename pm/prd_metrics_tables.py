@@ -9,6 +9,7 @@ also show that metric's latest value, so prose tables cannot drift from the repo
 from __future__ import annotations
 
 from pm.metrics import BLOCK_START, MetricValue
+from pm.prd_consistency import row_numbers, shows
 from pm.prd_sections import REQUIRED_SECTIONS, Section, find_sections
 from pm.report_tables import ParsedReport, as_number, split_row
 
@@ -88,6 +89,8 @@ def stale_hand_rows(sections: list[Section], values: list[MetricValue], report: 
         for row in rows:
             expected = latest.get(row[0].replace("*", "").strip().lower(), "")
             shown, wanted = _first_number(row[1:]), as_number(expected)
+            if shows(row_numbers(row[1:]), wanted):
+                continue  # the latest value is in the row (e.g. beside an older column's)
             if wanted is not None and shown is not None and shown != wanted:
                 gaps.append(("Success metrics", f"stale number: '{row[0]}' shows {shown:g} but "
                              f"the report of {report.date} says {expected}; update the row or "

@@ -1,4 +1,9 @@
-"""`aipm stress PRODUCT`: run a product's adversarial pack and write `evals/stress.md`.
+"""`aipm stress PRODUCT`: run a product's adversarial pack and write its stress report.
+
+The report goes to the data dir (`<data_dir>/reports/<product>/stress.md`) so a run never
+rewrites tracked files; `--update-repo` writes the committed `evals/stress.md` instead
+(`make reports` does that for every product). Every trace row the run writes is tagged
+`source=stress`, so the Ops page hides it unless asked, and the report carries the code hash.
 
 Every product ships `products/<name>/stress.py` with `run_stress(settings)`; this module
 loads it through the registry, runs it with the product's current engine, and renders the
@@ -16,13 +21,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from pm.code_hash import stamp
 from pm.facts import ProductPaths, product_paths
 from shared.config import Settings
 from shared.errors import NotFound
 from shared.evals import EvalReport, MetricTable, render_markdown
 from shared.evals.stress import StressOutcome, pass_rate
 from shared.ops import open_trace_store
-from shared.tracing import trace_operation
+from shared.tracing import trace_operation, trace_source
+
+STRESS_SOURCE = "stress"  # the trace tag of every row a stress run writes
 
 StressPack = Callable[[Settings], list[StressOutcome]]
 
@@ -51,16 +59,28 @@ def load_pack(paths: ProductPaths) -> StressPack:
     return importlib.import_module(f"{paths.spec.module}.stress").run_stress
 
 
-def run_stress_pack(product: str, settings: Settings, report: Path | None = None) -> StressRun:
-    """Run the pack, trace the run (no text), and write `evals/stress.md` (or `report`)."""
+def data_dir_report(settings: Settings, paths: ProductPaths) -> Path:
+    """Where a stress run writes by default: the data dir, never the repository."""
+    return settings.data_dir / "reports" / paths.spec.name / "stress.md"
+
+
+def run_stress_pack(product: str, settings: Settings, report: Path | None = None,
+                    update_repo: bool = False) -> StressRun:
+    """Run the pack, trace it as `source=stress` (no text), and write the report.
+
+    The report goes to `report`, else the committed `evals/stress.md` when `update_repo`,
+    else the data dir.
+    """
     paths = product_paths(product)
     pack = load_pack(paths)
-    with trace_operation(open_trace_store(settings), product=paths.spec.name,
-                         operation="stress", engine=settings.engine) as row:
+    with trace_source(STRESS_SOURCE), trace_operation(
+            open_trace_store(settings), product=paths.spec.name, operation="stress",
+            engine=settings.engine) as row:
         outcomes = pack(settings)
         row.items = len(outcomes)
     run = summarise(paths, outcomes)
-    run.report_path = str(write_stress_report(run, report or paths.stress_report))
+    target = report or (paths.stress_report if update_repo else data_dir_report(settings, paths))
+    run.report_path = str(write_stress_report(run, target, paths.root))
     return run
 
 
@@ -100,11 +120,13 @@ def to_report(run: StressRun) -> EvalReport:
                "text has personal data masked."])
 
 
-def write_stress_report(run: StressRun, path: Path) -> Path:
+def write_stress_report(run: StressRun, path: Path, code_root: Path | None = None) -> Path:
+    """The Markdown report, stamped with the hash of the code in `code_root` when given."""
+    text = render_markdown(to_report(run))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(to_report(run)), encoding="utf-8")
+    path.write_text(stamp(text, code_root) if code_root else text, encoding="utf-8")
     return path
 
 
-__all__ = ["StressRun", "by_failure_mode", "load_pack", "run_stress_pack", "to_report",
-           "write_stress_report"]
+__all__ = ["STRESS_SOURCE", "StressRun", "by_failure_mode", "data_dir_report", "load_pack",
+           "run_stress_pack", "to_report", "write_stress_report"]

@@ -4,6 +4,8 @@ ratings, all from the local trace store.
 One function feeds `aipm ops --json`, `GET /v1/ops` and the hub's Ops page, so the three
 can never disagree about what was spent. Rows with provider "local" are baseline operations
 (`trace_operation`): they are counted per product and engine, never as LLM calls.
+Rows tagged as test runs (`source` "stress", written by `aipm stress`) are hidden unless
+asked for (`include_stress`), so a stress run never reads as people using the product.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from pydantic import BaseModel
 from shared.config import Settings
 from shared.errors import BadInput
 from shared.ratings import Rating, RatingSummary, rating_summary, recent_ratings
-from shared.tracing import LOCAL_PROVIDER, TRACE_FILE, TraceRow, TraceStore, UsageSummary
+from shared.tracing import (
+    LOCAL_PROVIDER,
+    TRACE_FILE,
+    USER_SOURCE,
+    TraceRow,
+    TraceStore,
+    UsageSummary,
+)
+
+TEST_SOURCES = frozenset({"stress"})  # trace sources that are test runs, not usage
 
 
 class OpsTotals(BaseModel):
@@ -41,6 +52,7 @@ class OpsReport(BaseModel):
     recent: list[TraceRow]
     recent_errors: list[TraceRow]
     recent_ratings: list[Rating]
+    hidden_test_rows: int = 0  # rows tagged as test runs (stress) this view leaves out
 
     @property
     def empty(self) -> bool:
@@ -76,10 +88,14 @@ def format_usd(value: float) -> str:
     return "$" + digits.ljust(len("0.0000"), "0")
 
 
-def build_ops_report(settings: Settings, recent: int = 20) -> OpsReport:
-    """Read the trace store once and summarise it; `recent` caps the row lists."""
+def build_ops_report(settings: Settings, recent: int = 20,
+                     include_stress: bool = False) -> OpsReport:
+    """Read the trace store once and summarise it; `recent` caps the row lists.
+
+    Stress-run rows are left out unless `include_stress`; `hidden_test_rows` says how many.
+    """
     try:
-        return _read_report(settings, recent)
+        return _read_report(settings, recent, include_stress)
     except sqlite3.DatabaseError as err:
         path = settings.data_dir / TRACE_FILE
         raise BadInput(f"The trace file {path} cannot be read ({err}). Move it aside; a new one "
@@ -89,9 +105,11 @@ def build_ops_report(settings: Settings, recent: int = 20) -> OpsReport:
                        "AIPM_DATA_DIR to a folder you can write to.") from err
 
 
-def _read_report(settings: Settings, recent: int) -> OpsReport:
+def _read_report(settings: Settings, recent: int, include_stress: bool) -> OpsReport:
     store = open_trace_store(settings)
-    summaries = store.summary()
+    hide = () if include_stress else TEST_SOURCES
+    counts = store.count_sources()
+    summaries = store.summary(hide_sources=hide)
     llm = [s for s in summaries if s.provider != LOCAL_PROVIDER]
     return OpsReport(
         trace_file=str(store.path.resolve()),
@@ -99,13 +117,16 @@ def _read_report(settings: Settings, recent: int) -> OpsReport:
         by_model=llm,
         operations=[s for s in summaries if s.provider == LOCAL_PROVIDER],
         ratings=rating_summary(settings.data_dir),
-        recent=store.recent(limit=recent),
-        recent_errors=store.recent(limit=recent, errors_only=True),
+        recent=store.recent(limit=recent, hide_sources=hide),
+        recent_errors=store.recent(limit=recent, errors_only=True, hide_sources=hide),
         recent_ratings=recent_ratings(settings.data_dir, limit=recent),
+        hidden_test_rows=sum(n for source, n in counts.items() if source in hide),
     )
 
 
 __all__ = [
+    "TEST_SOURCES",
+    "USER_SOURCE",
     "OpsReport",
     "OpsTotals",
     "build_ops_report",

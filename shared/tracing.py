@@ -5,6 +5,10 @@ Rows hold only metadata (never prompts or replies), and error text passes throug
 so a trace file can be shared without leaking the customer text that the feedback analyzer or
 résumé assistant processes. Every row carries a `trace_id` (a random hex uuid) from the moment
 it is built, so a product can hand it to the answer-rating widget before the row is written.
+
+Every row also says where it came from (`source`: "user" by default). Whole test runs, such as
+`aipm stress`, wrap their work in `trace_source("stress")`, so every row written inside it,
+LLM calls included, is tagged and the Ops page can hide them: a stress run is not usage.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,19 +49,37 @@ CREATE TABLE IF NOT EXISTS calls (
     status TEXT NOT NULL,
     error TEXT,
     items INTEGER NOT NULL DEFAULT 0,
-    trace_id TEXT
+    trace_id TEXT,
+    source TEXT NOT NULL DEFAULT 'user'
 );
 """
 LOCAL_PROVIDER = "local"  # the provider of a row that records a baseline (no LLM) operation
+USER_SOURCE = "user"  # a row a person's use of the product wrote
+_SOURCE: ContextVar[str] = ContextVar("aipm_trace_source", default=USER_SOURCE)
 _COLUMNS = (
     "ts", "product", "operation", "provider", "model", "latency_ms", "input_tokens",
-    "output_tokens", "cost_usd", "cache_hit", "status", "error", "items", "trace_id",
+    "output_tokens", "cost_usd", "cache_hit", "status", "error", "items", "trace_id", "source",
 )
 _INSERT_SQL = f"INSERT INTO calls ({','.join(_COLUMNS)}) VALUES ({','.join('?' * len(_COLUMNS))})"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def current_source() -> str:
+    """The source new rows are tagged with: "user" unless inside `trace_source(...)`."""
+    return _SOURCE.get()
+
+
+@contextmanager
+def trace_source(source: str) -> Iterator[None]:
+    """Tag every row built inside the block (this thread and its asyncio tasks) as `source`."""
+    token = _SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _SOURCE.reset(token)
 
 
 def new_trace_id() -> str:
@@ -81,6 +104,7 @@ class TraceRow(BaseModel):
     error: str | None = None
     items: int = 0  # rows, files or questions an operation handled (0 for one LLM call)
     trace_id: str | None = Field(default_factory=new_trace_id)  # None only in pre-id stores
+    source: str = Field(default_factory=current_source)  # "user", or "stress" for a test run
 
 
 class UsageSummary(BaseModel):
@@ -153,12 +177,16 @@ class TraceStore:
             else:
                 self._writer.executemany(_INSERT_SQL, values)
 
-    def recent(self, limit: int = 100, *, errors_only: bool = False) -> list[TraceRow]:
-        """The newest rows first."""
-        where = "WHERE status != 'ok'" if errors_only else ""
+    def recent(self, limit: int = 100, *, errors_only: bool = False,
+               hide_sources: Collection[str] = ()) -> list[TraceRow]:
+        """The newest rows first; `hide_sources` leaves out rows tagged with those sources."""
+        hidden = sorted(hide_sources)
+        clauses = (["status != 'ok'"] if errors_only else []) + (
+            [f"source NOT IN ({','.join('?' * len(hidden))})"] if hidden else [])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT {','.join(_COLUMNS)} FROM calls {where} ORDER BY id DESC LIMIT ?"
         with self._connect() as conn:
-            rows = conn.execute(sql, (limit,)).fetchall()
+            rows = conn.execute(sql, (*hidden, limit)).fetchall()
         return [TraceRow(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
     def find(self, trace_id: str) -> TraceRow | None:
@@ -168,10 +196,16 @@ class TraceStore:
             row = conn.execute(sql, (trace_id,)).fetchone()
         return TraceRow(**dict(zip(_COLUMNS, row, strict=True))) if row else None
 
-    def summary(self) -> list[UsageSummary]:
+    def count_sources(self) -> dict[str, int]:
+        """Rows per source ("user", "stress", …), to say how many a view hides."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT source, COUNT(*) FROM calls GROUP BY source").fetchall()
+        return {source: count for source, count in rows}
+
+    def summary(self, hide_sources: Collection[str] = ()) -> list[UsageSummary]:
         """Per product and model: calls, errors, tokens, cost, p50/p95 latency."""
         groups: dict[tuple[str, str, str], list[TraceRow]] = {}
-        for row in self.recent(limit=1_000_000):
+        for row in self.recent(limit=1_000_000, hide_sources=hide_sources):
             groups.setdefault((row.product, row.provider, row.model), []).append(row)
         return [_summarise(key, rows) for key, rows in sorted(groups.items())]
 
@@ -183,6 +217,8 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE calls ADD COLUMN items INTEGER NOT NULL DEFAULT 0")
     if "trace_id" not in columns:
         conn.execute("ALTER TABLE calls ADD COLUMN trace_id TEXT")
+    if "source" not in columns:
+        conn.execute("ALTER TABLE calls ADD COLUMN source TEXT NOT NULL DEFAULT 'user'")
     # No index on trace_id: it would tax every call's insert (the hot path, see
     # benchmarks/llm_client.py) to speed up `find`, which runs once per human rating.
 
@@ -276,6 +312,7 @@ def _summarise(key: tuple[str, str, str], rows: list[TraceRow]) -> UsageSummary:
 
 
 __all__ = [
-    "LOCAL_PROVIDER", "TRACE_FILE", "TraceRow", "TraceStore", "UsageSummary", "new_trace_id",
-    "percentile", "trace_operation", "trace_store_for", "traced_operation",
+    "LOCAL_PROVIDER", "TRACE_FILE", "USER_SOURCE", "TraceRow", "TraceStore", "UsageSummary",
+    "current_source", "new_trace_id", "percentile", "trace_operation", "trace_source",
+    "trace_store_for", "traced_operation",
 ]

@@ -16,6 +16,14 @@ BASELINE_HINT = (
 )
 DOCTOR_STEP = "Run `aipm doctor` in a terminal: it checks your keys with a real one-token call."
 PRODUCT_STEP = "Open a product from the sidebar and try it on the bundled sample data."
+# Streamlit cuts a page link's label with an ellipsis when its column is narrow (three tiles
+# side by side on a 1000 px window); a tile's own label must wrap instead.
+TILE_CSS = """<style>
+[data-testid="stPageLink"] a span, [data-testid="stPageLink"] a p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
+}
+[data-testid="stPageLink"] a { height: auto; }
+</style>"""
 OPS_STEP = ("Open **Ops** to see every operation, keyless ones too, each LLM call's tokens, cost "
             "and latency, and the 👍 rate of rated answers.")
 
@@ -41,6 +49,7 @@ def render_product_card(spec: ProductSpec) -> None:
 
 def render_home(settings: Settings) -> None:
     """The landing page of `aipm hub`."""
+    st.markdown(TILE_CSS, unsafe_allow_html=True)
     st.title("AI PM Starter Kit")
     show_engine_badge(settings)
     if settings.engine == "baseline":

@@ -117,7 +117,12 @@ def render_ops(settings: Settings) -> None:
     """The whole page; an empty trace store gets a friendly explanation instead of charts."""
     st.title("Ops")
     show_engine_badge(settings)
-    report = build_ops_report(settings, recent=RECENT_ROWS)
+    include_stress = st.toggle("Show stress-test runs", value=False, key="ops_include_stress",
+                               help="Rows `aipm stress` wrote are test runs, not usage; "
+                                    "hidden by default.")
+    report = build_ops_report(settings, recent=RECENT_ROWS, include_stress=include_stress)
+    if report.hidden_test_rows:
+        st.caption(f"{report.hidden_test_rows} stress-test row(s) hidden.")
     if report.empty:
         st.info(EMPTY_STATE.format(path=report.trace_file))
         return

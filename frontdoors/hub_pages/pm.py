@@ -6,6 +6,8 @@ the eval, run the stress pack, download the case study.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -15,8 +17,11 @@ from pm.overview import (
     case_study_files,
     metric_rows,
     overview,
+    readable,
     run_eval_command,
+    stress_modes,
 )
+from pm.report_tables import read_report
 from pm.stress_report import run_stress_pack
 from products import available_products
 from shared.config import Settings
@@ -64,7 +69,14 @@ def render_stress(view: ProductOverview, settings: Settings) -> None:
         with st.spinner(f"Running `aipm stress {view.cli_name}`…"):
             run = run_stress_pack(view.name, settings)
         st.success(f"{run.passed}/{run.total} adversarial cases held ({run.engine} engine).")
+        st.caption(f"Report written to `{run.report_path}` (the data dir). The committed "
+                   f"`evals/stress.md` changes only with `aipm stress {view.cli_name} "
+                   "--update-repo` or `make reports`.")
         view = overview(view.name)
+        fresh = Path(run.report_path)
+        if fresh.is_file():  # show what this run found, not the committed report
+            view.stress_text = readable(fresh)
+            view.stress_modes = stress_modes(read_report(fresh))
     if view.stress_modes:
         frame = pd.DataFrame(view.stress_modes).melt(
             id_vars="failure mode", var_name="outcome", value_name="cases")

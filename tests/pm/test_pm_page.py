@@ -47,8 +47,8 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     written: list[Path] = []
     real_write = stress_report.write_stress_report
 
-    def write_to_tmp(run, path):  # type: ignore[no-untyped-def]
-        written.append(real_write(run, tmp_path / "stress.md"))
+    def write_to_tmp(run, path, code_root=None):  # type: ignore[no-untyped-def]
+        written.append(real_write(run, tmp_path / "stress.md", code_root))
         return written[-1]
 
     monkeypatch.setattr(stress_report, "write_stress_report", write_to_tmp)
@@ -57,6 +57,7 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert not app.exception
     assert any("adversarial cases held" in s.value for s in app.success)
     assert written and "Failure modes" in written[0].read_text()
+    assert any(str(written[0]) in c.value for c in app.caption)  # where this run's report is
 
 
 def test_the_eval_button_reports_success_and_failure(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -57,5 +57,30 @@ def test_every_built_product_runs_its_pack(spec, tmp_path: Path) -> None:  # typ
     modes = " ".join(o["failure_mode"] for o in run["outcomes"]).lower()
     assert all(mode.lower() in modes for mode in ISSUE_FAILURE_MODES if spec.name == "rag_search")
     assert read_report(report).cell("Summary", "all cases", "cases") == str(run["total"])
-    ops = build_ops_report(load_settings())
-    assert any(row.operation == "stress" and row.items == run["total"] for row in ops.recent)
+    ops = build_ops_report(load_settings(), include_stress=True)
+    assert any(row.operation == "stress" and row.items == run["total"]
+               and row.source == "stress" for row in ops.recent)
+    hidden = build_ops_report(load_settings())
+    assert not any(row.operation == "stress" for row in hidden.recent)
+    assert hidden.hidden_test_rows >= 1
+
+
+def test_stress_writes_to_the_data_dir_unless_told_to_update_the_repo(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default run never touches a tracked file; --update-repo writes evals/stress.md."""
+    from pm import stress_report
+
+    committed = tmp_path / "repo" / "evals" / "stress.md"
+    real = product_paths("feedback")
+    monkeypatch.setattr(type(real), "stress_report", property(lambda self: committed))
+    app = build_app(available_products())
+    result = CliRunner().invoke(app, ["stress", "feedback", "--json"])
+    assert result.exit_code == 0, result.output
+    settings = load_settings()
+    in_data_dir = stress_report.data_dir_report(settings, real)
+    assert json.loads(result.stdout)["report_path"] == str(in_data_dir)
+    assert in_data_dir.is_file() and not committed.exists()
+    assert "- Code: sha256:" in in_data_dir.read_text()
+    again = CliRunner().invoke(app, ["stress", "feedback", "--json", "--update-repo"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["report_path"] == str(committed) and committed.is_file()
