@@ -138,7 +138,7 @@ def _measure_one(spec: MetricSpec, report: ParsedReport) -> MetricValue:
 def measured_value(spec: MetricSpec, root: Path | None = None) -> str:
     """The number `pattern` finds in `measured_in` (a path from the repository root), so a
     benchmark's latest figure reaches the PRD and the case study without being typed twice."""
-    path = (root or Path(__file__).resolve().parents[2]) / spec.measured_in
+    path = (root or Path(__file__).resolve().parents[1]) / spec.measured_in
     try:
         match = re.search(spec.pattern, path.read_text(encoding="utf-8"))
     except (OSError, re.error) as err:
