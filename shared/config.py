@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("AIPM_API_TOKEN"))
     max_upload_mb: float = Field(25.0, validation_alias=_env("AIPM_MAX_UPLOAD_MB"))
+    table_max_columns: int = Field(1_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_COLUMNS"))
+    table_max_rows: int = Field(2_000_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_ROWS"))
+    table_max_cell_chars: int = Field(1_000_000, gt=0,
+                                      validation_alias=_env("AIPM_TABLE_MAX_CELL_CHARS"))
     llm_timeout_s: float = Field(60.0, validation_alias=_env("AIPM_LLM_TIMEOUT"))
     llm_max_retries: int = Field(2, validation_alias=_env("AIPM_LLM_MAX_RETRIES"))
     llm_concurrency: int = Field(8, validation_alias=_env("AIPM_LLM_CONCURRENCY"))

@@ -20,6 +20,7 @@ from products.feedback_analyzer.core.report import render_markdown
 from products.feedback_analyzer.core.service import AnalyzeOptions, analyze_file, build_report
 from shared.config import Settings
 from shared.errors import AIPMError, NotFound
+from shared.tables import TableLimits
 
 JOBS_FOLDER = "feedback_jobs"
 JobStatus = Literal["running", "done", "failed"]
@@ -52,7 +53,8 @@ def submit_job(settings: Settings, file_name: str, content: bytes,
     folder = job_dir(settings, job_id)
     upload = folder / (Path(file_name).name or "upload.csv")  # a plain name: no ../ escapes
     upload.write_bytes(content)
-    table = open_table(upload, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(upload, text_column=options.text_column, sheet=options.sheet,
+                       limits=TableLimits.from_settings(settings))
     table.sample(1)  # reads the first rows: a broken file fails here, not in the job
     state = JobState(job_id=job_id, file_name=Path(file_name).name, columns=table.info)
     with _lock:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow
+from shared.csv_out import SafeCsvWriter
 
 if TYPE_CHECKING:
     from products.feedback_analyzer.core.pipeline import Labelled
@@ -29,13 +29,14 @@ def output_cells(item: AnalyzedRow | Labelled) -> list[str]:
 
 
 class OutputWriter:
-    """Streams analysed rows to a UTF-8 CSV (with a BOM so Excel shows accents right)."""
+    """Streams analysed rows to a UTF-8 CSV (with a BOM so Excel shows accents right); a cell
+    a spreadsheet would run as a formula is written as text (`shared.csv_out`)."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle)
+        self._writer = SafeCsvWriter(self._handle)
         self._writer.writerow(output_header(columns))
 
     def write(self, item: AnalyzedRow | Labelled) -> None:
