@@ -152,14 +152,17 @@ class Settings(BaseSettings):
         return "server" if self.chroma_host else "embedded"
 
     def data_path(self, *parts: str) -> Path:
-        """A path inside the data dir, creating the parent folders on first use."""
+        """A path inside the data dir, creating the parent folders (each 0700) on first use."""
         from shared._private import private_dir
+        from shared.files import data_dir_error, is_data_dir_problem, private_dirs
 
         path = self.data_dir.joinpath(*parts)
         try:
             private_dir(self.data_dir)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(self.data_dir, path.parent)
         except OSError as err:
+            if is_data_dir_problem(err):
+                raise data_dir_error(self.data_dir, err) from err
             raise BadInput(f"Cannot create the data folder {path.parent} ({err.strerror or err}). "
                            "Set AIPM_DATA_DIR to a folder you can write to.") from err
         return path

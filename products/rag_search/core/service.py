@@ -33,9 +33,9 @@ from products.rag_search.core.models import (
     SearchResponse,
 )
 from products.rag_search.core.retrieval import search
-from shared._private import write_private
 from shared.config import Settings
 from shared.errors import BadInput, NotFound
+from shared.files import atomic_write
 from shared.tracing import TRACE_FILE, TraceStore, trace_operation
 from shared.vectorstore import CollectionInfo, open_vector_store
 
@@ -184,9 +184,7 @@ def delete_collection(settings: Settings, collection: str) -> None:
 def uploads_folder(settings: Settings, collection: str) -> Path:
     """Where uploaded files are kept, one folder per collection, inside the data dir (created
     here: `data_path` makes only the parents, and the folder is written to straight away)."""
-    folder = settings.data_path(PRODUCT, "uploads", collection)
-    folder.mkdir(exist_ok=True)
-    return folder
+    return settings.data_path(PRODUCT, "uploads", collection, "x").parent  # made 0700
 
 
 def safe_upload_name(name: str) -> str:
@@ -215,8 +213,7 @@ def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> 
     target = (folder / safe_upload_name(name)).resolve()
     if target.parent != folder:  # belt and braces: safe_upload_name already strips paths
         raise BadInput(f"'{name}' would be saved outside the uploads folder; refused.")
-    write_private(target, data)
-    return target
+    return atomic_write(target, data, settings.data_dir)  # 0600, whole or not at all
 
 
 def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
@@ -255,7 +252,7 @@ def _undo_skipped_saves(saved: Sequence[Path], report: IngestReport,
         if path.name not in skipped:
             continue
         if path.name in previous:
-            write_private(path, previous[path.name])
+            atomic_write(path, previous[path.name])
         else:
             path.unlink(missing_ok=True)
 
