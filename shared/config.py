@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("AIPM_API_TOKEN"))
     max_upload_mb: float = Field(25.0, validation_alias=_env("AIPM_MAX_UPLOAD_MB"))
+    load_max_pages: int = Field(2_000, gt=0, validation_alias=_env("AIPM_LOAD_MAX_PAGES"))
+    load_max_paragraphs: int = Field(100_000, gt=0,
+                                     validation_alias=_env("AIPM_LOAD_MAX_PARAGRAPHS"))
+    load_max_chars: int = Field(3_000_000, gt=0, validation_alias=_env("AIPM_LOAD_MAX_CHARS"))
+    load_max_seconds: float = Field(60.0, gt=0, validation_alias=_env("AIPM_LOAD_MAX_SECONDS"))
     table_max_columns: int = Field(1_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_COLUMNS"))
     table_max_rows: int = Field(2_000_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_ROWS"))
     table_max_cell_chars: int = Field(1_000_000, gt=0,

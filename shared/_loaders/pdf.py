@@ -7,7 +7,7 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
-from shared._loaders.limits import check_text_size
+from shared._loaders.limits import meter
 from shared._loaders.model import (
     CorruptFile,
     Document,
@@ -44,13 +44,13 @@ def load_pdf(name: str, data: bytes) -> Document:
 
 
 def _page_texts(name: str, reader: PdfReader) -> list[str]:
-    """Each page's text, stopping as soon as the file's text is over the limit."""
+    """Each page's text, stopping as soon as the file is over its budget of text or time."""
     pages: list[str] = []
-    chars = 0
+    budget = meter(name)
     for page in reader.pages:
+        budget.tick()
         pages.append(_page_text(page))
-        chars += len(pages[-1])
-        check_text_size(name, chars)
+        budget.add_chars(len(pages[-1]))
     return pages
 
 
@@ -72,12 +72,20 @@ def _open(name: str, data: bytes) -> PdfReader:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             _decrypt_with_empty_password(name, reader)
+        meter(name).pages(_declared_pages(reader))  # before pypdf walks a 5,000-page tree
         if len(reader.pages) == 0:
             raise CorruptFile(f"{name} is a PDF with no pages. Re-export it from the app that "
                               "made it.")
+        meter(name).pages(len(reader.pages))  # the real count, if /Count understated it
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
     return reader
+
+
+def _declared_pages(reader: PdfReader) -> int:
+    """The page tree's own /Count: read in O(1), where `len(reader.pages)` walks every page."""
+    count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    return int(count) if isinstance(count, int) else 0
 
 
 def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:

@@ -18,7 +18,13 @@ from products.rag_search.core.chunking import chunk_document
 from products.rag_search.core.knowledge_base import KnowledgeBase, delete_knowledge_base
 from products.rag_search.core.models import DEFAULT_COLLECTION, IngestReport, SkippedFile
 from shared.config import Settings
-from shared.documents import Document, check_size, load_bytes, upload_limit_bytes
+from shared.documents import (
+    Document,
+    check_size,
+    load_budget,
+    load_bytes,
+    upload_limit_bytes,
+)
 from shared.errors import BadInput
 from shared.vectorstore import Chunk, MetadataValue
 
@@ -99,7 +105,8 @@ def _ingest_file(kb: KnowledgeBase, file: SourceFile, known: dict[str, dict[str,
         if known.get(file.source, {}).get("file_sha") == file_sha:
             report.files_unchanged += 1
             return
-        document = load_bytes(file.source, data, max_bytes=max_bytes)
+        document = load_bytes(file.source, data, max_bytes=max_bytes,
+                              budget=load_budget(kb.settings))
     except BadInput as error:
         report.files_skipped.append(SkippedFile(path=file.source, error=error.message))
         return
