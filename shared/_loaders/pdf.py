@@ -32,6 +32,8 @@ def load_pdf(name: str, data: bytes) -> Document:
     try:
         pages = _page_texts(name, reader)
         title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else ""
+    except _encryption_errors() as exc:  # AES objects met while reading: encrypted, not damaged
+        raise _encrypted(name) from exc
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
     sections = [Section(page=number, text=text.strip())
@@ -77,6 +79,8 @@ def _open(name: str, data: bytes) -> PdfReader:
             raise CorruptFile(f"{name} is a PDF with no pages. Re-export it from the app that "
                               "made it.")
         meter(name).pages(len(reader.pages))  # the real count, if /Count understated it
+    except _encryption_errors() as exc:
+        raise _encrypted(name) from exc
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
     return reader
@@ -89,7 +93,8 @@ def _declared_pages(reader: PdfReader) -> int:
 
 
 def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:
-    """Many "protected" PDFs only restrict printing and open with an empty password."""
+    """Many "protected" PDFs only restrict printing and open with an empty password, as every
+    reader tries first; AES ones need the `cryptography` package, a declared dependency."""
     from pypdf import PasswordType
     from pypdf.errors import DependencyError
 
@@ -98,8 +103,20 @@ def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:
     except DependencyError:
         opened = False  # AES without the `cryptography` package: cannot open it here
     if not opened:
-        raise EncryptedFile(f"{name} is a password-protected PDF. Remove the password (open it "
-                            "and print or save it as a new PDF) and try again.")
+        raise _encrypted(name)
+
+
+def _encrypted(name: str) -> EncryptedFile:
+    return EncryptedFile(f"{name} is a password-protected PDF, encrypted: give the password or "
+                         "an unencrypted copy. Remove the password (open it and print or save "
+                         "it as a new PDF) and try again.")
+
+
+def _encryption_errors() -> tuple[type[Exception], ...]:
+    """pypdf's "cannot decrypt this" errors: a missing AES backend, or no password given."""
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    return (DependencyError, FileNotDecryptedError)
 
 
 def _errors() -> tuple[type[Exception], ...]:

@@ -72,3 +72,48 @@ def test_a_bomb_in_a_batch_is_skipped_and_the_rest_loads(tmp_path: Path) -> None
     assert isinstance(results["a_bomb.docx"], TooMuchContent)
     assert isinstance(results["b_pages.pdf"], TooMuchContent)
     assert "five days" in results["c_good.md"].text  # type: ignore[union-attr]
+
+
+def aes_pdf(user_password: str, algorithm: str) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    from tests.shared.test_documents import make_pdf
+
+    writer = PdfWriter(clone_from=io.BytesIO(make_pdf(["Refunds take five business days."])))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_an_aes_pdf_with_a_password_is_reported_encrypted_not_damaged(algorithm: str) -> None:
+    from shared.documents import EncryptedFile
+
+    with pytest.raises(EncryptedFile) as caught:
+        load_bytes("locked.pdf", aes_pdf("hunter2", algorithm))
+    assert "encrypted: give the password or an unencrypted copy" in caught.value.message
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_an_aes_pdf_without_a_user_password_opens_with_the_empty_password(algorithm: str) -> None:
+    assert "five business days" in load_bytes("open.pdf", aes_pdf("", algorithm)).text
+
+
+def test_an_aes_pdf_is_encrypted_even_without_the_aes_backend(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where `cryptography` is missing pypdf raises DependencyError: still "encrypted"."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    from shared.documents import EncryptedFile
+
+    def no_backend(self: PdfReader, password: str) -> None:
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    data = aes_pdf("", "AES-128")
+    monkeypatch.setattr(PdfReader, "decrypt", no_backend)
+    with pytest.raises(EncryptedFile, match="give the password or an unencrypted copy"):
+        load_bytes("open.pdf", data)
