@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
+MAX_COLLECTION_CHARS = 128  # Chroma takes 512, but the name is also a folder and a lock file
+COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$")  # 3-128
 
 
 def build_client(settings: Settings) -> ClientAPI:
@@ -172,8 +173,10 @@ def where_clause(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def check_collection_name(name: str) -> None:
     if not COLLECTION_NAME.match(name) or ".." in name:
-        raise BadInput(f"Collection name '{name}' is not valid: use 3-512 letters, digits, "
-                       "dots, dashes or underscores, starting and ending with a letter or digit.")
+        shown = name if len(name) <= 60 else f"{name[:60]}… ({len(name)} characters)"
+        raise BadInput(f"Collection name '{shown}' is not valid: use 3-{MAX_COLLECTION_CHARS} "
+                       "letters, digits, dots, dashes or underscores, starting and ending with "
+                       "a letter or digit.")
 
 
 def hits_from_result(result: Mapping[str, Any]) -> list[Hit]:

@@ -21,7 +21,7 @@ from products.feedback_analyzer.core.reader import open_table
 from products.feedback_analyzer.core.report import render_markdown
 from products.feedback_analyzer.core.service import AnalyzeOptions, analyze_file, build_report
 from shared.config import Settings
-from shared.errors import AIPMError, NotFound
+from shared.errors import AIPMError, NotFound, failure_reason
 from shared.files import atomic_write, store_upload
 from shared.tables import TableLimits
 
@@ -82,19 +82,11 @@ def _run(settings: Settings, state: JobState, upload: Path, options: AnalyzeOpti
         markdown = render_markdown(report, f"Feedback report: {state.file_name}")
         atomic_write(upload.parent / "report.md", markdown.encode("utf-8"), settings.data_dir)
         state.summary, state.columns, state.status = result.summary, result.info, "done"
-    except AIPMError as err:
-        state.status, state.error = "failed", one_line(err.message)
     except Exception as err:  # a job thread must end `failed`, never hang `running`
-        log.exception("feedback job %s failed", state.job_id)
-        state.status, state.error = "failed", one_line(
-            f"unexpected {type(err).__name__}: {err} (the server log has the details; "
-            f"{state.rows_done} rows were done)")
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """A reason as one short line, whatever the exception's text held."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+        if not isinstance(err, AIPMError):
+            log.exception("feedback job %s failed", state.job_id)
+        state.status = "failed"
+        state.error = failure_reason(err) + f" ({state.rows_done} rows were done)"
 
 
 def job_state(job_id: str) -> JobState:

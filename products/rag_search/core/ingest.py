@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from products.rag_search.core.chunking import chunk_document
+from products.rag_search.core.ingest_lock import collection_lock
 from products.rag_search.core.knowledge_base import KnowledgeBase, delete_knowledge_base
 from products.rag_search.core.models import DEFAULT_COLLECTION, IngestReport, SkippedFile
 from shared.config import Settings
@@ -46,7 +47,16 @@ class SourceFile:
 def ingest_paths(settings: Settings, paths: Sequence[str | Path], *,
                  collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
                  progress: Progress | None = None) -> IngestReport:
-    """Index every supported file under `paths` (files or folders, recursively)."""
+    """Index every supported file under `paths` (files or folders, recursively), holding the
+    collection's ingest lock so a second ingest waits or is told one is running."""
+    KnowledgeBase(settings, collection)  # checks the name before it names a lock file
+    with collection_lock(settings, collection):
+        return _ingest_paths(settings, paths, collection=collection, sync=sync,
+                             reindex=reindex, progress=progress)
+
+
+def _ingest_paths(settings: Settings, paths: Sequence[str | Path], *, collection: str,
+                  sync: bool, reindex: bool, progress: Progress | None) -> IngestReport:
     started = time.perf_counter()
     files = find_files(paths)
     if reindex:

@@ -221,6 +221,7 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
                    progress: Progress | None = None) -> IngestReport:
     """Save uploads, then ingest just those files (their `source` is the file name)."""
     from products.rag_search.core.ingest import ingest_paths
+    from products.rag_search.core.ingest_lock import collection_lock
     from shared.documents import check_size, upload_limit_bytes
 
     if not files:
@@ -229,10 +230,11 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
     for name, data in files:  # every name and size first: a bad one saves nothing at all
         safe_upload_name(name)
         check_size(name, len(data), upload_limit_bytes(settings))
-    previous = _previous_versions(settings, collection, files)
-    saved = [save_upload(settings, collection, name, data) for name, data in files]
-    report = ingest_paths(settings, saved, collection=collection, progress=progress)
-    _undo_skipped_saves(saved, report, previous)
+    with collection_lock(settings, collection):  # saving and ingesting are one step
+        previous = _previous_versions(settings, collection, files)
+        saved = [save_upload(settings, collection, name, data) for name, data in files]
+        report = ingest_paths(settings, saved, collection=collection, progress=progress)
+        _undo_skipped_saves(saved, report, previous)
     return report
 
 
