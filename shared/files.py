@@ -18,7 +18,10 @@ import os
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 
 from shared._private import PRIVATE_DIR, PRIVATE_FILE
 from shared.errors import AIPMError
@@ -46,6 +49,40 @@ def data_dir_error(data_dir: Path, err: OSError) -> DataDirError:
     what = "is full" if err.errno in FULL_ERRNOS else "is not writable"
     return DataDirError(f"data dir {data_dir} {what} ({err.strerror or err}): free space or set "
                         "AIPM_DATA_DIR to a folder you can write to.")
+
+
+def write_error(err: OSError, data_dir: Path) -> DataDirError:
+    """The one line for a full or read-only disk, naming the data dir when the failed path is
+    in it, else the folder that failed (a CLI `--out` elsewhere)."""
+    target = Path(err.filename) if isinstance(err.filename, str) else None
+    if target is None or target == data_dir or data_dir in target.parents:
+        return data_dir_error(data_dir, err)
+    what = "is full" if err.errno in FULL_ERRNOS else "is not writable"
+    return DataDirError(f"folder {target.parent} {what} ({err.strerror or err}): free space or "
+                        "write the file somewhere else.")
+
+
+@contextmanager
+def atomic_text_writer(path: Path, encoding: str = "utf-8",
+                       data_dir: Path | None = None) -> Iterator[TextIO]:
+    """A text handle whose file appears at `path` only when the block ends without an error
+    (temp file, fsync, rename); on any error the temp file is removed and `path` is untouched."""
+    temp = path.with_name(f".{path.name[:60]}.{uuid.uuid4().hex[:12]}.part")
+    try:
+        handle = temp.open("w", encoding=encoding, newline="")
+        try:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            handle.close()
+        os.replace(temp, path)
+    except OSError as err:
+        if is_data_dir_problem(err):
+            raise write_error(err, data_dir or path.parent) from err
+        raise
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def safe_basename(name: str, default: str = "upload", max_chars: int = MAX_NAME_CHARS) -> str:
@@ -116,5 +153,6 @@ def store_upload(data_dir: Path, folder: Path, name: str, data: bytes) -> Path:
     return atomic_write(folder / safe_basename(name), data, data_dir)
 
 
-__all__ = ["MAX_NAME_CHARS", "DataDirError", "atomic_write", "data_dir_error",
-           "is_data_dir_problem", "private_dirs", "safe_basename", "store_upload"]
+__all__ = ["MAX_NAME_CHARS", "DataDirError", "atomic_text_writer", "atomic_write",
+           "data_dir_error", "is_data_dir_problem", "private_dirs", "safe_basename",
+           "store_upload", "write_error"]

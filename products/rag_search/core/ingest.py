@@ -27,7 +27,7 @@ from shared.documents import (
     upload_limit_bytes,
 )
 from shared.errors import BadInput
-from shared.vectorstore import Chunk, MetadataValue
+from shared.vectorstore import Chunk, MetadataValue, check_collection_name
 
 Progress = Callable[[int, int, str], None]  # (files done, files in total, current source)
 
@@ -49,7 +49,7 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *,
                  progress: Progress | None = None) -> IngestReport:
     """Index every supported file under `paths` (files or folders, recursively), holding the
     collection's ingest lock so a second ingest waits or is told one is running."""
-    KnowledgeBase(settings, collection)  # checks the name before it names a lock file
+    check_collection_name(collection)  # before it names a lock file; nothing else is touched
     with collection_lock(settings, collection):
         return _ingest_paths(settings, paths, collection=collection, sync=sync,
                              reindex=reindex, progress=progress)
