@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared._vector_types import CollectionInfo, Hit
 from shared.config import Settings
-from shared.errors import BadInput, ProviderUnreachable
+from shared.errors import AIPMError, BadInput, ProviderUnreachable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -150,7 +150,7 @@ def timed_out(settings: Settings) -> ProviderUnreachable:
 def chroma_errors(settings: Settings) -> Iterator[None]:
     """Connection failures become ProviderUnreachable; Chroma's argument checks become BadInput."""
     import httpx
-    from chromadb.errors import InvalidArgumentError
+    from chromadb.errors import ChromaError, InvalidArgumentError
 
     try:
         yield
@@ -160,6 +160,42 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
         raise unreachable(settings) from exc
     except (InvalidArgumentError, ValueError) as exc:  # Chroma validates filters with ValueError
         raise BadInput(f"Chroma rejected the request: {exc}") from exc
+    except OSError as exc:
+        from shared.files import data_dir_error, is_data_dir_problem
+
+        if is_data_dir_problem(exc):
+            raise data_dir_error(settings.data_dir, exc) from exc
+        raise
+    except ChromaError as exc:
+        full = disk_full_error(settings)
+        if full is None:
+            raise
+        raise full from exc
+
+
+LOW_SPACE_BYTES = 64 * 1024 * 1024
+
+
+def disk_full_error(settings: Settings) -> AIPMError | None:
+    """The data-dir-full line when the embedded store failed with the disk (nearly) full.
+
+    The embedded store reports a full disk as an opaque InternalError ("Failed to apply logs
+    to the metadata segment"); free space under the store is what tells the two apart.
+    """
+    import errno
+    import shutil
+
+    from shared.files import data_dir_error
+
+    if settings.vector_store_mode != "embedded":
+        return None
+    try:
+        free = shutil.disk_usage(settings.data_dir).free
+    except OSError:
+        return None
+    if free >= LOW_SPACE_BYTES:
+        return None
+    return data_dir_error(settings.data_dir, OSError(errno.ENOSPC, "No space left on device"))
 
 
 def where_clause(where: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -51,12 +51,14 @@ def data_dir_error(data_dir: Path, err: OSError) -> DataDirError:
                         "AIPM_DATA_DIR to a folder you can write to.")
 
 
-def write_error(err: OSError, data_dir: Path) -> DataDirError:
+def write_error(err: OSError, data_dir: Path | None, path: Path | None = None) -> DataDirError:
     """The one line for a full or read-only disk, naming the data dir when the failed path is
     in it, else the folder that failed (a CLI `--out` elsewhere)."""
-    target = Path(err.filename) if isinstance(err.filename, str) else None
-    if target is None or target == data_dir or data_dir in target.parents:
-        return data_dir_error(data_dir, err)
+    target = Path(err.filename) if isinstance(err.filename, str) else path
+    inside = data_dir is not None and (target is None or target == data_dir
+                                       or data_dir in target.parents)
+    if inside or target is None:
+        return data_dir_error(data_dir or Path("."), err)
     what = "is full" if err.errno in FULL_ERRNOS else "is not writable"
     return DataDirError(f"folder {target.parent} {what} ({err.strerror or err}): free space or "
                         "write the file somewhere else.")
@@ -79,7 +81,7 @@ def atomic_text_writer(path: Path, encoding: str = "utf-8",
         os.replace(temp, path)
     except OSError as err:
         if is_data_dir_problem(err):
-            raise write_error(err, data_dir or path.parent) from err
+            raise write_error(err, data_dir, path) from err
         raise
     finally:
         temp.unlink(missing_ok=True)
@@ -137,7 +139,7 @@ def atomic_write(path: Path, data: bytes, data_dir: Path | None = None) -> Path:
             temp.unlink(missing_ok=True)
     except OSError as err:
         if is_data_dir_problem(err):
-            raise data_dir_error(data_dir or path.parent, err) from err
+            raise write_error(err, data_dir, path) from err
         raise
     return path
 
