@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -123,13 +122,11 @@ def test_ten_thousand_columns_are_refused_on_the_header(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     header = ",".join(["same"] * 10_000)
     path.write_text(header + "\n" + "\n".join([",".join(["x"] * 10_000)] * 120) + "\n")
-    started = time.monotonic()
     with pytest.raises(TableTooLarge) as caught:
         open_source(path)  # opening alone refuses it: no record has been streamed
     assert "10,000 columns" in caught.value.message
     assert "AIPM_TABLE_MAX_COLUMNS" in caught.value.message
     assert caught.value.http_status == 413
-    assert time.monotonic() - started < 5  # generous: the check is on the first line
 
 
 def test_wide_xlsx_is_refused_from_its_declared_size(tmp_path: Path) -> None:
