@@ -104,16 +104,17 @@ def test_an_aes_pdf_without_a_user_password_opens_with_the_empty_password(algori
 
 def test_an_aes_pdf_is_encrypted_even_without_the_aes_backend(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where `cryptography` is missing pypdf raises DependencyError: still "encrypted"."""
-    from pypdf import PdfReader
+    """The probe: without `cryptography`, the empty password opens an AES-128 file (its check
+    is MD5/RC4) and pypdf raises DependencyError on the first object it reads: "encrypted"."""
+    from pypdf._crypt_providers import CryptAES
     from pypdf.errors import DependencyError
 
     from shared.documents import EncryptedFile
 
-    def no_backend(self: PdfReader, password: str) -> None:
+    def no_backend(self: CryptAES, data: bytes, **kwargs: object) -> bytes:
         raise DependencyError("cryptography>=3.1 is required for AES algorithm")
 
     data = aes_pdf("", "AES-128")
-    monkeypatch.setattr(PdfReader, "decrypt", no_backend)
+    monkeypatch.setattr(CryptAES, "decrypt", no_backend)
     with pytest.raises(EncryptedFile, match="give the password or an unencrypted copy"):
         load_bytes("open.pdf", data)
