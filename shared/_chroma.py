@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared._vector_types import CollectionInfo, Hit
 from shared.config import Settings
-from shared.errors import AIPMError, BadInput, ProviderUnreachable
+from shared.errors import AIPMError, BadInput, NotFound, ProviderUnreachable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -150,7 +150,7 @@ def timed_out(settings: Settings) -> ProviderUnreachable:
 def chroma_errors(settings: Settings) -> Iterator[None]:
     """Connection failures become ProviderUnreachable; Chroma's argument checks become BadInput."""
     import httpx
-    from chromadb.errors import ChromaError, InvalidArgumentError
+    from chromadb.errors import ChromaError, InvalidArgumentError, NotFoundError
 
     try:
         yield
@@ -160,6 +160,9 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
         raise unreachable(settings) from exc
     except (InvalidArgumentError, ValueError) as exc:  # Chroma validates filters with ValueError
         raise BadInput(f"Chroma rejected the request: {exc}") from exc
+    except NotFoundError as exc:  # deleted by another request while this one used it
+        raise NotFound(f"The knowledge base was deleted while this request was using it "
+                       f"({str(exc)[:120]}). Ingest into it again, or pick another one.") from exc
     except OSError as exc:
         from shared.files import data_dir_error, is_data_dir_problem
 
