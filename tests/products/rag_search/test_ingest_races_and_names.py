@@ -113,3 +113,16 @@ def test_an_unexpected_error_in_a_hub_ingest_is_one_line_not_a_traceback(
     [error] = [e.value for e in app.error]
     assert error.startswith("Ingest failed: unexpected RuntimeError: chroma segment vanished")
     assert "\n" not in error
+
+
+def test_parallel_uploads_of_one_file_into_one_collection_never_500() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = client_for(load_settings())
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(
+            lambda i: upload(client, [("same.md", GOOD)], collection="parallel_kb").status_code,
+            range(6)))
+    assert codes == [200] * 6
+    folder = load_settings().data_dir / "rag_search" / "uploads" / "parallel_kb"
+    assert [p.name for p in folder.iterdir()] == ["same.md"]  # no temp file left behind
