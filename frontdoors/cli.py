@@ -39,6 +39,12 @@ class KitGroup(TyperGroup):
             return super().invoke(ctx)
         except AIPMError as err:
             fail(err)
+        except OSError as err:  # a full or read-only disk is one line too, from any command
+            from shared.files import is_data_dir_problem, write_error
+
+            if not is_data_dir_problem(err):
+                raise
+            fail(write_error(err, _data_dir()))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """A product that is not built yet says so, instead of click's "No such command"."""
@@ -49,6 +55,16 @@ class KitGroup(TyperGroup):
                           "is not built in this checkout yet. `aipm doctor` lists what is "
                           "available."))
         return super().resolve_command(ctx, args)
+
+
+def _data_dir() -> Path:
+    """The configured data dir, for a disk error's message (even when settings do not load)."""
+    from shared.config import load_settings
+
+    try:
+        return load_settings().data_dir
+    except AIPMError:
+        return Path(".aipm")
 
 
 def doctor(json_output: JsonFlag = False) -> None:

@@ -82,6 +82,18 @@ async def _validation_error(request: Request, err: Exception) -> JSONResponse:
     return JSONResponse(error_body("validation_error", f"Invalid request: {problems}"), 422)
 
 
+async def _os_error(request: Request, err: Exception) -> JSONResponse:
+    """A full or read-only data dir is a one-line 507, not a 500 with a traceback in the log."""
+    from shared.files import is_data_dir_problem, write_error
+
+    assert isinstance(err, OSError)
+    if not is_data_dir_problem(err):
+        return await _unexpected_error(request, err)
+    kit_error = write_error(err, request.app.state.settings.data_dir)
+    logger.warning("%s %s: %s", request.method, request.url.path, kit_error.message)
+    return JSONResponse(error_body(kit_error.code, kit_error.message), kit_error.http_status)
+
+
 async def _unexpected_error(request: Request, err: Exception) -> JSONResponse:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=err)
     body = error_body("internal_error", "Unexpected server error; the server log has the details.")
@@ -93,6 +105,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AIPMError, _kit_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OSError, _os_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from shared._vector_types import CollectionInfo, Hit
 from shared.config import Settings
-from shared.errors import BadInput, ProviderUnreachable
+from shared.errors import AIPMError, BadInput, NotFound, ProviderUnreachable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
+MAX_COLLECTION_CHARS = 128  # Chroma takes 512, but the name is also a folder and a lock file
+COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$")  # 3-128
 
 
 def build_client(settings: Settings) -> ClientAPI:
@@ -149,7 +150,7 @@ def timed_out(settings: Settings) -> ProviderUnreachable:
 def chroma_errors(settings: Settings) -> Iterator[None]:
     """Connection failures become ProviderUnreachable; Chroma's argument checks become BadInput."""
     import httpx
-    from chromadb.errors import InvalidArgumentError
+    from chromadb.errors import ChromaError, InvalidArgumentError, NotFoundError
 
     try:
         yield
@@ -159,6 +160,45 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
         raise unreachable(settings) from exc
     except (InvalidArgumentError, ValueError) as exc:  # Chroma validates filters with ValueError
         raise BadInput(f"Chroma rejected the request: {exc}") from exc
+    except NotFoundError as exc:  # deleted by another request while this one used it
+        raise NotFound(f"The knowledge base was deleted while this request was using it "
+                       f"({str(exc)[:120]}). Ingest into it again, or pick another one.") from exc
+    except OSError as exc:
+        from shared.files import data_dir_error, is_data_dir_problem
+
+        if is_data_dir_problem(exc):
+            raise data_dir_error(settings.data_dir, exc) from exc
+        raise
+    except ChromaError as exc:
+        full = disk_full_error(settings)
+        if full is None:
+            raise
+        raise full from exc
+
+
+LOW_SPACE_BYTES = 64 * 1024 * 1024
+
+
+def disk_full_error(settings: Settings) -> AIPMError | None:
+    """The data-dir-full line when the embedded store failed with the disk (nearly) full.
+
+    The embedded store reports a full disk as an opaque InternalError ("Failed to apply logs
+    to the metadata segment"); free space under the store is what tells the two apart.
+    """
+    import errno
+    import shutil
+
+    from shared.files import data_dir_error
+
+    if settings.vector_store_mode != "embedded":
+        return None
+    try:
+        free = shutil.disk_usage(settings.data_dir).free
+    except OSError:
+        return None
+    if free >= LOW_SPACE_BYTES:
+        return None
+    return data_dir_error(settings.data_dir, OSError(errno.ENOSPC, "No space left on device"))
 
 
 def where_clause(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -172,8 +212,10 @@ def where_clause(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def check_collection_name(name: str) -> None:
     if not COLLECTION_NAME.match(name) or ".." in name:
-        raise BadInput(f"Collection name '{name}' is not valid: use 3-512 letters, digits, "
-                       "dots, dashes or underscores, starting and ending with a letter or digit.")
+        shown = name if len(name) <= 60 else f"{name[:60]}… ({len(name)} characters)"
+        raise BadInput(f"Collection name '{shown}' is not valid: use 3-{MAX_COLLECTION_CHARS} "
+                       "letters, digits, dots, dashes or underscores, starting and ending with "
+                       "a letter or digit.")
 
 
 def hits_from_result(result: Mapping[str, Any]) -> list[Hit]:

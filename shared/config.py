@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     chroma_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("CHROMA_TIMEOUT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("AIPM_API_TOKEN"))
     max_upload_mb: float = Field(25.0, validation_alias=_env("AIPM_MAX_UPLOAD_MB"))
+    load_max_pages: int = Field(2_000, gt=0, validation_alias=_env("AIPM_LOAD_MAX_PAGES"))
+    load_max_paragraphs: int = Field(100_000, gt=0,
+                                     validation_alias=_env("AIPM_LOAD_MAX_PARAGRAPHS"))
+    load_max_chars: int = Field(3_000_000, gt=0, validation_alias=_env("AIPM_LOAD_MAX_CHARS"))
+    load_max_seconds: float = Field(60.0, gt=0, validation_alias=_env("AIPM_LOAD_MAX_SECONDS"))
+    table_max_columns: int = Field(1_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_COLUMNS"))
+    table_max_rows: int = Field(2_000_000, gt=0, validation_alias=_env("AIPM_TABLE_MAX_ROWS"))
+    table_max_cell_chars: int = Field(1_000_000, gt=0,
+                                      validation_alias=_env("AIPM_TABLE_MAX_CELL_CHARS"))
     llm_timeout_s: float = Field(60.0, validation_alias=_env("AIPM_LLM_TIMEOUT"))
     llm_max_retries: int = Field(2, validation_alias=_env("AIPM_LLM_MAX_RETRIES"))
     llm_concurrency: int = Field(8, validation_alias=_env("AIPM_LLM_CONCURRENCY"))
@@ -148,14 +157,17 @@ class Settings(BaseSettings):
         return "server" if self.chroma_host else "embedded"
 
     def data_path(self, *parts: str) -> Path:
-        """A path inside the data dir, creating the parent folders on first use."""
+        """A path inside the data dir, creating the parent folders (each 0700) on first use."""
         from shared._private import private_dir
+        from shared.files import data_dir_error, is_data_dir_problem, private_dirs
 
         path = self.data_dir.joinpath(*parts)
         try:
             private_dir(self.data_dir)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(self.data_dir, path.parent)
         except OSError as err:
+            if is_data_dir_problem(err):
+                raise data_dir_error(self.data_dir, err) from err
             raise BadInput(f"Cannot create the data folder {path.parent} ({err.strerror or err}). "
                            "Set AIPM_DATA_DIR to a folder you can write to.") from err
         return path

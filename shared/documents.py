@@ -18,7 +18,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 
 from shared._loaders import load_docx, load_html, load_markdown, load_pdf, load_text
-from shared._loaders.limits import MAX_TEXT_CHARS, TooMuchContent, check_text_size
+from shared._loaders.limits import (
+    MAX_TEXT_CHARS,
+    LoadBudget,
+    TooMuchContent,
+    check_text_size,
+    metered,
+)
 from shared._loaders.model import (
     CorruptFile,
     Document,
@@ -48,25 +54,32 @@ LOADERS: dict[str, Loader] = {
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(LOADERS)
 
 
-def load_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
+def load_document(path: str | Path, *, max_bytes: int | None = None,
+                  budget: LoadBudget | None = None) -> Document:
     """Load one file by its extension; `source` is the path as given."""
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path} does not exist or is not a file. Check the path and try again.")
     loader = _loader_for(str(path))
     check_size(str(path), path.stat().st_size, max_bytes)
-    return _load(loader, str(path), path.read_bytes())
+    return _load(loader, str(path), path.read_bytes(), budget)
 
 
-def load_bytes(name: str, data: bytes, *, max_bytes: int | None = None) -> Document:
+def load_bytes(name: str, data: bytes, *, max_bytes: int | None = None,
+               budget: LoadBudget | None = None) -> Document:
     """Load an upload from memory; `name` (the uploaded file name) picks the format."""
     loader = _loader_for(name)
     check_size(name, len(data), max_bytes)
-    return _load(loader, name, data)
+    return _load(loader, name, data, budget)
+
+
+def load_budget(settings: Settings) -> LoadBudget:
+    """The per-file budget of pages, paragraphs, characters and seconds (`AIPM_LOAD_MAX_*`)."""
+    return LoadBudget.from_settings(settings)
 
 
 def iter_documents(
-    root: str | Path, *, max_bytes: int | None = None
+    root: str | Path, *, max_bytes: int | None = None, budget: LoadBudget | None = None
 ) -> Iterator[tuple[Path, Document | BadInput]]:
     """Every non-hidden file under `root` (sorted), loaded or with the error that stopped it.
 
@@ -74,7 +87,7 @@ def iter_documents(
     """
     for path in _files_under(Path(root)):
         try:
-            yield path, load_document(path, max_bytes=max_bytes)
+            yield path, load_document(path, max_bytes=max_bytes, budget=budget)
         except BadInput as error:
             yield path, error
 
@@ -98,19 +111,22 @@ def _loader_for(name: str) -> Loader:
     return loader
 
 
-def _load(loader: Loader, name: str, data: bytes) -> Document:
+def _load(loader: Loader, name: str, data: bytes, budget: LoadBudget | None = None) -> Document:
     if not data:
         raise EmptyFile(f"{name} is empty (0 bytes). Check that it finished downloading or "
                         "saving, then try again.")
+    budget = budget or LoadBudget()
     try:
-        document = loader(name, data)
+        with metered(name, budget):
+            document = loader(name, data)
     except BadInput:
         raise
     except Exception as exc:  # a parser's unforeseen failure on forged bytes: skip this file
         log.warning("Could not read %s", name, exc_info=exc)
         raise CorruptFile(f"{name} could not be read ({type(exc).__name__}: {str(exc)[:120]}). "
                           "It looks damaged; re-export or re-download it and try again.") from exc
-    check_text_size(name, sum(len(section.text) for section in document.sections))
+    check_text_size(name, sum(len(section.text) for section in document.sections),
+                    budget.max_chars)
     return document
 
 
@@ -134,6 +150,7 @@ __all__ = [
     "Document",
     "EmptyFile",
     "EncryptedFile",
+    "LoadBudget",
     "NoTextLayer",
     "NotText",
     "Section",
@@ -141,6 +158,7 @@ __all__ = [
     "UnsupportedFormat",
     "check_size",
     "iter_documents",
+    "load_budget",
     "load_bytes",
     "load_document",
     "upload_limit_bytes",

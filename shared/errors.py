@@ -101,6 +101,21 @@ class IndexMismatch(AIPMError):
     http_status = 409
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` as one short line: a reason a job records or a page shows, whatever it held."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def failure_reason(err: BaseException) -> str:
+    """One line for any exception that ended a background job or a page action: the kit's
+    own message, or the exception's type and text for an unforeseen one (whose traceback the
+    caller logs)."""
+    if isinstance(err, AIPMError):
+        return one_line(err.message)
+    return one_line(f"unexpected {type(err).__name__}: {err} (the server log has the details)")
+
+
 __all__ = [
     "AIPMError",
     "BadInput",
@@ -113,4 +128,6 @@ __all__ = [
     "ProviderUnreachable",
     "RateLimited",
     "TooLarge",
+    "failure_reason",
+    "one_line",
 ]

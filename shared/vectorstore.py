@@ -145,6 +145,7 @@ __all__ = [
     "StoredChunk",
     "Vector",
     "VectorStore",
+    "check_collection_name",
     "chunk_id",
     "open_vector_store",
 ]

@@ -181,10 +181,13 @@ def taxonomy(file: FileArg, text_column: TextColumn = None, sheet: Sheet = None)
     """Print the aspect taxonomy proposed from FILE as JSON: save it, edit it, pass --taxonomy."""
     from products.feedback_analyzer.core.reader import open_table
     from products.feedback_analyzer.core.service import taxonomy_for
+    from shared.tables import TableLimits
 
     try:
-        table = open_table(file, text_column=text_column, sheet=sheet)
-        proposal = taxonomy_for(_settings(), table, None)
+        settings = _settings()
+        table = open_table(file, text_column=text_column, sheet=sheet,
+                           limits=TableLimits.from_settings(settings))
+        proposal = taxonomy_for(settings, table, None)
     except AIPMError as err:
         fail(err)
     typer.echo(json.dumps(proposal, indent=2, ensure_ascii=False))

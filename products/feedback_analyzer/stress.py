@@ -18,6 +18,7 @@ from products.feedback_analyzer.core.models import BadTable
 from products.feedback_analyzer.core.report import render_markdown
 from products.feedback_analyzer.core.service import build_report
 from shared.config import Settings
+from shared.csv_out import SafeCsvWriter
 from shared.errors import AIPMError
 from shared.evals.stress import StressOutcome
 
@@ -32,7 +33,7 @@ GERMAN = "Nach zwei Tagen kaputt, der Kundendienst antwortet nicht."
 def _write(folder: Path, rows: list[list[str]], name: str = "in.csv") -> Path:
     path = folder / name
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["id", "stars", "comment"], *rows])
+        SafeCsvWriter(handle).writerows([["id", "stars", "comment"], *rows])
     return path
 
 

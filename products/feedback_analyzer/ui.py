@@ -23,6 +23,7 @@ from products.feedback_analyzer.core.report import FeedbackReport, render_markdo
 from products.feedback_analyzer.core.service import build_report
 from shared.config import Settings
 from shared.errors import AIPMError
+from shared.files import store_upload
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
@@ -38,9 +39,8 @@ def source_file(settings: Settings) -> Path | None:
     if upload is None:
         st.caption(f"No file uploaded: using the bundled sample ({SAMPLE.name}).")
         return SAMPLE
-    path = settings.data_path("feedback_uploads", Path(upload.name).name)
-    path.write_bytes(upload.getvalue())
-    return path
+    folder = settings.data_path("feedback_uploads", "x").parent
+    return store_upload(settings.data_dir, folder, upload.name, upload.getvalue())
 
 
 def pick_columns(path: Path) -> str | None:

@@ -10,6 +10,7 @@ wipe them. The LLM client is one `st.cache_resource` per provider configuration.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,11 @@ from products.rag_search.ui_parts import (
     render_search_response,
 )
 from shared.config import Settings
-from shared.errors import AIPMError, BadInput
+from shared.errors import AIPMError, BadInput, failure_reason
 from shared.llm import LLMClient
 from shared.ui_support import current_settings, show_engine_badge
+
+log = logging.getLogger(__name__)
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"
 UPLOAD_TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]
@@ -109,6 +112,10 @@ def ingest(collection: str, job: Job) -> None:
         report = job(progress_reporter("Reading files…"))
     except AIPMError as err:
         st.error(err.message)
+        return
+    except Exception as err:  # an ingest ends in a report or one line, never a traceback
+        log.exception("ingest into %s failed", collection)
+        st.error(f"Ingest failed: {failure_reason(err)}. Files indexed before it stay indexed.")
         return
     remember(LAST_REPORT, collection, report)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from shared._loaders.limits import check_text_size, read_zip_part
+from shared._loaders.limits import meter, read_zip_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PACKAGE_RELS = "_rels/.rels"
@@ -132,17 +132,18 @@ def _body_blocks(name: str, archive: zipfile.ZipFile, document_part: str,
                  styles: StyleNames) -> Iterator[WordParagraph | WordTable]:
     """Top-level paragraphs and tables in order; each is cleared once read (bounded memory)."""
     xml = io.BytesIO(read_zip_part(name, archive, document_part))
-    chars = 0
+    budget = meter(name)
     for _, element in etree.iterparse(xml, events=("end",), tag=(f"{W}p", f"{W}tbl"),
                                       resolve_entities=False, no_network=True, load_dtd=False,
                                       remove_comments=True, remove_pis=True):
+        if element.tag == f"{W}p":
+            budget.paragraph()  # every paragraph, in tables too: each costs the same to read
         parent = element.getparent()
         if parent is None or parent.tag != f"{W}body":
             continue
         block = _table(element) if element.tag == f"{W}tbl" else \
             WordParagraph(styles.of(element), paragraph_text(element))
-        chars += _block_chars(block)
-        check_text_size(name, chars)
+        budget.add_chars(_block_chars(block))
         yield block
         element.clear()
         while element.getprevious() is not None:

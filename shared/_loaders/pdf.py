@@ -7,7 +7,7 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
-from shared._loaders.limits import check_text_size
+from shared._loaders.limits import meter
 from shared._loaders.model import (
     CorruptFile,
     Document,
@@ -32,6 +32,8 @@ def load_pdf(name: str, data: bytes) -> Document:
     try:
         pages = _page_texts(name, reader)
         title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else ""
+    except _encryption_errors() as exc:  # AES objects met while reading: encrypted, not damaged
+        raise _encrypted(name) from exc
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
     sections = [Section(page=number, text=text.strip())
@@ -44,13 +46,13 @@ def load_pdf(name: str, data: bytes) -> Document:
 
 
 def _page_texts(name: str, reader: PdfReader) -> list[str]:
-    """Each page's text, stopping as soon as the file's text is over the limit."""
+    """Each page's text, stopping as soon as the file is over its budget of text or time."""
     pages: list[str] = []
-    chars = 0
+    budget = meter(name)
     for page in reader.pages:
+        budget.tick()
         pages.append(_page_text(page))
-        chars += len(pages[-1])
-        check_text_size(name, chars)
+        budget.add_chars(len(pages[-1]))
     return pages
 
 
@@ -72,16 +74,27 @@ def _open(name: str, data: bytes) -> PdfReader:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             _decrypt_with_empty_password(name, reader)
+        meter(name).pages(_declared_pages(reader))  # before pypdf walks a 5,000-page tree
         if len(reader.pages) == 0:
             raise CorruptFile(f"{name} is a PDF with no pages. Re-export it from the app that "
                               "made it.")
+        meter(name).pages(len(reader.pages))  # the real count, if /Count understated it
+    except _encryption_errors() as exc:
+        raise _encrypted(name) from exc
     except _errors() as exc:
         raise _corrupt(name, exc) from exc
     return reader
 
 
+def _declared_pages(reader: PdfReader) -> int:
+    """The page tree's own /Count: read in O(1), where `len(reader.pages)` walks every page."""
+    count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    return int(count) if isinstance(count, int) else 0
+
+
 def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:
-    """Many "protected" PDFs only restrict printing and open with an empty password."""
+    """Many "protected" PDFs only restrict printing and open with an empty password, as every
+    reader tries first; AES ones need the `cryptography` package, a declared dependency."""
     from pypdf import PasswordType
     from pypdf.errors import DependencyError
 
@@ -90,8 +103,20 @@ def _decrypt_with_empty_password(name: str, reader: PdfReader) -> None:
     except DependencyError:
         opened = False  # AES without the `cryptography` package: cannot open it here
     if not opened:
-        raise EncryptedFile(f"{name} is a password-protected PDF. Remove the password (open it "
-                            "and print or save it as a new PDF) and try again.")
+        raise _encrypted(name)
+
+
+def _encrypted(name: str) -> EncryptedFile:
+    return EncryptedFile(f"{name} is a password-protected PDF, encrypted: give the password or "
+                         "an unencrypted copy. Remove the password (open it and print or save "
+                         "it as a new PDF) and try again.")
+
+
+def _encryption_errors() -> tuple[type[Exception], ...]:
+    """pypdf's "cannot decrypt this" errors: a missing AES backend, or no password given."""
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    return (DependencyError, FileNotDecryptedError)
 
 
 def _errors() -> tuple[type[Exception], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from shared._loaders.limits import MAX_TEXT_CHARS, check_text_size
+from shared._loaders.limits import check_text_size, meter
 from shared._loaders.model import (
     Document,
     EmptyFile,
@@ -26,7 +26,8 @@ def decode_text(name: str, data: bytes) -> str:
         raise EmptyFile(f"{name} is empty. Add some text to it, or pick another file.")
     # A bound on the bytes (UTF-8 spends at most 4 per character, UTF-16 2) refuses a huge
     # file before it is decoded or parsed; `shared.documents` checks the exact text length.
-    check_text_size(name, len(data) // (2 if data.startswith(UTF16_BOMS) else 4), MAX_TEXT_CHARS)
+    limit = meter(name).budget.max_chars
+    check_text_size(name, len(data) // (2 if data.startswith(UTF16_BOMS) else 4), limit)
     if data.startswith(UTF16_BOMS):
         return data.decode("utf-16")
     if b"\x00" in data:
@@ -36,7 +37,7 @@ def decode_text(name: str, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        check_text_size(name, len(text))
+        check_text_size(name, len(text), limit)
         return _refuse_control_heavy(name, text)
     raise _not_text(name)
 

@@ -30,6 +30,7 @@ from products.feedback_analyzer.core.service import (
 from shared.config import Settings
 from shared.errors import BadInput, BadModelOutput, NotFound
 from shared.llm import BatchJob, BatchRequest, Message, get_llm
+from shared.tables import TableLimits
 
 FOLDER = "feedback_batches"
 
@@ -52,7 +53,8 @@ def submit_batch_run(settings: Settings, path: str | Path,
                      options: AnalyzeOptions) -> BatchRun:
     """Send every distinct text as batch requests; nothing is written to the output yet."""
     path = Path(path)
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet,
+                       limits=TableLimits.from_settings(settings))
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     engine, _ = llm_engine_for(settings, path, taxonomy, options)
     batches = engine.batches(engine.pending_texts(table.rows()))
@@ -108,7 +110,8 @@ def collect_batch_run(settings: Settings, job_id: str, progress: Progress | None
         finished = engine.accept(batch, reply, pending, {})
         engine.results.update(finished)
         checkpoint.append(finished)
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet,
+                       limits=TableLimits.from_settings(settings))
     result = analyze_with_llm(settings, path, table, run.taxonomy, options,
                               options.out or default_output(path), progress, engine)
     return job, result

@@ -20,6 +20,7 @@ from products.feedback_analyzer.core.service import AnalyzeOptions
 from shared.config import Settings
 from shared.llm import parse_model_id
 from shared.llm.pricing import cost_usd, pricing_table
+from shared.tables import TableLimits
 
 SECONDS_PER_REQUEST = 6.0
 ASPECT_NAMES = ["price", "delivery", "support", "bugs", "performance", "usability", "features",
@@ -28,7 +29,8 @@ ASPECT_NAMES = ["price", "delivery", "support", "bugs", "performance", "usabilit
 
 def estimate_file(settings: Settings, path: str | Path, options: AnalyzeOptions) -> Estimate:
     """What `analyze --engine llm` would send for this file, and what it would cost."""
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet,
+                       limits=TableLimits.from_settings(settings))
     rows, unique_chars, seen = 0, 0, set()
     for row in table.rows():
         rows += 1

@@ -7,6 +7,8 @@ before the job is accepted, so a bad CSV is refused at submit time with its reas
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -19,7 +21,9 @@ from products.feedback_analyzer.core.reader import open_table
 from products.feedback_analyzer.core.report import render_markdown
 from products.feedback_analyzer.core.service import AnalyzeOptions, analyze_file, build_report
 from shared.config import Settings
-from shared.errors import AIPMError, NotFound
+from shared.errors import AIPMError, NotFound, failure_reason
+from shared.files import atomic_write, store_upload
+from shared.tables import TableLimits
 
 JOBS_FOLDER = "feedback_jobs"
 JobStatus = Literal["running", "done", "failed"]
@@ -37,6 +41,7 @@ class JobState(BaseModel):
     summary: RunSummary | None = None
 
 
+log = logging.getLogger(__name__)
 _jobs: dict[str, JobState] = {}
 _lock = threading.Lock()
 
@@ -50,11 +55,15 @@ def submit_job(settings: Settings, file_name: str, content: bytes,
     """Save the upload, check it reads as a table (BadTable otherwise), start the run."""
     job_id = uuid.uuid4().hex[:12]
     folder = job_dir(settings, job_id)
-    upload = folder / (Path(file_name).name or "upload.csv")  # a plain name: no ../ escapes
-    upload.write_bytes(content)
-    table = open_table(upload, text_column=options.text_column, sheet=options.sheet)
-    table.sample(1)  # reads the first rows: a broken file fails here, not in the job
-    state = JobState(job_id=job_id, file_name=Path(file_name).name, columns=table.info)
+    upload = store_upload(settings.data_dir, folder, file_name, content)  # 0600, plain name
+    try:
+        table = open_table(upload, text_column=options.text_column, sheet=options.sheet,
+                           limits=TableLimits.from_settings(settings))
+        table.sample(1)  # reads the first rows: a broken file fails here, not in the job
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a refused upload leaves nothing behind
+        raise
+    state = JobState(job_id=job_id, file_name=upload.name, columns=table.info)
     with _lock:
         _jobs[job_id] = state
     options = options.model_copy(update={"out": folder / "results.csv"})
@@ -70,11 +79,14 @@ def _run(settings: Settings, state: JobState, upload: Path, options: AnalyzeOpti
     try:
         result = analyze_file(settings, upload, options, progress)
         report = build_report(settings, result)
-        (upload.parent / "report.md").write_text(
-            render_markdown(report, f"Feedback report: {state.file_name}"), encoding="utf-8")
+        markdown = render_markdown(report, f"Feedback report: {state.file_name}")
+        atomic_write(upload.parent / "report.md", markdown.encode("utf-8"), settings.data_dir)
         state.summary, state.columns, state.status = result.summary, result.info, "done"
-    except AIPMError as err:
-        state.status, state.error = "failed", err.message
+    except Exception as err:  # a job thread must end `failed`, never hang `running`
+        if not isinstance(err, AIPMError):
+            log.exception("feedback job %s failed", state.job_id)
+        state.status = "failed"
+        state.error = failure_reason(err) + f" ({state.rows_done} rows were done)"
 
 
 def job_state(job_id: str) -> JobState:

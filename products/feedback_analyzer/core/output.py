@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow
+from shared.csv_out import SafeCsvWriter
+from shared.files import atomic_text_writer
 
 if TYPE_CHECKING:
     from products.feedback_analyzer.core.models import Labelled
@@ -29,24 +30,29 @@ def output_cells(item: AnalyzedRow | Labelled) -> list[str]:
 
 
 class OutputWriter:
-    """Streams analysed rows to a UTF-8 CSV (with a BOM so Excel shows accents right)."""
+    """Streams analysed rows to a UTF-8 CSV (with a BOM so Excel shows accents right); a cell
+    a spreadsheet would run as a formula is written as text (`shared.csv_out`), and the file
+    is written to a temp file and renamed into place when complete (`shared.files`)."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle)
-        self._writer.writerow(output_header(columns))
+        self._columns = columns
+        self._file = atomic_text_writer(path, encoding="utf-8-sig")
 
     def write(self, item: AnalyzedRow | Labelled) -> None:
         self._writer.writerow(output_cells(item))
 
     def __enter__(self) -> OutputWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = SafeCsvWriter(self._file.__enter__())
+        self._writer.writerow(output_header(self._columns))
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._handle.close()
+        """The file appears whole at `path` after a clean run; after an error (a full disk,
+        Ctrl-C) the temp file is removed and an earlier output at `path` stays as it was."""
+        self._file.__exit__(exc_type, exc, tb)
 
 
 __all__ = ["OutputWriter", "output_cells", "output_header"]

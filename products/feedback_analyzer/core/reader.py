@@ -24,7 +24,7 @@ from products.feedback_analyzer.core.columns import (
     stars_from,
 )
 from products.feedback_analyzer.core.models import BadTable, FeedbackRow, TableInfo
-from products.feedback_analyzer.core.sources import Record, RecordSource, open_source
+from shared.tables import Record, RecordSource, TableLimits, open_source
 
 MAX_PROBLEMS = 20
 _LETTER = re.compile(r"[^\W\d_]")  # any letter, in any script
@@ -104,19 +104,24 @@ def text_flag(text: str) -> str:
 def column_names(header: list[str]) -> list[str]:
     """Header cells stripped; blanks named column_N and repeats suffixed, so each is unique."""
     names: list[str] = []
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}  # a set and a counter: 1,000 equal names took minutes
     for i, cell in enumerate(header):
         name = cell.strip().lstrip("\ufeff") or f"column_{i + 1}"
-        base, k = name, 2
-        while name in names:
+        base, k = name, next_suffix.get(name, 2)
+        while name in taken:
             name, k = f"{base}_{k}", k + 1
+        next_suffix[base] = k
         names.append(name)
+        taken.add(name)
     return names
 
 
-def open_table(path: str | Path, *, text_column: str | None = None,
-               sheet: str | None = None) -> FeedbackTable:
-    """Open a CSV/TSV/XLSX file and detect its columns; BadTable says what is wrong and where."""
-    source = open_source(Path(path), sheet)
+def open_table(path: str | Path, *, text_column: str | None = None, sheet: str | None = None,
+               limits: TableLimits | None = None) -> FeedbackTable:
+    """Open a CSV/TSV/XLSX file and detect its columns; BadTable says what is wrong and where,
+    TableTooLarge which limit (`AIPM_TABLE_MAX_*`) the file is over, before any other work."""
+    source = open_source(Path(path), sheet, limits)
     records = source.records()
     header = next(records, None)
     if header is None:

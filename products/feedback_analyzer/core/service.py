@@ -34,6 +34,7 @@ from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from shared.config import Settings
 from shared.embeddings import get_embedder
 from shared.llm import get_llm
+from shared.tables import TableLimits
 
 TAXONOMY_SAMPLE_ROWS = 20_000
 EngineChoice = Literal["auto", "baseline", "llm"]
@@ -95,7 +96,8 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
 
     options = options or AnalyzeOptions()
     path = Path(path)
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet,
+                       limits=TableLimits.from_settings(settings))
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
     engine_name = resolve_engine(settings, options.engine)

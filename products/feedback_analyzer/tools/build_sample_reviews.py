@@ -9,10 +9,11 @@ a few non-English lines). The same seed always writes the same files.
 
 from __future__ import annotations
 
-import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
+
+from shared.csv_out import SafeCsvWriter
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SEED = 20261202
@@ -131,7 +132,7 @@ def rows(rng: random.Random, count: int) -> list[list[str]]:
 def write(path: Path, header: list[str], body: list[list[str]], encoding: str,
           delimiter: str) -> None:
     with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
+        writer = SafeCsvWriter(handle, delimiter=delimiter)
         writer.writerow(header)
         writer.writerows(body)
 

@@ -15,12 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from products.rag_search.core.chunking import chunk_document
+from products.rag_search.core.ingest_lock import collection_lock
 from products.rag_search.core.knowledge_base import KnowledgeBase, delete_knowledge_base
 from products.rag_search.core.models import DEFAULT_COLLECTION, IngestReport, SkippedFile
 from shared.config import Settings
-from shared.documents import Document, check_size, load_bytes, upload_limit_bytes
+from shared.documents import (
+    Document,
+    check_size,
+    load_budget,
+    load_bytes,
+    upload_limit_bytes,
+)
 from shared.errors import BadInput
-from shared.vectorstore import Chunk, MetadataValue
+from shared.vectorstore import Chunk, MetadataValue, check_collection_name
 
 Progress = Callable[[int, int, str], None]  # (files done, files in total, current source)
 
@@ -40,7 +47,16 @@ class SourceFile:
 def ingest_paths(settings: Settings, paths: Sequence[str | Path], *,
                  collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
                  progress: Progress | None = None) -> IngestReport:
-    """Index every supported file under `paths` (files or folders, recursively)."""
+    """Index every supported file under `paths` (files or folders, recursively), holding the
+    collection's ingest lock so a second ingest waits or is told one is running."""
+    check_collection_name(collection)  # before it names a lock file; nothing else is touched
+    with collection_lock(settings, collection):
+        return _ingest_paths(settings, paths, collection=collection, sync=sync,
+                             reindex=reindex, progress=progress)
+
+
+def _ingest_paths(settings: Settings, paths: Sequence[str | Path], *, collection: str,
+                  sync: bool, reindex: bool, progress: Progress | None) -> IngestReport:
     started = time.perf_counter()
     files = find_files(paths)
     if reindex:
@@ -99,7 +115,8 @@ def _ingest_file(kb: KnowledgeBase, file: SourceFile, known: dict[str, dict[str,
         if known.get(file.source, {}).get("file_sha") == file_sha:
             report.files_unchanged += 1
             return
-        document = load_bytes(file.source, data, max_bytes=max_bytes)
+        document = load_bytes(file.source, data, max_bytes=max_bytes,
+                              budget=load_budget(kb.settings))
     except BadInput as error:
         report.files_skipped.append(SkippedFile(path=file.source, error=error.message))
         return

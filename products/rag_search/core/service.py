@@ -33,9 +33,9 @@ from products.rag_search.core.models import (
     SearchResponse,
 )
 from products.rag_search.core.retrieval import search
-from shared._private import write_private
 from shared.config import Settings
 from shared.errors import BadInput, NotFound
+from shared.files import atomic_write
 from shared.tracing import TRACE_FILE, TraceStore, trace_operation
 from shared.vectorstore import CollectionInfo, open_vector_store
 
@@ -184,9 +184,7 @@ def delete_collection(settings: Settings, collection: str) -> None:
 def uploads_folder(settings: Settings, collection: str) -> Path:
     """Where uploaded files are kept, one folder per collection, inside the data dir (created
     here: `data_path` makes only the parents, and the folder is written to straight away)."""
-    folder = settings.data_path(PRODUCT, "uploads", collection)
-    folder.mkdir(exist_ok=True)
-    return folder
+    return settings.data_path(PRODUCT, "uploads", collection, "x").parent  # made 0700
 
 
 def safe_upload_name(name: str) -> str:
@@ -215,8 +213,7 @@ def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> 
     target = (folder / safe_upload_name(name)).resolve()
     if target.parent != folder:  # belt and braces: safe_upload_name already strips paths
         raise BadInput(f"'{name}' would be saved outside the uploads folder; refused.")
-    write_private(target, data)
-    return target
+    return atomic_write(target, data, settings.data_dir)  # 0600, whole or not at all
 
 
 def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
@@ -224,6 +221,7 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
                    progress: Progress | None = None) -> IngestReport:
     """Save uploads, then ingest just those files (their `source` is the file name)."""
     from products.rag_search.core.ingest import ingest_paths
+    from products.rag_search.core.ingest_lock import collection_lock
     from shared.documents import check_size, upload_limit_bytes
 
     if not files:
@@ -232,10 +230,11 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
     for name, data in files:  # every name and size first: a bad one saves nothing at all
         safe_upload_name(name)
         check_size(name, len(data), upload_limit_bytes(settings))
-    previous = _previous_versions(settings, collection, files)
-    saved = [save_upload(settings, collection, name, data) for name, data in files]
-    report = ingest_paths(settings, saved, collection=collection, progress=progress)
-    _undo_skipped_saves(saved, report, previous)
+    with collection_lock(settings, collection):  # saving and ingesting are one step
+        previous = _previous_versions(settings, collection, files)
+        saved = [save_upload(settings, collection, name, data) for name, data in files]
+        report = ingest_paths(settings, saved, collection=collection, progress=progress)
+        _undo_skipped_saves(saved, report, previous)
     return report
 
 
@@ -255,7 +254,7 @@ def _undo_skipped_saves(saved: Sequence[Path], report: IngestReport,
         if path.name not in skipped:
             continue
         if path.name in previous:
-            write_private(path, previous[path.name])
+            atomic_write(path, previous[path.name])
         else:
             path.unlink(missing_ok=True)
 

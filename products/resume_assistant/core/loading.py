@@ -12,7 +12,14 @@ from pathlib import Path, PurePath
 
 from products.resume_assistant.core.resume_parser import MIN_TEXT_CHARS, NO_TEXT
 from products.resume_assistant.core.untrusted import strip_hidden_html
-from shared.documents import Document, EmptyFile, NoTextLayer, check_size, load_bytes
+from shared.documents import (
+    Document,
+    EmptyFile,
+    LoadBudget,
+    NoTextLayer,
+    check_size,
+    load_bytes,
+)
 from shared.errors import BadInput
 
 RESUME_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")
@@ -43,11 +50,12 @@ def read_file(path: str | Path, max_bytes: int | None = None) -> tuple[str, byte
     return path.name, path.read_bytes()
 
 
-def resume_text(name: str, data: bytes, max_bytes: int | None = None) -> str:
+def resume_text(name: str, data: bytes, max_bytes: int | None = None,
+                budget: LoadBudget | None = None) -> str:
     """The résumé's text; an unsupported type names the types a résumé may be."""
     _check_suffix(name, RESUME_SUFFIXES, "résumé")
     try:
-        text = document_text(load_bytes(name, data, max_bytes=max_bytes))
+        text = document_text(load_bytes(name, data, max_bytes=max_bytes, budget=budget))
     except (NoTextLayer, EmptyFile) as err:
         raise BadInput(f"{name}: {NO_TEXT}") from err
     if len(text.strip()) < MIN_TEXT_CHARS:
@@ -55,14 +63,15 @@ def resume_text(name: str, data: bytes, max_bytes: int | None = None) -> str:
     return text
 
 
-def jd_text(name: str, data: bytes, max_bytes: int | None = None) -> tuple[str, list[str]]:
+def jd_text(name: str, data: bytes, max_bytes: int | None = None,
+            budget: LoadBudget | None = None) -> tuple[str, list[str]]:
     """(the JD's visible text, hidden texts removed) — HTML is cleaned before loading."""
     _check_suffix(name, JD_SUFFIXES, "job description")
     removed: list[str] = []
     if PurePath(name).suffix.lower() in (".html", ".htm"):
         html, removed = strip_hidden_html(data.decode("utf-8", errors="replace"))
         data = html.encode("utf-8")
-    return document_text(load_bytes(name, data, max_bytes=max_bytes)), removed
+    return document_text(load_bytes(name, data, max_bytes=max_bytes, budget=budget)), removed
 
 
 def _check_suffix(name: str, allowed: tuple[str, ...], what: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from products.resume_assistant.core.models import Contact
 from shared.config import Settings
+from shared.files import store_upload
 from shared.privacy import redact_pii
 
 STORE_DIR = "resume_assistant"
@@ -41,24 +42,17 @@ def restore_contact(text: str, contact: Contact) -> str:
 
 
 def store_dir(settings: Settings, *parts: str) -> Path:
-    """A folder under `<data dir>/resume_assistant/`, created on first use."""
-    path = settings.data_path(STORE_DIR, *parts, "x").parent
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """A folder under `<data dir>/resume_assistant/`, created 0700 on first use."""
+    return settings.data_path(STORE_DIR, *parts, "x").parent
 
 
 def save_upload(settings: Settings, name: str, data: bytes) -> Path:
-    """Keep an upload in the data dir under its plain file name (no folders from the name)."""
-    safe = PurePath(name.replace("\\", "/")).name or "upload"
-    path = store_dir(settings, "uploads") / safe
-    path.write_bytes(data)
-    return path
+    """Keep an upload in the data dir, 0600, under a safe plain name (`shared.files`)."""
+    return store_upload(settings.data_dir, store_dir(settings, "uploads"), name, data)
 
 
 def save_output(settings: Settings, name: str, data: bytes) -> Path:
-    path = store_dir(settings, "outputs") / PurePath(name).name
-    path.write_bytes(data)
-    return path
+    return store_upload(settings.data_dir, store_dir(settings, "outputs"), name, data)
 
 
 def forget(settings: Settings) -> int:

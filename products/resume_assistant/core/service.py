@@ -17,7 +17,7 @@ from products.resume_assistant.core.matching import ResumeIndex, similarity_thre
 from products.resume_assistant.core.models import Analysis, JobDescription, Resume
 from products.resume_assistant.core.resume_parser import parse_resume
 from shared.config import Settings
-from shared.documents import upload_limit_bytes
+from shared.documents import load_budget, upload_limit_bytes
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import LLMClient, get_llm
 from shared.ops import open_trace_store
@@ -57,9 +57,9 @@ def embedder_for(settings: Settings) -> Embedder:
 
 def load_inputs(settings: Settings, resume: Upload, jd: Upload) -> Inputs:
     """Parse both inputs; errors name the file and what to do."""
-    limit = upload_limit_bytes(settings)
-    parsed_resume = parse_resume(resume_text(*resume, max_bytes=limit))
-    text, hidden = jd_text(*jd, max_bytes=limit)
+    limit, budget = upload_limit_bytes(settings), load_budget(settings)
+    parsed_resume = parse_resume(resume_text(*resume, max_bytes=limit, budget=budget))
+    text, hidden = jd_text(*jd, max_bytes=limit, budget=budget)
     parsed_jd = parse_jd(text)
     parsed_jd.removed = [*hidden, *parsed_jd.removed]
     return Inputs(parsed_resume, parsed_jd,
