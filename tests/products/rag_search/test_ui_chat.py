@@ -110,9 +110,9 @@ def test_highlighting_is_line_by_line_and_escapes_brackets() -> None:
 
 def test_an_answer_can_be_rated_and_the_rating_names_the_ask(page: AppTest) -> None:
     app = ask(page, MOBILE)
-    app.feedback[0].set_value(0)
+    app.feedback[0].set_value(0).run()
     app.text_input(key="rag_rate_0-comment").input("Wrong versions")
-    next(b for b in app.button if b.label == "Send rating").click().run()
+    next(b for b in app.button if b.label == "Send comment").click().run()
     assert_no_exception(app)
     (summary,) = rating_summary(load_settings().data_dir)
     assert (summary.product, summary.operation, summary.down) == ("rag_search", "ask", 1)
