@@ -129,17 +129,21 @@ def render_search(response: SearchResponse) -> None:
 
 
 def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | None:
-    """Print answer text as it streams, then the checked answer's sources and footer.
+    """Print answer text as it streams (Markdown markers stripped), then the checked answer's
+    sources and footer.
 
     When the checked answer differs from the draft that streamed (sentences without a source
     removed, or a fallback to the extractive engine), it is printed in full under a rule.
     """
-    streamed = ""
+    streamed, held = "", ""
     for event in events:
         if isinstance(event, AnswerDelta):
-            typer.echo(event.text, nl=False)
             streamed += event.text
+            ready, held = _ready(held + event.text)
+            typer.echo(plain(ready), nl=False)
         else:
+            if held:
+                typer.echo(plain(held), nl=False)
             if streamed:
                 typer.echo()
             same = bool(streamed) and streamed.strip() == event.answer.answer.strip()
@@ -148,6 +152,13 @@ def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | N
             render_answer(event.answer, text_shown=same)
             return event.answer
     return None
+
+
+def _ready(text: str) -> tuple[str, str]:
+    """Split streamed text at its last whitespace: words before it are complete (so a "**"
+    cut in two by the stream is stripped whole), the rest waits for the next delta."""
+    cut = max(text.rfind(" "), text.rfind("\n")) + 1
+    return text[:cut], text[cut:]
 
 
 _MARKERS = re.compile(r"\*\*|__|(?<!`)`(?!`)|^#{1,6}\s+", re.MULTILINE)
@@ -165,6 +176,9 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
         typer.echo(f"Note: {answer.note}", err=True)
     if answer.standalone_question:
         typer.echo(f"(searched for: {answer.standalone_question})", err=True)
+    label = answer_label(answer)
+    if label:
+        typer.echo(label)
     if answer.answer and not text_shown:
         typer.echo(plain(answer.answer))
     if answer.abstained and answer.abstain_reason:
@@ -176,6 +190,16 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     model = f" {answer.model}" if answer.model else ""
     typer.echo(f"\n[{ENGINE_LABELS[answer.engine]}{model} · {answer.latency_ms:.0f} ms · "
                f"${answer.cost_usd:.4f}]")
+
+
+def answer_label(answer: Answer) -> str:
+    """ "(low confidence 0.31: check the sources)" over an answer the gate was unsure of;
+    the fields are read defensively (answers before the confidence field have none)."""
+    if answer.abstained or not getattr(answer, "low_confidence", False):
+        return ""
+    confidence = getattr(answer, "confidence", None)
+    shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
+    return f"(low confidence{shown}: the passages only partly match; check the sources)"
 
 
 def _citations(title: str, citations: list[Citation]) -> None:
@@ -215,6 +239,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 __all__ = [
+    "answer_label",
     "eval_progress",
     "ingest_progress",
     "render_answer",

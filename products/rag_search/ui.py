@@ -184,12 +184,13 @@ def render_page(settings: Settings) -> None:
     show_engine_badge(settings)
     st.caption(engine_caption(settings))
     collection = pick_knowledge_base(settings)
-    size = st.empty()
-    show_ingest_status(settings, collection)
+    size, status = st.empty(), st.container()
     chat_tab, add_tab, search_tab = st.tabs(TABS, key="rag_tab", on_change="rerun",
                                             default=TABS[0])
     with add_tab:
         add_documents(settings, collection)
+    with status:  # above the tabs, drawn once this run's click may have started a job
+        show_ingest_status(settings, collection)
     chunks = chunk_count(settings, collection)
     size.caption(f"**{collection}**: {chunks:,} chunks" if chunks else
                  f"**{collection}**: empty, add documents to start")
