@@ -41,7 +41,6 @@ class IngestJob:
     report: IngestReport | None = None
     error: str | None = None
     thread: threading.Thread | None = None
-    shown: bool = False  # the page has rerun once since it ended (report and counts drawn)
 
     @property
     def running(self) -> bool:
@@ -118,16 +117,25 @@ def share_done(job: IngestJob) -> float:
 
 
 def show_ingest_status(settings: Settings, collection: str) -> None:
-    """While a job runs: its progress and a stop button, redrawn every second; when it has
-    just ended, one full rerun so the chunk count, the report and any queued question
-    catch up."""
+    """While a job runs: its progress and a stop button, redrawn every second (and, when it
+    ends, one full rerun so the chunk count, the report and any queued question catch up);
+    after it, one line saying how it went."""
     job = current_job(settings, collection)
     if job is None:
         return
     if job.running:
         _live_status(settings, collection)
-    elif not job.shown:
-        job.shown = True
+    elif job.report is not None and not job.error:
+        st.caption(finished_text(job.report))
+
+
+def finished_text(report: IngestReport) -> str:
+    """One line over the tabs once an ingest has ended, seen from the Chat tab too (the full
+    report is under Add documents)."""
+    verb = "Indexing stopped" if report.cancelled else "Indexing finished"
+    return (f":material/task_alt: {verb}: {report.files_indexed:,} files indexed, "
+            f"{report.files_unchanged:,} unchanged, {len(report.files_skipped):,} skipped, "
+            f"{report.chunks_added:,} chunks added in {report.seconds:,.1f} s.")
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -147,5 +155,5 @@ def _live_status(settings: Settings, collection: str) -> None:
               help="Stops between two files; what is indexed is kept. Index again to finish.")
 
 
-__all__ = ["IngestJob", "current_job", "progress_text", "running_job", "share_done",
-           "show_ingest_status", "start_ingest"]
+__all__ = ["IngestJob", "current_job", "finished_text", "progress_text", "running_job",
+           "share_done", "show_ingest_status", "start_ingest"]

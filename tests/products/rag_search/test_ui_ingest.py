@@ -146,3 +146,11 @@ def test_stop_keeps_what_was_indexed_and_indexing_again_finishes(
     wait_for_ingest(app)
     assert metrics_of(app)["Unchanged"] == "2" and metrics_of(app)["Indexed"] == "1"
     assert counts()["knowledge_base"] == every_chunk(docs)
+
+
+def test_the_end_of_an_ingest_is_one_line_over_the_tabs(docs: Path) -> None:
+    from tests.products.rag_search.test_ui import index_folder
+
+    app = index_folder(run_page(), docs)
+    line = next(c.value for c in app.caption if "Indexing finished" in c.value)
+    assert f"3 files indexed, 0 unchanged, 0 skipped, {counts()['knowledge_base']} chunks" in line
