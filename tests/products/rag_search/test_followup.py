@@ -63,7 +63,7 @@ def test_questions_that_refer_back_are_follow_ups(question: str) -> None:
     "What is the refund policy?", "How do I export my invoices?",
     "Is it possible to pay with PayPal?", "How long does it take to get a refund?",
     "Can I export an invoice and send it by email?", "Is there a free trial?",
-    "How do I edit this month's timesheet?", "When do reminders go out and can I change them?",
+    "What changed in this month's release?", "When do reminders go out and can I change them?",
     "Which Android versions does the mobile app support?"])
 def test_questions_that_stand_alone_are_new_topics(question: str) -> None:
     assert not looks_like_follow_up(question)
@@ -102,8 +102,23 @@ def test_a_follow_up_with_nothing_to_swap_carries_the_rarest_previous_words(
 
 
 def test_a_full_question_after_a_cue_is_not_swapped_into_the_old_one(kb: KnowledgeBase) -> None:
-    query = follow_up_query(kb, "And how do I delete the workspace?", "How do I export invoices?")
-    assert query.startswith("And how do I delete the workspace? (")
+    query = follow_up_query(kb, "And how do I delete the workspace afterwards?",
+                            "How do I export all of my workspace data?")
+    assert query.startswith("And how do I delete the workspace afterwards? (")
+
+
+def test_a_swap_is_one_word_for_one_word(kb: KnowledgeBase) -> None:
+    query = follow_up_query(kb, "and TF-5121 files?", "Upload fails with TF-5120, why?")
+    assert query.startswith("and TF-5121 files? (")  # two new words for one old: carried
+
+
+def test_the_words_carried_are_the_rarest_in_the_knowledge_base(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from products.rag_search.core import followup
+
+    monkeypatch.setattr(followup, "CARRIED_TERMS", 1)
+    query = follow_up_query(kb, "Does it work offline?", "Are plans refunded on Android?")
+    assert query == "Does it work offline? (android)"  # "plans" and "refunded" are commoner
 
 
 def test_the_second_one_is_the_second_item_the_answer_listed(kb: KnowledgeBase) -> None:
