@@ -2,9 +2,10 @@
 
 A thin adapter over `products.rag_search.core`: pick a knowledge base, add documents, chat,
 search, through the same calls the CLI and the API make. Every kit error is shown with
-`st.error(message)`, never a traceback. The conversation (ui_chat.py), the last ingest report
-and search results are kept in session state, so the reruns any other click causes do not
-wipe them. The LLM client is one `st.cache_resource` per provider configuration.
+`st.error(message)`, never a traceback. The conversation (ui_chat.py) and search results are
+kept in session state, so the reruns any other click causes do not wipe them; an ingest runs
+in a background thread (ui_ingest.py) that no rerun can stop, and its report is kept with the
+job. The LLM client is one `st.cache_resource` per provider configuration.
 """
 
 from __future__ import annotations
