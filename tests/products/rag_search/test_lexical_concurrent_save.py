@@ -21,7 +21,7 @@ def test_concurrent_saves_never_fail_and_leave_a_loadable_index(tmp_path: Path) 
         try:
             for _ in range(5):
                 index.save(folder)
-        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+        except BaseException as error:  # the test reports any failure
             errors.append(error)
 
     threads = [threading.Thread(target=save, args=(index,)) for index in indexes]
