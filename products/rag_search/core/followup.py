@@ -185,11 +185,10 @@ def follow_up_query(kb: KnowledgeBase, question: str, previous: str, answer: str
     return with_carried_terms(kb, question, previous)
 
 
-def with_carried_terms(kb: KnowledgeBase, question: str, previous: str,
-                       dropped: frozenset[str] = frozenset()) -> str:
+def with_carried_terms(kb: KnowledgeBase, question: str, previous: str) -> str:
     """The question plus up to CARRIED_TERMS of the previous question's rarest words."""
     weights = term_weights(previous, kb.lexical())
-    have = set(terms(question)) | dropped
+    have = set(terms(question))
     candidates = [word for word in dict.fromkeys(words(previous))
                   if (stem := next(iter(terms(word)), None)) and stem not in have]
     ranked = sorted(candidates, key=lambda word: -weights.get(terms(word)[0], 0.0))
