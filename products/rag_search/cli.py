@@ -275,7 +275,7 @@ def run_eval(
     corpus (e.g. evals/techdocs.jsonl); the gate is only ever tuned on the golden set.
     """
     if which == "conversation":
-        run_conversation_eval(json_output, report, eval_set, data)
+        run_conversation_eval(json_output, report, eval_set, data, baseline)
         return
     if which != "golden":
         fail(BadInput(f"--set must be golden or conversation; got '{which}'."),
@@ -305,8 +305,10 @@ def run_eval(
 
 
 def run_conversation_eval(json_output: bool, report: Path | None, eval_set: Path | None,
-                          data: Path | None) -> None:
-    """`aipm eval rag --set conversation`: play the chats, write the report, show the scores."""
+                          data: Path | None, baseline: bool) -> None:
+    """`aipm eval rag --set conversation`: play the chats, write the report, show the scores
+    (with the LLM engine when one is configured, unless --baseline)."""
+    from products.rag_search.core import llm_for
     from products.rag_search.core.conversation_eval import (
         CONVERSATION_REPORT,
         CONVERSATION_SET,
@@ -317,9 +319,12 @@ def run_conversation_eval(json_output: bool, report: Path | None, eval_set: Path
     from products.rag_search.render import eval_progress, render_conversation_eval
 
     try:
+        settings = _settings()
+        llm = None if baseline else llm_for(settings)
         with eval_progress(enabled=not json_output, label="Conversations") as progress:
-            result = run_conversation_eval(_settings(), eval_set=eval_set or CONVERSATION_SET,
-                                           data=data or SAMPLE_DATA, progress=progress)
+            result = run_conversation_eval(settings, eval_set=eval_set or CONVERSATION_SET,
+                                           data=data or SAMPLE_DATA, llm=llm,
+                                           progress=progress)
         path = write_conversation_report(result, report or CONVERSATION_REPORT)
     except AIPMError as err:
         fail(err, as_json=json_output)

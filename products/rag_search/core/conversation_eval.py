@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -30,6 +30,9 @@ from shared.config import Settings
 from shared.errors import BadInput
 from shared.evals import EvalReport, MetricTable, write_markdown_report
 from shared.evals.report import CellValue
+
+if TYPE_CHECKING:
+    from shared.llm import LLMClient
 
 PRODUCT_DIR = Path(__file__).resolve().parents[1]
 CONVERSATION_SET = PRODUCT_DIR / "evals" / "conversation.jsonl"
@@ -85,6 +88,8 @@ class Scores(BaseModel):
 
 class ConversationEval(BaseModel):
     date: str
+    engine: str = "baseline"
+    model: str | None = None
     eval_set: str
     conversations: int
     turns: int
@@ -104,7 +109,7 @@ def load_conversations(path: Path = CONVERSATION_SET) -> list[Conversation]:
 
 
 def run_conversation_eval(settings: Settings, *, eval_set: Path = CONVERSATION_SET,
-                          data: Path = SAMPLE_DATA,
+                          data: Path = SAMPLE_DATA, llm: LLMClient | None = None,
                           progress: Callable[[int, int], None] | None = None
                           ) -> ConversationEval:
     """Play every conversation on a throwaway copy of the corpus and score each system."""
@@ -112,30 +117,34 @@ def run_conversation_eval(settings: Settings, *, eval_set: Path = CONVERSATION_S
     by_system: dict[str, list[TurnResult]] = {system: [] for system in SYSTEMS}
     with eval_knowledge_base(settings, data) as kb:
         for done, conversation in enumerate(conversations, start=1):
-            for system, results in play(kb, conversation).items():
+            for system, results in play(kb, conversation, llm).items():
                 by_system[system] += results
             if progress is not None:
                 progress(done, len(conversations))
     return ConversationEval(
         date=date.today().isoformat(), eval_set=eval_set.name,
+        engine="llm" if llm is not None else "baseline",
+        model=f"{llm.provider}:{llm.model}" if llm is not None else None,
         conversations=len(conversations), turns=len(by_system["kit"]),
         scores={system: _by_split(results) for system, results in by_system.items()},
         results=by_system["kit"])
 
 
-def play(kb: KnowledgeBase, conversation: Conversation) -> dict[str, list[TurnResult]]:
+def play(kb: KnowledgeBase, conversation: Conversation,
+         llm: LLMClient | None = None) -> dict[str, list[TurnResult]]:
     """One chat, turn by turn: the kit answers (its answers become the history), and each
-    system's query for the turn is retrieved and scored."""
+    system's query for the turn is retrieved and scored. With `llm`, the kit's engine (and its
+    rewrite of follow-ups) is the LLM's; the anchors never use it."""
     history: list[ChatTurn] = []
     results: dict[str, list[TurnResult]] = {system: [] for system in SYSTEMS}
     last_question = ""
     for index, turn in enumerate(conversation.turns):
-        queries = {"kit": standalone_query(kb, turn.question, history, None),
+        queries = {"kit": standalone_query(kb, turn.question, history, llm),
                    "question_alone": turn.question.strip(),
                    "previous_rule": _previous_rule(kb, turn.question, last_question)}
         for system, query in queries.items():
             results[system].append(score_turn(kb, conversation, index, turn, query))
-        answer = ask(kb, turn.question, k=5, history=history, mask_pii=False)
+        answer = ask(kb, turn.question, k=5, llm=llm, history=history, mask_pii=False)
         history += [ChatTurn(role="user", content=turn.question),
                     ChatTurn(role="assistant", content=answer.answer)]
         last_question = turn.question
@@ -222,8 +231,11 @@ def to_report(result: ConversationEval) -> EvalReport:
              f"{kit.carried_words} carried words).",
              "question_alone and previous_rule are anchors measured in the same run on the "
              "same knowledge base; 'stale' counts replaced words still in a follow-up's query.",
-             "Baseline engine (no LLM): the rule-based rewrite in core/followup.py."]
-    return EvalReport(name="RAG conversation (follow-ups)", engine="baseline",
+             "Baseline engine (no LLM): the rule-based rewrite in core/followup.py."
+             if result.engine == "baseline" else "LLM engine: the model rewrites follow-ups "
+             "(core/followup.py falls back to the rules when its reply is unusable)."]
+    return EvalReport(name="RAG conversation (follow-ups)", engine=result.engine,
+                      model_id=result.model,
                       eval_set=result.eval_set, cases=result.turns,
                       measures="follow-up retrieval (hit@1, hit@5 by file), words carried into "
                                "new topics, replaced words kept by swapped follow-ups",

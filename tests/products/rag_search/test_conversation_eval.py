@@ -78,3 +78,24 @@ def test_cli_set_conversation_prints_json_and_a_bad_set_is_one_line(tmp_path: Pa
     failed = runner.invoke(app, ["eval", "rag", "--set", "conversation", "--eval-set",
                                  str(broken)])
     assert failed.exit_code == 1 and "not a readable conversation set" in failed.stderr
+
+
+def test_with_an_llm_the_kit_rewrites_through_the_model(tmp_path: Path) -> None:
+    from shared.llm import get_llm
+    from shared.testing.fake_provider import FakeProvider
+    from tests.products.rag_search.answer_helpers import llm_settings
+    from tests.products.rag_search.responders import answer_from_s1
+
+    def responder(request: dict[str, object]) -> str:
+        if "standalone question" in str(request.get("system") or ""):
+            return "Are monthly plans refunded for the month in progress?"
+        return answer_from_s1(request)  # type: ignore[arg-type]
+
+    small = tmp_path / "chat.jsonl"
+    small.write_text("\n".join(CONVERSATION_SET.read_text().splitlines()[:2]) + "\n")
+    with FakeProvider(responder=responder) as fake:
+        llm = get_llm(llm_settings(fake), product="rag_search")
+        result = run_conversation_eval(load_settings(), eval_set=small, llm=llm)
+    assert (result.engine, result.model) == ("llm", "openai:gpt-4.1-mini")
+    assert result.results[1].query == "Are monthly plans refunded for the month in progress?"
+    assert result.scores["kit"]["all"].carried_words == 0
