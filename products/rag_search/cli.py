@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from shared.cli_support import emit_json, fail, show_result
-from shared.errors import AIPMError, NotFound
+from shared.errors import AIPMError, BadInput, NotFound
 
 if TYPE_CHECKING:
     from shared.config import Settings
@@ -35,6 +35,7 @@ AfterOption = Annotated[str | None, typer.Option("--modified-after",
 BeforeOption = Annotated[str | None, typer.Option("--modified-before",
                                                   help="Only files modified on or before "
                                                        "YYYY-MM-DD.")]
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (what was done is kept)
 QUIT_WORDS = {"exit", "quit", "/exit", "/quit", ":q"}
 
 
@@ -54,17 +55,24 @@ def ingest(
                                                "(after changing AIPM_EMBEDDER).")] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """Index PDF, DOCX, MD, HTML and TXT files; unchanged files are skipped, bad ones reported."""
+    """Index PDF, DOCX, MD, HTML and TXT files; unchanged files are skipped, bad ones reported.
+
+    Ctrl-C stops after the current file and keeps what was indexed (exit code 130); run the
+    same command again to finish."""
     from products.rag_search.core import run_ingest
+    from products.rag_search.core.ingest import IngestControl
     from products.rag_search.render import ingest_progress, render_ingest
 
+    control = IngestControl()
     try:
-        with ingest_progress(enabled=not json_output) as progress:
+        with ingest_progress(enabled=not json_output, control=control) as progress:
             report = run_ingest(_settings(), paths, collection=collection, sync=sync,
-                                reindex=reindex, progress=progress)
+                                reindex=reindex, progress=progress, control=control)
     except AIPMError as err:
         fail(err, as_json=json_output)
     show_result(report, json_output, render_ingest)
+    if report.cancelled:
+        raise typer.Exit(INTERRUPTED)
 
 
 @app.command()
@@ -257,12 +265,21 @@ def run_eval(
                                                   "never calibrated on.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="The folder its sources are in "
                                               "(default: the bundled sample data).")] = None,
+    which: Annotated[str, typer.Option("--set", help="golden (questions one by one) or "
+                                                     "conversation (chats with follow-ups, "
+                                                     "evals/conversation.jsonl).")] = "golden",
 ) -> None:
     """Run the golden set: retrieval per mode, abstention, key facts, citations; write a report.
 
     Mounted by the platform CLI as `aipm eval rag`. `--eval-set` and `--data` score another
     corpus (e.g. evals/techdocs.jsonl); the gate is only ever tuned on the golden set.
     """
+    if which == "conversation":
+        run_conversation_eval(json_output, report, eval_set, data, baseline)
+        return
+    if which != "golden":
+        fail(BadInput(f"--set must be golden or conversation; got '{which}'."),
+             as_json=json_output)
     from products.rag_search.core import llm_for
     from products.rag_search.core.eval_report import write_report
     from products.rag_search.core.evaluation import REPORT_PATH
@@ -285,6 +302,36 @@ def run_eval(
                    "report_path": str(path)})
     else:
         render_eval(result, path)
+
+
+def run_conversation_eval(json_output: bool, report: Path | None, eval_set: Path | None,
+                          data: Path | None, baseline: bool) -> None:
+    """`aipm eval rag --set conversation`: play the chats, write the report, show the scores
+    (with the LLM engine when one is configured, unless --baseline)."""
+    from products.rag_search.core import llm_for
+    from products.rag_search.core.conversation_eval import (
+        CONVERSATION_REPORT,
+        CONVERSATION_SET,
+        run_conversation_eval,
+        write_conversation_report,
+    )
+    from products.rag_search.core.evaluation import SAMPLE_DATA
+    from products.rag_search.render import eval_progress, render_conversation_eval
+
+    try:
+        settings = _settings()
+        llm = None if baseline else llm_for(settings)
+        with eval_progress(enabled=not json_output, label="Conversations") as progress:
+            result = run_conversation_eval(settings, eval_set=eval_set or CONVERSATION_SET,
+                                           data=data or SAMPLE_DATA, llm=llm,
+                                           progress=progress)
+        path = write_conversation_report(result, report or CONVERSATION_REPORT)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
+    else:
+        render_conversation_eval(result, path)
 
 
 def _eval_sources(eval_set: Path | None, data: Path | None, calibrate: bool) -> dict[str, Path]:

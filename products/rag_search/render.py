@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from products.rag_search.core import (
@@ -24,7 +32,9 @@ from products.rag_search.core import (
 from shared.vectorstore import CollectionInfo
 
 if TYPE_CHECKING:  # the eval (ingest, loaders, LLM client) is not on the ask path
+    from products.rag_search.core.conversation_eval import ConversationEval
     from products.rag_search.core.evaluation import RagEval
+    from products.rag_search.core.ingest import IngestControl
 
 _err = Console(stderr=True)
 _out = Console()
@@ -32,18 +42,61 @@ ENGINE_LABELS = {"extractive": "extractive baseline (no LLM)", "llm": "LLM"}
 
 
 @contextmanager
-def ingest_progress(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
-    """A progress bar on stderr while files are read (none for --json or when piped)."""
+def ingest_progress(enabled: bool, control: IngestControl | None = None
+                    ) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on stderr while files are read: files, chunks so far, time left (none
+    for --json or when piped). With `control`, Ctrl-C stops the ingest after the current
+    file instead of killing it, and what was indexed is kept; a second Ctrl-C aborts."""
+    with _stop_on_interrupt(control):
+        if not enabled or not _err.is_terminal:
+            yield None
+            return
+        columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("files · {task.fields[chunks]} chunks"), TimeRemainingColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, console=_err, transient=True) as bar:
+            task = bar.add_task("", total=None, chunks=0)
+
+            def advance(done: int, total: int, source: str) -> None:
+                chunks = control.chunks_added if control is not None else "?"
+                bar.update(task, completed=done, total=total, description=source,
+                           chunks=chunks)
+
+            yield advance
+
+
+@contextmanager
+def _stop_on_interrupt(control: IngestControl | None) -> Iterator[None]:
+    """The first SIGINT asks the ingest to stop between files; the handler is put back after."""
+    if control is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        if control.cancelled:
+            raise KeyboardInterrupt
+        control.cancel()
+        _err.print("Stopping after the current file (Ctrl-C again to abort)…")
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def eval_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar for an eval's cases on stderr (none for --json or when piped)."""
     if not enabled or not _err.is_terminal:
         yield None
         return
-    columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, console=_err, transient=True) as bar:
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_err, transient=True) as bar:
         task = bar.add_task("", total=None)
 
-        def advance(done: int, total: int, source: str) -> None:
-            bar.update(task, completed=done, total=total, description=source)
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
         yield advance
 
@@ -54,6 +107,11 @@ def render_ingest(report: IngestReport) -> None:
                f"{len(report.files_skipped)} skipped.")
     typer.echo(f"Chunks: +{report.chunks_added} / -{report.chunks_removed} "
                f"in {report.seconds:.1f} s.")
+    if report.cancelled:
+        done = report.files_indexed + report.files_unchanged + len(report.files_skipped)
+        typer.echo(f"Cancelled after {done} of {report.files_seen} files: what was indexed is "
+                   "kept and searchable. Run the same command again to finish (files already "
+                   "indexed are skipped as unchanged).", err=True)
     for skipped in report.files_skipped:
         typer.echo(f"  skipped {skipped.path}: {skipped.error}", err=True)
 
@@ -71,17 +129,21 @@ def render_search(response: SearchResponse) -> None:
 
 
 def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | None:
-    """Print answer text as it streams, then the checked answer's sources and footer.
+    """Print answer text as it streams (Markdown markers stripped), then the checked answer's
+    sources and footer.
 
     When the checked answer differs from the draft that streamed (sentences without a source
     removed, or a fallback to the extractive engine), it is printed in full under a rule.
     """
-    streamed = ""
+    streamed, held = "", ""
     for event in events:
         if isinstance(event, AnswerDelta):
-            typer.echo(event.text, nl=False)
             streamed += event.text
+            ready, held = _ready(held + event.text)
+            typer.echo(plain(ready), nl=False)
         else:
+            if held:
+                typer.echo(plain(held), nl=False)
             if streamed:
                 typer.echo()
             same = bool(streamed) and streamed.strip() == event.answer.answer.strip()
@@ -90,6 +152,13 @@ def stream_to_terminal(events: Iterable[AnswerDelta | AnswerDone]) -> Answer | N
             render_answer(event.answer, text_shown=same)
             return event.answer
     return None
+
+
+def _ready(text: str) -> tuple[str, str]:
+    """Split streamed text at its last whitespace: words before it are complete (so a "**"
+    cut in two by the stream is stripped whole), the rest waits for the next delta."""
+    cut = max(text.rfind(" "), text.rfind("\n")) + 1
+    return text[:cut], text[cut:]
 
 
 _MARKERS = re.compile(r"\*\*|__|(?<!`)`(?!`)|^#{1,6}\s+", re.MULTILINE)
@@ -107,6 +176,9 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
         typer.echo(f"Note: {answer.note}", err=True)
     if answer.standalone_question:
         typer.echo(f"(searched for: {answer.standalone_question})", err=True)
+    label = answer_label(answer)
+    if label:
+        typer.echo(label)
     if answer.answer and not text_shown:
         typer.echo(plain(answer.answer))
     if answer.abstained and answer.abstain_reason:
@@ -118,6 +190,16 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
     model = f" {answer.model}" if answer.model else ""
     typer.echo(f"\n[{ENGINE_LABELS[answer.engine]}{model} · {answer.latency_ms:.0f} ms · "
                f"${answer.cost_usd:.4f}]")
+
+
+def answer_label(answer: Answer) -> str:
+    """ "(low confidence 0.31: check the sources)" over an answer the gate was unsure of;
+    the fields are read defensively (answers before the confidence field have none)."""
+    if answer.abstained or not getattr(answer, "low_confidence", False):
+        return ""
+    confidence = getattr(answer, "confidence", None)
+    shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
+    return f"(low confidence{shown}: the passages only partly match; check the sources)"
 
 
 def _citations(title: str, citations: list[Citation]) -> None:
@@ -157,9 +239,12 @@ def _clip(text: str, limit: int) -> str:
 
 
 __all__ = [
+    "answer_label",
+    "eval_progress",
     "ingest_progress",
     "render_answer",
     "render_collections",
+    "render_conversation_eval",
     "render_eval",
     "render_ingest",
     "render_search",
@@ -194,4 +279,20 @@ def render_eval(result: RagEval, report_path: Path) -> None:
         typer.echo(f"Injection ({split}): catch rate {scores.catch_rate:.3f} of "
                    f"{scores.injections}, false-positive rate {scores.false_positive_rate:.3f} "
                    f"of {scores.benign}")
+    typer.echo(f"Report written to {report_path}")
+
+
+def render_conversation_eval(result: ConversationEval, report_path: Path) -> None:
+    """The kit against its two anchors, per split; every turn is in the written report."""
+    table = Table("split / system", "follow-up hit@1", "follow-up hit@5",
+                  "new topics carrying words", "carried words", "stale words",
+                  title=f"Conversation eval ({result.conversations} chats, {result.turns} turns)")
+    for split in ("all", "tune", "held_out"):
+        for system, by_split in result.scores.items():
+            row = by_split[split]
+            table.add_row(f"{split} / {system}", f"{row.follow_up_hit_at_1:.3f}",
+                          f"{row.follow_up_hit_at_5:.3f}",
+                          f"{row.new_topics_with_carried_words} of {row.new_topics}",
+                          str(row.carried_words), str(row.stale_words))
+    _out.print(table)
     typer.echo(f"Report written to {report_path}")

@@ -2,16 +2,15 @@
 
 A thin adapter over `products.rag_search.core`: pick a knowledge base, add documents, chat,
 search, through the same calls the CLI and the API make. Every kit error is shown with
-`st.error(message)`, never a traceback. The conversation (ui_chat.py), the last ingest report
-and search results are kept in session state, so the reruns any other click causes do not
-wipe them. The LLM client is one `st.cache_resource` per provider configuration.
+`st.error(message)`, never a traceback. The conversation (ui_chat.py) and search results are
+kept in session state, so the reruns any other click causes do not wipe them; an ingest runs
+in a background thread (ui_ingest.py) that no rerun can stop, and its report is kept with the
+job. The LLM client is one `st.cache_resource` per provider configuration.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import streamlit as st
 
 from products.rag_search.core import (
     DEFAULT_COLLECTION,
-    IngestReport,
     ingest_uploads,
     list_knowledge_bases,
     llm_for,
@@ -27,20 +25,24 @@ from products.rag_search.core import (
     run_search,
 )
 from products.rag_search.core.filters import SearchFilters
+from products.rag_search.core.ingest import find_files
 from products.rag_search.core.service import collection_facets
-from products.rag_search.ui_chat import chat_section
+from products.rag_search.ui_chat import CHAT_PLACEHOLDER, IndexState, chat_section
+from products.rag_search.ui_ingest import (
+    current_job,
+    running_job,
+    show_ingest_status,
+    start_ingest,
+)
 from products.rag_search.ui_parts import (
     engine_caption,
-    progress_reporter,
     render_ingest_report,
     render_search_response,
 )
 from shared.config import Settings
-from shared.errors import AIPMError, BadInput, failure_reason
+from shared.errors import AIPMError, BadInput
 from shared.llm import LLMClient
 from shared.ui_support import current_settings, show_engine_badge
-
-log = logging.getLogger(__name__)
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"
 UPLOAD_TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]
@@ -50,10 +52,9 @@ PITCH = ("Ask questions of your documents and get answers that cite their source
          "\"I don't know\" when the documents don't say.")
 EMPTY_HINT = ("This knowledge base is empty. Open **Add documents** and index the bundled sample "
               "folder (already filled in) or your own files, then ask here.")
-LAST_REPORT, LAST_SEARCH = "rag_last_report", "rag_last_search"
+LAST_SEARCH = "rag_last_search"
 ALL_FOLDERS = "All folders"
-
-Job = Callable[[Callable[[int, int, str], None]], IngestReport]
+TABS = ["Chat", "Add documents", "Search"]
 
 
 def remember(key: str, collection: str, value: Any) -> None:
@@ -82,20 +83,37 @@ def chunk_count(settings: Settings, collection: str) -> int:
 
 
 def add_documents(settings: Settings, collection: str) -> None:
-    """Upload files, or point at a folder (the bundled sample by default); then the report."""
+    """Upload files, or point at a folder (the bundled sample by default); the ingest runs in
+    the background (ui_ingest.py), then its report shows here."""
+    busy = running_job(settings, collection) is not None
     files = st.file_uploader("Upload documents", type=UPLOAD_TYPES, accept_multiple_files=True,
                              key="rag_uploads")
-    if st.button("Index uploaded files", key="rag_index_uploads", disabled=not files):
+    if st.button("Index uploaded files", key="rag_index_uploads", disabled=busy or not files):
         uploads = [(file.name, file.getvalue()) for file in files or []]
-        ingest(collection, lambda progress: ingest_uploads(
-            settings, uploads, collection=collection, progress=progress))
+        start_ingest(settings, collection, lambda control: ingest_uploads(
+            settings, uploads, collection=collection, control=control))
     folder = st.text_input("or a folder on this machine", value=str(SAMPLE_DIR), key="rag_folder")
-    if st.button("Index folder", key="rag_index_folder"):
-        ingest(collection, lambda progress: run_ingest(
-            settings, [checked_folder(folder)], collection=collection, progress=progress))
-    report = recall(LAST_REPORT, collection)
-    if report is not None:
-        render_ingest_report(report)
+    if st.button("Index folder", key="rag_index_folder", disabled=busy):
+        try:
+            paths = [checked_folder(folder)]
+            find_files(paths)  # a wrong path is an error now, not when the job ends
+        except AIPMError as err:
+            st.error(err.message)
+            return
+        start_ingest(settings, collection, lambda control: run_ingest(
+            settings, paths, collection=collection, control=control))
+    show_last_ingest(settings, collection)
+
+
+def show_last_ingest(settings: Settings, collection: str) -> None:
+    """The finished job's report (or its one-line error); nothing while it runs."""
+    job = current_job(settings, collection)
+    if job is None or job.running:
+        return
+    if job.error:
+        st.error(job.error)
+    elif job.report is not None:
+        render_ingest_report(job.report)
 
 
 def checked_folder(folder: str) -> str:
@@ -103,21 +121,6 @@ def checked_folder(folder: str) -> str:
     if not folder.strip():
         raise BadInput("Type the path of a folder (or a file) to index.")
     return folder.strip()
-
-
-def ingest(collection: str, job: Job) -> None:
-    """Run one ingest with a progress bar; the report (or the error) replaces the last one."""
-    st.session_state.pop(LAST_REPORT, None)
-    try:
-        report = job(progress_reporter("Reading files…"))
-    except AIPMError as err:
-        st.error(err.message)
-        return
-    except Exception as err:  # an ingest ends in a report or one line, never a traceback
-        log.exception("ingest into %s failed", collection)
-        st.error(f"Ingest failed: {failure_reason(err)}. Files indexed before it stay indexed.")
-        return
-    remember(LAST_REPORT, collection, report)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -174,25 +177,33 @@ def search_section(settings: Settings, collection: str, filters: SearchFilters) 
 
 
 def render_page(settings: Settings) -> None:
-    """Header, picker, then the tabs; ingest runs before the count and the ask tab read it."""
+    """Header, picker, ingest status, then the tabs. The chat input is drawn at the page's
+    root (so Streamlit pins it to the bottom, under the history) and only while the Chat tab
+    is open (the tabs track which one is, `on_change="rerun"`)."""
     st.title("RAG knowledge search")
     st.write(PITCH)
     show_engine_badge(settings)
     st.caption(engine_caption(settings))
     collection = pick_knowledge_base(settings)
-    size = st.empty()
-    chat_tab, add_tab, search_tab = st.tabs(["Chat", "Add documents", "Search"])
+    size, status = st.empty(), st.container()
+    chat_tab, add_tab, search_tab = st.tabs(TABS, key="rag_tab", on_change="rerun",
+                                            default=TABS[0])
     with add_tab:
         add_documents(settings, collection)
+    with status:  # above the tabs, drawn once this run's click may have started a job
+        show_ingest_status(settings, collection)
     chunks = chunk_count(settings, collection)
     size.caption(f"**{collection}**: {chunks:,} chunks" if chunks else
                  f"**{collection}**: empty, add documents to start")
+    question = (st.chat_input(CHAT_PLACEHOLDER, key="rag_question")
+                if chat_tab.open is not False else None)
     with chat_tab:
-        if chunks == 0:
+        if chunks == 0 and running_job(settings, collection) is None:
             st.info(EMPTY_HINT)
         filters = filters_box(settings, collection)
         k = st.slider("Passages to read (k)", 1, K_MAX_SHOWN, K_DEFAULT, key="rag_ask_k")
-        chat_section(settings, collection, k, filters, page_llm(settings))
+        chat_section(settings, collection, k, filters, page_llm(settings), question,
+                     IndexState(job=running_job(settings, collection), chunks=chunks))
     with search_tab:
         search_section(settings, collection, filters)
 

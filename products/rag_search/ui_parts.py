@@ -6,7 +6,7 @@ one as the views. Nothing here retrieves or answers; it only renders core's mode
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -36,19 +36,15 @@ def engine_caption(settings: Settings) -> str:
             "passages only, and every quote is checked against its source.")
 
 
-def progress_reporter(label: str) -> Callable[[int, int, str], None]:
-    """A progress bar, and the `(done, total, source)` callback core's ingest calls per file."""
-    bar = st.progress(0.0, text=label)
-
-    def advance(done: int, total: int, source: str) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{done}/{total} files · {source}")
-
-    return advance
-
-
 def render_ingest_report(report: IngestReport) -> None:
     """The counts a person checks after an ingest, then each skipped file with its reason."""
-    st.success(f"Ingested into **{report.collection}**: {report.files_seen} files seen.")
+    if report.cancelled:
+        done = report.files_indexed + report.files_unchanged + len(report.files_skipped)
+        st.warning(f"Indexing was stopped after {done} of {report.files_seen} files. What was "
+                   "indexed is kept and searchable; index again to finish (files already "
+                   "indexed are skipped as unchanged).")
+    else:
+        st.success(f"Ingested into **{report.collection}**: {report.files_seen} files seen.")
     counts = {
         "Indexed": report.files_indexed,
         "Unchanged": report.files_unchanged,
@@ -80,6 +76,26 @@ def stream_live(events: Iterable[AnswerDelta | AnswerDone]) -> Answer:
     raise RuntimeError("The answer stream ended without a final answer.")  # core never does this
 
 
+def confidence_of(answer: Answer) -> float | None:
+    """The answer's calibrated confidence, when the core gives one (read defensively: older
+    answers have no such field)."""
+    value = getattr(answer, "confidence", None)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def answer_label(answer: Answer) -> str:
+    """The badge over an answer, so "I don't know" and "Low confidence" never read like a
+    sure answer: grey, orange, or green with the confidence when there is one."""
+    confidence = confidence_of(answer)
+    shown = f" · confidence {confidence:.2f}" if confidence is not None else ""
+    if answer.abstained:
+        return ":gray-badge[:material/help: I don't know]"
+    if getattr(answer, "low_confidence", False):
+        return (f":orange-badge[:material/warning: Low confidence{shown}] "
+                ":small[The passages only partly match the question: check the sources.]")
+    return f":green-badge[:material/check: From your documents{shown}]"
+
+
 def render_answer_metrics(answer: Answer) -> None:
     """Engine and model get the wide columns: "openai:gpt-4.1-mini" must not be cut off."""
     engine, model, latency, cost, relevance = st.columns([1.2, 2.4, 1, 1, 1])
@@ -109,8 +125,9 @@ def render_search_response(response: SearchResponse) -> None:
 
 
 __all__ = [
+    "answer_label",
+    "confidence_of",
     "engine_caption",
-    "progress_reporter",
     "render_answer_metrics",
     "render_ingest_report",
     "render_results_table",

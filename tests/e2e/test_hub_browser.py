@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -129,6 +131,52 @@ def test_rag_page_ingests_the_sample_and_answers_with_citations_in_chromium(
         page.screenshot(path=str(tmp_path / "rag-answer.png"), full_page=True)
         ask(page, "What is the capital of Australia?")
         page.get_by_text("I don't know").first.wait_for(timeout=60_000)
+        assert_no_streamlit_exception(page, page_errors)
+        browser.close()
+
+
+def copies_of_the_sample(folder: Path, copies: int) -> int:
+    """The sample help centre `copies` times over (a long ingest, ~20 s); returns how many
+    chunks a full ingest of it stores, counted without embedding anything."""
+    from products.rag_search.core.chunking import chunk_document
+    from products.rag_search.core.ingest import find_files
+    from shared.documents import load_bytes
+
+    sample = Path(__file__).resolve().parents[2] / "products" / "rag_search" / "data"
+    for copy in range(copies):
+        shutil.copytree(sample, folder / f"copy-{copy}")
+    return sum(len(chunk_document(load_bytes(file.source, file.path.read_bytes())))
+               for file in find_files([folder]))
+
+
+def test_rag_page_asking_during_an_ingest_never_stops_it_in_chromium(
+        hub_url: str, tmp_path: Path) -> None:
+    """The bug this guards: a question asked while "Index folder" ran stopped the ingest
+    (219 of 280 chunks). Now the answer says it used what is indexed so far, and the ingest
+    goes on to the last chunk."""
+    expected = copies_of_the_sample(tmp_path / "big", copies=8)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page_errors: list[str] = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(f"{hub_url}/rag_search")
+        page.get_by_role("tab", name="Add documents").click(timeout=60_000)
+        folder_box = page.get_by_label("or a folder on this machine")
+        folder_box.fill(str(tmp_path / "big"))
+        folder_box.press("Enter")
+        page.get_by_role("button", name="Index folder").click()
+        page.get_by_text("Indexing…").first.wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"[1-9]\d* chunks")).first.wait_for(timeout=60_000)
+        ask(page, "How long is the refund window for annual plans?")
+        page.get_by_text("Indexing is still running").first.wait_for(timeout=60_000)
+        page.get_by_text("30 days").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "rag-ask-during-ingest.png"), full_page=True)
+        page.get_by_text(f"knowledge_base: {expected:,} chunks").first.wait_for(
+            timeout=180_000)  # the caption over the tabs: every chunk landed
+        page.get_by_text("Indexing…").first.wait_for(state="detached", timeout=60_000)
+        page.get_by_text(f"{expected:,} chunks added").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "rag-after-ingest.png"), full_page=True)
         assert_no_streamlit_exception(page, page_errors)
         browser.close()
 

@@ -9,6 +9,7 @@ that cannot be read is skipped with the reason, and the rest carry on.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,40 @@ from shared.vectorstore import Chunk, MetadataValue, check_collection_name
 Progress = Callable[[int, int, str], None]  # (files done, files in total, current source)
 
 
+class IngestControl:
+    """One ingest's live counters, read from another thread (the hub page, the CLI's bar),
+    and the flag that stops it between two files. A stopped ingest keeps every file it
+    finished and rebuilds the BM25 index for them, so nothing done is lost; running the same
+    ingest again skips those files (unchanged) and does the rest."""
+
+    def __init__(self) -> None:
+        self.files_total = 0
+        self.files_done = 0
+        self.chunks_added = 0
+        self.current = ""
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the pace so far (None before the first file is done)."""
+        if not self.files_done or not self.files_total:
+            return None
+        elapsed = time.monotonic() - self.started
+        return elapsed / self.files_done * (self.files_total - self.files_done)
+
+    def _advance(self, file: str, report: IngestReport) -> None:
+        self.files_done += 1
+        self.current = file
+        self.chunks_added = report.chunks_added
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file to ingest: where it is, and the folder its `source` path is relative to."""
@@ -46,29 +81,39 @@ class SourceFile:
 
 def ingest_paths(settings: Settings, paths: Sequence[str | Path], *,
                  collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
-                 progress: Progress | None = None) -> IngestReport:
+                 progress: Progress | None = None,
+                 control: IngestControl | None = None) -> IngestReport:
     """Index every supported file under `paths` (files or folders, recursively), holding the
-    collection's ingest lock so a second ingest waits or is told one is running."""
+    collection's ingest lock so a second ingest waits or is told one is running; `control`
+    shows the counters to another thread and can stop the run between files."""
     check_collection_name(collection)  # before it names a lock file; nothing else is touched
     with collection_lock(settings, collection):
         return _ingest_paths(settings, paths, collection=collection, sync=sync,
-                             reindex=reindex, progress=progress)
+                             reindex=reindex, progress=progress, control=control)
 
 
 def _ingest_paths(settings: Settings, paths: Sequence[str | Path], *, collection: str,
-                  sync: bool, reindex: bool, progress: Progress | None) -> IngestReport:
+                  sync: bool, reindex: bool, progress: Progress | None,
+                  control: IngestControl | None) -> IngestReport:
     started = time.perf_counter()
     files = find_files(paths)
+    if control is not None:
+        control.files_total = len(files)
     if reindex:
         delete_knowledge_base(settings, collection)
     kb = KnowledgeBase(settings, collection)
     report = IngestReport(collection=collection, files_seen=len(files))
     known = kb.files()
     for done, file in enumerate(files, start=1):
+        if control is not None and control.cancelled:
+            report.cancelled = True
+            break
         _ingest_file(kb, file, known, report, upload_limit_bytes(settings))
+        if control is not None:
+            control._advance(file.source, report)
         if progress is not None:
             progress(done, len(files), file.source)
-    if sync:
+    if sync and not report.cancelled:  # files not reached yet have not vanished
         report.chunks_removed += _remove_vanished(kb, files, known, paths)
     if not known and kb.count() == 0:  # nothing indexed into a new collection: leave none
         delete_knowledge_base(settings, collection, kb.store)
@@ -185,4 +230,4 @@ def _refresh_lexical(kb: KnowledgeBase, report: IngestReport) -> None:
         kb.lexical()
 
 
-__all__ = ["Progress", "SourceFile", "build_chunks", "find_files", "ingest_paths"]
+__all__ = ["IngestControl", "Progress", "SourceFile", "build_chunks", "find_files", "ingest_paths"]

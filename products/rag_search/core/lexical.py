@@ -13,6 +13,7 @@ about a second per 10k chunks and happens once per change, not once per query.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -137,12 +138,22 @@ def _top(scores: np.ndarray, ids: list[str], k: int) -> list[LexicalHit]:
     return [LexicalHit(ids[i], float(scores[i])) for i in ordered if scores[i] > 0]
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    retired = folder.with_name(f".{folder.name}.old.{uuid.uuid4().hex}")
-    if folder.exists():
-        folder.rename(retired)
-    staging.rename(folder)
-    shutil.rmtree(retired, ignore_errors=True)
+def _swap_in(staging: Path, folder: Path, attempts: int = 5) -> None:
+    """Put `staging` where `folder` is. Two writers can save at once (the page's ingest thread
+    and a question asked meanwhile both rebuild BM25): when the other one's index lands in
+    between, it is retired and the swap is tried again; the last one in wins, never an error."""
+    for _ in range(attempts):
+        retired = folder.with_name(f".{folder.name}.old.{uuid.uuid4().hex}")
+        with contextlib.suppress(FileNotFoundError):  # another writer moved it first
+            folder.rename(retired)
+        try:
+            staging.rename(folder)
+            return
+        except OSError:  # another writer's index is there now: retire it and try again
+            continue
+        finally:
+            shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)  # others kept winning: theirs is as new as ours
 
 
 def _read_json(path: Path) -> object:

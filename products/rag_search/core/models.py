@@ -33,6 +33,7 @@ class IngestReport(BaseModel):
     chunks_added: int = 0
     chunks_removed: int = 0
     seconds: float = 0.0
+    cancelled: bool = False  # stopped before the last file; the files done are kept
 
 
 class SearchResult(BaseModel):

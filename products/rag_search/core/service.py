@@ -40,7 +40,7 @@ from shared.tracing import TRACE_FILE, TraceStore, trace_operation
 from shared.vectorstore import CollectionInfo, open_vector_store
 
 if TYPE_CHECKING:  # loaders, the ingest pipeline and the LLM client load only when used
-    from products.rag_search.core.ingest import Progress
+    from products.rag_search.core.ingest import IngestControl, Progress
     from shared.llm import LLMClient
 
 FROM_SETTINGS: Literal["from_settings"] = "from_settings"
@@ -86,12 +86,13 @@ def existing_knowledge_base(settings: Settings, collection: str) -> KnowledgeBas
 
 def run_ingest(settings: Settings, paths: Sequence[str | Path], *,
                collection: str = DEFAULT_COLLECTION, sync: bool = False, reindex: bool = False,
-               progress: Progress | None = None) -> IngestReport:
+               progress: Progress | None = None,
+               control: IngestControl | None = None) -> IngestReport:
     from products.rag_search.core.ingest import ingest_paths  # loaders: not on the ask path
 
     with _traced(settings, "ingest", settings.embedder) as row:
         report = ingest_paths(settings, paths, collection=collection, sync=sync,
-                              reindex=reindex, progress=progress)
+                              reindex=reindex, progress=progress, control=control)
         row.items = report.files_indexed
     return report
 
@@ -218,7 +219,8 @@ def save_upload(settings: Settings, collection: str, name: str, data: bytes) -> 
 
 def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
                    collection: str = DEFAULT_COLLECTION,
-                   progress: Progress | None = None) -> IngestReport:
+                   progress: Progress | None = None,
+                   control: IngestControl | None = None) -> IngestReport:
     """Save uploads, then ingest just those files (their `source` is the file name)."""
     from products.rag_search.core.ingest import ingest_paths
     from products.rag_search.core.ingest_lock import collection_lock
@@ -233,7 +235,8 @@ def ingest_uploads(settings: Settings, files: Sequence[tuple[str, bytes]], *,
     with collection_lock(settings, collection):  # saving and ingesting are one step
         previous = _previous_versions(settings, collection, files)
         saved = [save_upload(settings, collection, name, data) for name, data in files]
-        report = ingest_paths(settings, saved, collection=collection, progress=progress)
+        report = ingest_paths(settings, saved, collection=collection, progress=progress,
+                              control=control)
         _undo_skipped_saves(saved, report, previous)
     return report
 

@@ -16,6 +16,7 @@ from tests.products.rag_search.corpus_files import BAD_FILES, GOOD_FILES, write_
 
 runner = CliRunner()
 INGEST_KEYS = {"collection", "files_seen", "files_indexed", "files_unchanged", "files_skipped",
+               "cancelled",
                "chunks_added", "chunks_removed", "seconds"}
 RESULT_KEYS = {"rank", "source", "title", "heading", "page", "chunk_id", "score", "text"}
 ANSWER_KEYS = {"answer", "citations", "abstained", "engine", "model", "latency_ms", "cost_usd"}

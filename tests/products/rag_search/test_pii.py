@@ -83,9 +83,9 @@ def test_the_llm_is_sent_no_personal_details_and_its_quote_verifies(corpus: Path
                ChatTurn(role="assistant", content="I don't know.")]
     with FakeProvider(responder=answer_from_s1) as fake:
         settings = llm_settings(fake)
-        answer = run_ask(settings, QUESTION, history=history)
+        answer = run_ask(settings, f"And {QUESTION[0].lower()}{QUESTION[1:]}", history=history)
         requests = chat_requests(fake)
-    assert len(requests) == 2  # the follow-up rewrite, then the answer
+    assert len(requests) == 2  # the follow-up ("And who do I …") rewrite, then the answer
     for request in requests:
         assert_private("".join(sent_prompts(request)))
         assert "415-555-0199" not in sent_prompts(request)[1]

@@ -11,6 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import products
+from products.rag_search.ui_ingest import current_job
+from shared.config import load_settings
 from shared.testing.fake_provider import FakeProvider
 from tests.products.rag_search.responders import answer_from_s1, first_sentence
 
@@ -59,11 +61,23 @@ def metrics_of(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def wait_for_ingest(app: AppTest, collection: str = "knowledge_base") -> AppTest:
+    """The ingest runs in a thread (ui_ingest.py): wait for it, then rerun as the page's
+    poll would, so the report and the chunk count are drawn."""
+    job = current_job(load_settings(), collection)
+    if job is not None:
+        job.wait(60)
+        assert not job.running
+    app.run()
+    assert_no_exception(app)
+    return app
+
+
 def index_folder(app: AppTest, folder: Path | str) -> AppTest:
     app.text_input(key="rag_folder").set_value(str(folder))
     app.button(key="rag_index_folder").click().run()
     assert_no_exception(app)
-    return app
+    return wait_for_ingest(app)
 
 
 def ask(app: AppTest, question: str) -> AppTest:
@@ -117,7 +131,7 @@ def test_uploaded_files_are_indexed() -> None:
     app.file_uploader(key="rag_uploads").set_value([(name, text.encode(), "text/markdown")])
     app.run()
     app.button(key="rag_index_uploads").click().run()
-    assert_no_exception(app)
+    wait_for_ingest(app)
     assert metrics_of(app)["Indexed"] == "1"
 
 
@@ -148,8 +162,12 @@ def test_off_topic_question_says_i_dont_know_with_closest_sources(docs: Path) ->
 
 
 def test_unknown_folder_is_an_error_message_not_a_traceback(tmp_path: Path) -> None:
-    app = index_folder(run_page(), tmp_path / "no-such-folder")
+    app = run_page()
+    app.text_input(key="rag_folder").set_value(str(tmp_path / "no-such-folder"))
+    app.button(key="rag_index_folder").click().run()
+    assert_no_exception(app)
     assert "does not exist" in app.error[0].value
+    assert current_job(load_settings(), "knowledge_base") is None  # no job was started
     assert not app.metric
 
 

@@ -110,9 +110,9 @@ def test_highlighting_is_line_by_line_and_escapes_brackets() -> None:
 
 def test_an_answer_can_be_rated_and_the_rating_names_the_ask(page: AppTest) -> None:
     app = ask(page, MOBILE)
-    app.feedback[0].set_value(0)
+    app.feedback[0].set_value(0).run()
     app.text_input(key="rag_rate_0-comment").input("Wrong versions")
-    next(b for b in app.button if b.label == "Send rating").click().run()
+    next(b for b in app.button if b.label == "Send comment").click().run()
     assert_no_exception(app)
     (summary,) = rating_summary(load_settings().data_dir)
     assert (summary.product, summary.operation, summary.down) == ("rag_search", "ask", 1)
@@ -164,3 +164,61 @@ def test_a_label_cited_twice_gets_one_passage() -> None:
     app = Script.from_function(page).run()
     assert_no_exception(app)
     assert [m.value for m in app.markdown].count("**[S1]** a.md") == 1
+
+
+# -- a chat that looks like one ------------------------------------------------------------
+BOTTOM = 3  # the root block Streamlit pins under the page (main, sidebar, event, bottom)
+
+
+def test_the_chat_input_is_pinned_at_the_bottom_and_only_on_the_chat_tab(page: AppTest) -> None:
+    bottom = page._tree.children[BOTTOM]  # no public accessor; AppTest builds this block
+    assert [type(node).__name__ for node in bottom.children.values()] == ["ChatInput"]
+    page.session_state["rag_tab"] = "Search"
+    page.run()
+    assert_no_exception(page)
+    assert not page.chat_input
+
+
+def test_the_comment_box_opens_only_after_a_thumb_which_is_stored_at_once(page: AppTest) -> None:
+    app = ask(page, MOBILE)
+    assert not [box for box in app.text_input if box.key == "rag_rate_0-comment"]
+    app.feedback[0].set_value(1).run()
+    assert_no_exception(app)
+    (summary,) = rating_summary(load_settings().data_dir)
+    assert (summary.up, summary.comments) == (1, 0)  # counted before any comment
+    assert app.text_input(key="rag_rate_0-comment").label.startswith("What was right")
+
+
+def test_new_conversation_is_the_button_under_the_answers(page: AppTest) -> None:
+    app = ask(page, MOBILE)
+    assert app.button(key="rag_new_chat").label == "New conversation"
+
+
+def labelled_page() -> None:
+    """Three answers: a sure one, a low-confidence one (the field the gate adds), and an
+    "I don't know"; the page reads the new fields with getattr, so both shapes render."""
+    from products.rag_search.core import Answer
+    from products.rag_search.ui_chat import render_answer
+    from shared.config import load_settings as settings
+
+    class Scored(Answer):
+        low_confidence: bool = False
+        confidence: float | None = None
+
+    render_answer(settings(), Answer(answer="Plain.", abstained=False, engine="extractive"), 0)
+    render_answer(settings(), Scored(answer="Unsure.", abstained=False, engine="extractive",
+                                     low_confidence=True, confidence=0.31), 1)
+    render_answer(settings(), Answer(answer="I don't know.", abstained=True,
+                                     engine="extractive"), 2)
+
+
+def test_low_confidence_and_i_dont_know_are_labelled_apart_from_a_sure_answer() -> None:
+    app = AppTest.from_function(labelled_page).run()
+    assert_no_exception(app)
+    labels = [text for text in markdown_of(app) if "-badge[" in text]
+    assert labels[0] == ":green-badge[:material/check: From your documents]"
+    assert labels[1].startswith(":orange-badge[:material/warning: Low confidence · "
+                                "confidence 0.31]")
+    assert labels[2] == ":gray-badge[:material/help: I don't know]"
+    assert [warning.value for warning in app.warning] == ["Unsure."]  # drawn as a warning
+    assert "Plain." in markdown_of(app)
