@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from products.resume_assistant.core.models import Analysis, WrittenOutput
+from products.resume_assistant.core.ranking import Ranking
 
 
 def render_analysis(result: Analysis) -> None:
@@ -32,3 +33,18 @@ def render_written(result: WrittenOutput, out: Path | None) -> None:
         typer.echo(f"Gaps to address (not claimed): {', '.join(result.gaps_to_address)}")
     if out is not None:
         typer.echo(f"Wrote {out}")
+
+
+def render_ranking(result: Ranking) -> None:
+    """One block per posting, best first: score, explanation, top met and missing."""
+    typer.echo(f"{len(result.postings)} posting(s) ranked for {result.resume}\n")
+    for place, row in enumerate(result.postings, start=1):
+        if row.error:
+            typer.echo(f"{place:>3}. {row.posting}: {row.error}")
+            continue
+        typer.echo(f"{place:>3}. {row.score:>3}  {row.title or row.posting}  ({row.posting})")
+        typer.echo(f"       {row.explanation}")
+        for text in row.met:
+            typer.echo(f"       + {text}")
+        for text in row.missing:
+            typer.echo(f"       - {text}")
