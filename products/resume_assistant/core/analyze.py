@@ -166,4 +166,5 @@ def _gap_tip(result: RequirementResult, resume_skills: set[str]) -> str:
             "résumé unproven.")
 
 
-__all__ = ["WEIGHTS", "TextProfile", "analyze", "scored", "bullet_relevance", "match_score", "rank_bullets"]
+__all__ = ["WEIGHTS", "TextProfile", "analyze", "bullet_relevance", "match_score",
+           "rank_bullets", "scored"]

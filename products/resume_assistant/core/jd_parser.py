@@ -116,8 +116,9 @@ def _heading_kind(line: str) -> str | None:
 
 def _sections(lines: list[str]) -> list[tuple[str, str]]:
     """(section kind, cleaned line) for each body line; the intro before any heading is
-    'intro' (company blurb, or a flat posting's one paragraph). In a must/nice section every line is a requirement, bulleted or
-    not, because HTML and Word lists lose their bullet marks when loaded."""
+    'intro' (company blurb, or a flat posting's one paragraph). In a must/nice section every
+    line is a requirement, bulleted or not, because HTML and Word lists lose their bullet
+    marks when loaded."""
     section, found = "intro", []
     for line in lines:
         kind = _heading_kind(line)

@@ -226,7 +226,8 @@ def report_markdown(result: PairsEval) -> str:
              f"| Spearman (score vs fit) | {m.spearman:.3f} | {m.tfidf_spearman:.3f} |",
              f"| top-1 (fit posting ranked first) | {m.top1:.3f} | {m.tfidf_top1:.3f} |", "",
              "| count | value |", "|---|---:|",
-             f"| pairs scoring 0 | {m.zero_scores} |", f"| pairs scoring 100 | {m.hundred_scores} |",
+             f"| pairs scoring 0 | {m.zero_scores} |",
+             f"| pairs scoring 100 | {m.hundred_scores} |",
              f"| not-fit pairs scoring 100 | {m.not_fit_at_100} |",
              f"| postings with no requirement found | {m.postings_without_requirements} |",
              f"| postings that failed to load | {m.errors} |", ""]

@@ -101,5 +101,13 @@ def run_rank(settings: Settings, resume: Upload, postings: list[Upload]) -> Rank
     return Ranking(resume=resume[0], engine=engine, postings=ranked)
 
 
-__all__ = ["PRODUCT", "run_rank", "Inputs", "Upload", "embedder_for", "llm_for", "load_inputs",
-           "run_analyze"]
+__all__ = [
+    "PRODUCT",
+    "Inputs",
+    "Upload",
+    "embedder_for",
+    "llm_for",
+    "load_inputs",
+    "run_analyze",
+    "run_rank",
+]

@@ -52,4 +52,4 @@ def fit(pairs: Path, out: Path = MODEL_FILE) -> dict[str, object]:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python -m products.resume_assistant.tools.fit_score_model PAIRS.jsonl")
-    print(json.dumps(fit(Path(sys.argv[1])), indent=2))
+    sys.stdout.write(json.dumps(fit(Path(sys.argv[1])), indent=2) + "\n")
