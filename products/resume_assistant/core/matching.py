@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from products.resume_assistant.core.dates import years_of_experience
-from products.resume_assistant.core.degrees import match_degree
+from products.resume_assistant.core.degrees import degree_level, match_degree
 from products.resume_assistant.core.jd_parser import required_years
 from products.resume_assistant.core.models import Requirement, RequirementResult, Resume
 from products.resume_assistant.core.skills import padded, skill_named, skills_in
@@ -88,7 +88,7 @@ def match_requirements(index: ResumeIndex, requirements: list[Requirement],
 
 def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
                threshold: float) -> RequirementResult:
-    degree = match_degree(req.text, [e.line for e in index.resume.education])
+    degree = match_degree(req.text, education_lines(index))
     evidence, how, partial = (*degree, "") if degree is not None else _by_skills_or_similarity(
         index, req.text, sims, threshold)
     needed = required_years(req.text)
@@ -96,6 +96,14 @@ def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
         evidence, how = "", f"asks for {needed}+ years; the dated roles cover {index.years:g}"
     return RequirementResult(text=req.text, kind=req.kind, met=bool(evidence),
                              evidence=evidence or partial, how=how)
+
+
+def education_lines(index: ResumeIndex) -> list[str]:
+    """The parsed education entries; for a résumé whose sections were not found, every
+    evidence line that names a degree (a flat résumé still has its degree in it)."""
+    if index.resume.education:
+        return [e.line for e in index.resume.education]
+    return [line for line in index.lines if degree_level(line)]
 
 
 def _by_skills_or_similarity(index: ResumeIndex, text: str, sims: np.ndarray,
