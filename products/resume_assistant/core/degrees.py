@@ -11,8 +11,8 @@ from shared.evals.text import content_tokens, normalize_text
 
 LEVELS: dict[str, tuple[int, tuple[str, ...]]] = {
     "bachelor": (1, ("bachelor", "bachelors", "bsc", "b sc", "ba", "b a", "bs", "b s", "bsn",
-                     "beng", "bba", "undergraduate degree", "b e", "btech", "b tech", "bcom", "b com",
-                     "bca", "llb", "b pharm", "bachelor of engineering")),
+                     "beng", "bba", "undergraduate degree", "b e", "btech", "b tech", "bcom",
+                     "b com", "bca", "llb", "b pharm", "bachelor of engineering")),
     "postgraduate": (2, ("postgraduate", "pgcert", "pgdip", "graduate certificate")),
     "master": (3, ("master", "masters", "msc", "m sc", "ma", "m a", "ms", "m s", "mba", "mph",
                    "meng", "msn", "mtech", "m tech", "mca", "llm", "m com", "mcom")),

@@ -101,8 +101,9 @@ def _title_and_company(line: str) -> tuple[str, str]:
 
 
 def _heading_kind(line: str) -> str | None:
-    """'must', 'nice' or 'other' for a heading line; None for a line that is not a heading."""
-    if BULLET.match(line) or len(line) > 70:
+    """'must', 'nice' or 'other' for a heading line; None for a line that is not a heading
+    (a sentence ending in a full stop, "CPA preferred.", is a requirement, not a heading)."""
+    if BULLET.match(line) or len(line) > 70 or line.rstrip().endswith("."):
         return None
     text = clean_line(line).lower().replace("\u2019", "'").rstrip(":")
     if not (line.lstrip().startswith("#") or line.rstrip().endswith(":") or len(text) < 40):

@@ -21,9 +21,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 
 from products.resume_assistant.core.eval_metrics import spearman
+from products.resume_assistant.core.loading import jd_text
 from products.resume_assistant.core.ranking import index_resume, rank
 from shared.embeddings import Embedder
-from shared.errors import BadInput
+from shared.errors import AIPMError, BadInput
 
 SPLITS = ("tune", "heldout", "all")
 GOOD_GRADE = 3  # on a 1-5 grade, 3 and up counts as a fit for AUC and top-1
@@ -161,17 +162,24 @@ def evaluate_pairs(path: Path, embedder: Embedder, *, split: str = "all",
 
 def _score_resume(resume_path: Path, group: list[Pair], embedder: Embedder,
                   max_bytes: int | None) -> list[PairScore]:
-    text = resume_path.read_text(encoding="utf-8", errors="replace")
     index = index_resume((resume_path.name, resume_path.read_bytes()), embedder, max_bytes)
+    text = index.resume.text
     ranked = {r.posting: r for r in rank(index, [(p.job.name, p.job.read_bytes())
                                                  for p in group], "baseline",
                                          max_bytes=max_bytes)}
     return [PairScore(resume=resume_path.stem, job=p.job.stem, fit=p.fit,
                       score=ranked[p.job.name].score,
-                      tfidf=round(tfidf_cosine(text, p.job.read_text(encoding="utf-8",
-                                                                      errors="replace")), 4),
+                      tfidf=round(tfidf_cosine(text, _posting_text(p.job)), 4),
                       requirements=ranked[p.job.name].requirements,
                       features=ranked[p.job.name].features) for p in group]
+
+
+def _posting_text(path: Path) -> str:
+    """The posting as the loaders read it (a PDF or HTML posting is not its raw bytes)."""
+    try:
+        return jd_text(path.name, path.read_bytes())[0]
+    except AIPMError:
+        return ""
 
 
 def metrics(rows: list[PairScore]) -> SplitMetrics:

@@ -16,7 +16,8 @@ import re
 # A bullet decoded as Latin-1 (â€¢, â\x80¢, â¢, Â·), a real bullet, middle dot or a box glyph.
 MOJIBAKE_BULLET = re.compile(r"â(?:€|\x80)?[¢¦§]|Â·|[•·▪◦●‣■□➢✓✔]|&bull;|&middot;|\uf0b7|\ufffd")
 # "items.Next item", "items;Next", "Required)Experience": a stop glued to a capital.
-GLUED_STOP = re.compile(r"(?<=[a-z0-9)\]])[.;!?)](?=[A-Z][a-z])|(?<=[a-z]{2}\))(?=[A-Z][a-z])")
+GLUED_STOP = re.compile(r"(?<=[a-z0-9)\]])[.;!?)](?=[A-Z][a-z])|(?<=[a-z]{2}\))(?=[A-Z][a-z])|"
+                        r"(?<=[a-z]{3})[.;](?=\d)")
 # "schoolLicensed", "$80,000Position": a lowercase word, a long capitalised word or a number
 # glued to a capitalised word (PowerPoint, JavaScript and TensorFlow stay whole).
 GLUED_WORDS = re.compile(r"\b([a-z]{4,}|[A-Z][a-z]{6,}|\d[\d,.]*)(?=[A-Z][a-z]{2,})")
