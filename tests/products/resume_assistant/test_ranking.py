@@ -30,7 +30,8 @@ FLAT = ("Payroll Accountant - Brightwater Foods\n\nWe are a growing food company
         "accountant to join our finance team. You will prepare monthly journal entries and "
         "reconcile ledgers.Responsibilities: Prepare month-end close.Reconcile bank "
         "accounts.Requirements: CPA preferred.Bachelor's degree in accounting required.5+ "
-        "years of payroll experience.Knowledge of IFRS and Excel.Benefits: Dental plan.\n")
+        "years of payroll experience.Knowledge of IFRS and Excel.Benefits: Dental plan with a "
+        "certified provider.\n")
 MOJIBAKE = ("Warehouse Lead\n\nWhat you'll bring â€¢ Forklift certification â€¢ Three years of "
             "inventory experience â\u0080¢ Fluent Spanish Â· Knowledge of SAP\n")
 
@@ -42,6 +43,7 @@ def test_glued_items_labels_and_mojibake_bullets_split_into_items() -> None:
         "accredited law school", "Licensed in New York", "10-15 years"]
     assert split_glued("Use PowerPoint and JavaScript") == ["Use PowerPoint and JavaScript"]
     assert split_glued("Skills:Python â€¢ SQL") == ["Skills:", "Python", "SQL"]
+    assert split_glued("Location: Albany, NY") == ["Location: Albany, NY"]
 
 
 def test_a_flat_posting_yields_requirements_with_years_and_kinds() -> None:
