@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from products.resume_assistant.core.degrees import degree_words
 from products.resume_assistant.core.models import JobDescription, Resume, UnsupportedClaim
+from products.resume_assistant.core.numbers import unsupported_quantities
 from products.resume_assistant.core.skills import load_vocabulary, padded, skills_in
 from shared.evals.grounding import check_claim
 from shared.evals.text import STOPWORDS, normalize_text
@@ -39,6 +40,8 @@ TITLE_WORDS = frozenset({"director", "vp", "president", "chief", "principal", "f
                          "supervisor", "superintendent", "partner"})
 CLAIM_DEGREES = tuple(w for w in degree_words() if len(w) >= 3 and w not in ("b a", "m a",
                                                                                "b s", "m s"))
+# "1.5k", "2m", "40pct": a number with a scale, already compared as a value.
+NUMERIC_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:k|m|mm|bn|b|pct|st|nd|rd|th|s|x)?")
 CERTIFICATION = re.compile(r"certif|licen[cs]|accredit|chartered", re.IGNORECASE)
 CAPITALISED = re.compile(r"[A-Z][\w&'+.-]*")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -127,14 +130,13 @@ def unsupported_in(unit: str, context: GuardContext) -> list[UnsupportedClaim]:
 
 
 def _numbers(unit: str, context: GuardContext) -> list[tuple[str, str]]:
-    """Digits as the grounding check treats them (a token with a digit must be a source
-    word), here against the context's word set built once, plus spelled-out numbers."""
-    words = normalize_text(unit).split()
-    spelled = {v: k for k, v in NUMBER_WORDS.items()}
-    claims = [("number", w) for w in words if any(c.isdigit() for c in w)
-              and not context.known(w) and not context.known(spelled.get(w, w))]
-    claims += [("number", w) for w in words if w in NUMBER_WORDS and not context.known(w)
-               and not context.known(NUMBER_WORDS[w])]
+    """Numbers compared as values (`numbers.py`: "two", "9,000", "1.5k", "40%", ranges),
+    each with the word it counts; plus tokens mixing digits and letters ("Q3", "B2B"),
+    which must be résumé words as written."""
+    claims = [("number", text) for text in unsupported_quantities(unit, context.resume.text)]
+    claims += [("number", w) for w in normalize_text(unit).split()
+               if any(c.isdigit() for c in w) and any(c.isalpha() for c in w)
+               and not NUMERIC_TOKEN.fullmatch(w) and not context.known(w)]
     return claims
 
 
