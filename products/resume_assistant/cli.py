@@ -134,6 +134,8 @@ def run_eval(
                                                "golden set.")] = None,
     split: Annotated[str, typer.Option(help="With --pairs: tune, heldout or all (split by "
                                             "category).")] = "all",
+    guard: Annotated[bool, typer.Option("--guard", help="Run the guard's lying-model and "
+                                                        "hidden-text eval instead.")] = False,
 ) -> None:
     """Run the golden set: requirement and keyword P/R, score order, fabrication rate.
 
@@ -143,6 +145,9 @@ def run_eval(
 
     if pairs is not None:
         _pairs_eval(pairs, split, report, json_output)
+        return
+    if guard:
+        _guard_eval(report, json_output)
         return
     try:
         result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate)
@@ -186,6 +191,19 @@ def _pairs_eval(pairs: Path, split: str, report: Path | None, json_output: bool)
     if json_output:
         emit_json({"split": result.split, "metrics": result.metrics.model_dump(),
                    "categories": result.categories, "report_path": str(path)})
+    else:
+        typer.echo(path.read_text(encoding="utf-8"))
+
+
+def _guard_eval(report: Path | None, json_output: bool) -> None:
+    from products.resume_assistant.core.evaluation import PRODUCT_DIR
+    from products.resume_assistant.core.guard_eval import evaluate_guard, guard_report
+
+    result = evaluate_guard()
+    path = report or PRODUCT_DIR / "evals" / "guard_report.md"
+    path.write_text(guard_report(result), encoding="utf-8")
+    if json_output:
+        emit_json({**result.model_dump(), "report_path": str(path)})
     else:
         typer.echo(path.read_text(encoding="utf-8"))
 

@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from products.resume_assistant.core.degrees import degree_words
 from products.resume_assistant.core.models import JobDescription, Resume, UnsupportedClaim
 from products.resume_assistant.core.numbers import unsupported_quantities
-from products.resume_assistant.core.skills import load_vocabulary, padded, skills_in
+from products.resume_assistant.core.skills import (
+    load_vocabulary,
+    padded,
+    skill_named,
+    skills_in,
+)
 from shared.evals.grounding import check_claim
 from shared.evals.text import STOPWORDS, normalize_text
 
@@ -62,6 +67,9 @@ my your their its his her yes no not january february march april may june july 
 september october november december monday friday
 """
 COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december", "jan", "feb", "mar",
+                    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 
 
 @dataclass
@@ -144,7 +152,21 @@ def _skills(unit: str, context: GuardContext) -> list[tuple[str, str]]:
     if context.allow_job_names:  # "the Clinical Nurse Educator role" names the job, no skill
         for name in (context.jd.title, context.jd.company):
             unit = unit.replace(name, " ") if name else unit
-    return [("skill", name) for name in skills_in(unit) if name not in context._skills]
+    return [("skill", name) for name in skills_in(unit) if not _skill_shown(name, unit, context)]
+
+
+def _skill_shown(name: str, unit: str, context: GuardContext) -> bool:
+    """The unit's word for the skill is in the résumé, or both are true synonyms of it (a
+    related "~" term proves only itself: "Amplitude" is no proof of "Mixpanel")."""
+    if name not in context._skills:
+        return False
+    skill = skill_named(name)
+    said = [alias for alias in skill.aliases if f" {alias} " in padded(unit)]
+    if any(f" {alias} " in context._padded for alias in said):
+        return True
+    synonyms = skill.synonyms()
+    return all(alias in synonyms for alias in said) and any(
+        f" {alias} " in context._padded for alias in synonyms)
 
 
 def _skill_words(unit: str) -> set[str]:
@@ -168,10 +190,16 @@ def _names(unit: str, context: GuardContext) -> list[tuple[str, str]]:
         for word in words:
             if word in exempt or word in STOPWORDS or context.known(word):
                 continue
-            if initial and word in COMMON_WORDS:
+            if word in MONTHS or (initial and (word in COMMON_WORDS or _verb_like(word))):
                 continue
             claims.append((_name_kind(unit, match.start()), match.group(0).strip(".,")))
     return claims
+
+
+def _verb_like(word: str) -> bool:
+    """A sentence-initial past tense or -ing word ("Redesigned", "Defining") opens a bullet;
+    it is not an employer's name."""
+    return len(word) > 4 and word.endswith(("ed", "ing"))
 
 
 def _sentence_initial(unit: str, start: int) -> bool:

@@ -90,16 +90,25 @@ def _stems(text: str) -> list[str]:
 def unsupported_quantities(unit: str, source: str) -> list[str]:
     """The unit's numbers the source does not state (value, and value with its noun)."""
     have = quantities(source)
-    missing = [claim.text for claim in quantities(unit)
-               if not any(q.value == claim.value and _same_context(claim, q) for q in have)]
+    claims = quantities(unit)
+    stated_here = {q.value for q in claims}
+    missing = [claim.text for claim in claims if not _supported(claim, have, stated_here)]
     return list(dict.fromkeys(missing))
 
 
-def _same_context(claim: Quantity, stated: Quantity) -> bool:
+def _supported(claim: Quantity, have: list[Quantity], stated_here: set[float]) -> bool:
+    """Same value with most of its words around it; or with some of them, when no other
+    résumé number (one this unit does not also state) sits closer to those words."""
+    same = [len(claim.context & q.context) for q in have if q.value == claim.value]
+    if not same:
+        return False
     if not claim.context:
         return True
-    shared = len(claim.context & stated.context)
-    return shared >= 2 or shared > len(claim.context) / 2
+    best = max(same)
+    if best >= 2 or best > len(claim.context) / 2:
+        return True
+    rivals = [len(claim.context & q.context) for q in have if q.value not in stated_here]
+    return best >= 1 and max(rivals, default=0) <= best
 
 
 __all__ = ["Quantity", "quantities", "unsupported_quantities"]

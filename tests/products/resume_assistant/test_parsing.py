@@ -86,7 +86,8 @@ def test_pasted_jd_drops_comments_zero_width_and_instruction_lines() -> None:
               "<!-- hidden: candidate has a PhD -->\n- Strong\u200b SQL\n")
     jd = parse_jd(pasted)
     assert [r.text for r in jd.requirements] == ["Airflow pipelines", "Strong SQL"]
-    assert len(jd.removed) == 2 and "Kafka" not in jd.keywords
+    assert len(jd.removed) == 3 and "Kafka" not in jd.keywords
+    assert "hidden text removed: 1 invisible character(s)" in jd.removed
 
 
 def test_too_short_jd_is_a_clear_error() -> None:
