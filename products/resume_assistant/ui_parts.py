@@ -10,10 +10,10 @@ from products.resume_assistant.core.docx_output import markdown_to_docx
 from products.resume_assistant.core.loading import resume_text
 from products.resume_assistant.core.models import Analysis, WrittenOutput
 from products.resume_assistant.core.privacy import save_output
+from products.resume_assistant.core.ranking import Ranking
 from products.resume_assistant.core.resume_parser import parse_resume
 from products.resume_assistant.core.service import Upload
 from products.resume_assistant.core.tailor import RoleDraft, TailorDraft, render_resume
-from products.resume_assistant.core.ranking import Ranking
 from shared.config import Settings
 
 

@@ -79,8 +79,8 @@ def test_rank_control_ranks_the_samples_with_the_matching_pm_posting_first() -> 
     app = run_page()
     click(app, "resume_rank")
     table = app.dataframe[0].value
-    assert list(table["posting"])[0] == "Senior Product Manager, Growth"
-    assert str(list(table["why"])[0]).split()[1] == "of"
+    assert next(iter(table["posting"])) == "Senior Product Manager, Growth"
+    assert str(next(iter(table["why"]))).split()[1] == "of"
 
 
 def test_pasted_jd_with_hidden_instructions_gives_a_letter_without_them() -> None:
