@@ -40,9 +40,11 @@ TOP_BULLETS = 12
 
 
 def analyze(index: ResumeIndex, jd: JobDescription, threshold: float,
-            engine: str, profile: TextProfile | None = None) -> Analysis:
+            engine: str, profile: TextProfile | None = None, *,
+            bullets: bool = True) -> Analysis:
     """The whole analysis; deterministic for a given résumé, JD, embedder and threshold.
-    `profile` is the résumé's whole-text vector and bag, computed once when ranking many."""
+    `profile` is the résumé's whole-text vector and bag, computed once when ranking many;
+    a ranking also skips the bullet ranking (`bullets=False`), which it does not show."""
     results = match_requirements(index, jd.requirements, threshold)
     have = set(skills_in(index.resume.text))
     matched = [k for k in jd.keywords if k in have]
@@ -51,7 +53,7 @@ def analyze(index: ResumeIndex, jd: JobDescription, threshold: float,
                               profile or TextProfile.of(index, index.resume.text))
     return Analysis(match_score=score, score_breakdown=breakdown, matched_keywords=matched,
                     missing_keywords=missing, requirements=results,
-                    bullet_ranking=rank_bullets(index, jd), engine=engine,
+                    bullet_ranking=rank_bullets(index, jd) if bullets else [], engine=engine,
                     suggestions=suggestions(index, jd, results, matched))
 
 

@@ -103,7 +103,7 @@ def _one(index: ResumeIndex, name: str, data: bytes, threshold: float, engine: s
         jd = parse_jd(text)
     except AIPMError as err:
         return RankedPosting(posting=name, error=str(err))
-    result = analyze(index, jd, threshold, engine, profile)
+    result = analyze(index, jd, threshold, engine, profile, bullets=False)
     breakdown = result.score_breakdown
     return RankedPosting(
         posting=name, title=jd.title, score=result.match_score,
