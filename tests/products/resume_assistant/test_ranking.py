@@ -56,6 +56,14 @@ def test_a_flat_posting_yields_requirements_with_years_and_kinds() -> None:
     assert jd.seniority == "experienced (5+ years)"
 
 
+def test_a_flat_posting_takes_no_requirement_from_its_benefits_section() -> None:
+    jd = parse_jd("Store Clerk - Larkfield\n\nWe need a clerk with 2 years of retail "
+                  "experience. Knowledge of tills required.\nBenefits:\nCertified pension "
+                  "plan.\n")
+    assert [r.text for r in jd.requirements] == [
+        "We need a clerk with 2 years of retail experience.", "Knowledge of tills required."]
+
+
 def test_mojibake_bullets_under_an_inline_label_become_requirements() -> None:
     jd = parse_jd(MOJIBAKE)
     assert [r.text for r in jd.requirements] == [
