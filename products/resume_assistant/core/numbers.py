@@ -5,8 +5,9 @@ A claim is each number in a generated unit with the content words around it (thr
 side); it is supported when the résumé states the same value with more than half of those
 words (or two of them) around it: "two patents" fails against "1 patent" even though a "2"
 appears elsewhere, and "Interviewed 9,000 merchants" fails against "Interviewed 60
-merchants … used by 9,000 merchants". Years are compared by value only. A range is two
-values, both needed: "20-40%" against "20-30%" fails on 40.
+merchants … used by 9,000 merchants". Years are compared by value only; a percentage only
+with a percentage ("30% more staff" is not "30 staff"). A range is two values, both needed:
+"20-40%" against "20-30%" fails on 40.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Quantity:
     value: float
     context: frozenset[str]
     text: str
+    percent: bool = False
 
 
 def _value(number: str, scale: str | None) -> float:
@@ -71,14 +73,13 @@ def quantities(text: str) -> list[Quantity]:
         before = re.split(r"[.;!?\n]", text[:match.start()])[-1]
         after = re.split(r"[.;!?\n]", text[match.end():])[0]
         around = _stems(before)[-WINDOW:] + _stems(after)[:WINDOW]
-        if match.group("pct"):
-            around.append("%")
         values = [_value(match.group("num"), match.group("scale"))]
         if match.group("upper"):
             values.append(_value(match.group("upper"), match.group("uscale") or
                                  match.group("scale")))
         found.extend(Quantity(v, frozenset() if v in YEAR else frozenset(around),
-                              match.group(0).strip()) for v in values)
+                              match.group(0).strip(), bool(match.group("pct")))
+                     for v in values)
     return found
 
 
@@ -99,7 +100,8 @@ def unsupported_quantities(unit: str, source: str) -> list[str]:
 def _supported(claim: Quantity, have: list[Quantity], stated_here: set[float]) -> bool:
     """Same value with most of its words around it; or with some of them, when no other
     résumé number (one this unit does not also state) sits closer to those words."""
-    same = [len(claim.context & q.context) for q in have if q.value == claim.value]
+    same = [len(claim.context & q.context) for q in have
+            if q.value == claim.value and q.percent == claim.percent]
     if not same:
         return False
     if not claim.context:

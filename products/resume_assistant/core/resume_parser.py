@@ -142,7 +142,7 @@ def looks_like_name(line: str) -> bool:
     if EMAIL.search(line) or any(c.isdigit() for c in line) or ":" in line:
         return False
     words = line.replace(",", " ").split()
-    if not 2 <= len(words) <= 4 or normalize_plain(line) in PLACEHOLDERS:
+    if not 2 <= len(words) <= 4:  # placeholders ("Your Name") hold a NOT_NAME word
         return False
     return all(re.fullmatch(r"[A-Z][A-Za-z'’.-]*|[A-Z]\.?", w) for w in words) and not any(
         normalize_plain(w) in NOT_NAME_WORDS for w in words)

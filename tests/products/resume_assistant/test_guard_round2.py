@@ -35,7 +35,8 @@ def test_numbers_are_read_as_values(text: str, values: list[int]) -> None:
     ("Interviewed 60 merchants.", []),
     ("A feature used by 9000 merchants.", []),
     ("Holds two patents.", ["two"]),
-    ("Interviewed 60-90 merchants.", ["60-90"])])
+    ("Interviewed 60-90 merchants.", ["60-90"]),
+    ("Interviewed 60% of merchants.", ["60%"])])  # a share is not a count
 def test_numbers_must_be_stated_with_their_context(claim: str, blocked: list[str]) -> None:
     assert unsupported_quantities(claim, SOURCE) == blocked
 

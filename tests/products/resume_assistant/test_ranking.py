@@ -64,6 +64,24 @@ def test_a_flat_posting_takes_no_requirement_from_its_benefits_section() -> None
         "We need a clerk with 2 years of retail experience.", "Knowledge of tills required."]
 
 
+def test_one_headed_requirement_does_not_hide_the_flat_ones() -> None:
+    jd = parse_jd("Welder - Norcast\n\nWe need 3 years of MIG welding experience. A forklift "
+                  "licence is required.\nRequirements:\n- Own boots\n")
+    assert [r.text for r in jd.requirements] == [
+        "Own boots", "We need 3 years of MIG welding experience.",
+        "A forklift licence is required."]
+
+
+def test_coverage_weighs_musts_over_nice_and_specific_over_generic() -> None:
+    from products.resume_assistant.core.scoring import coverage
+
+    must, nice = _result("must", True, "IFRS reporting"), _result("nice", False, "IFRS audits")
+    assert coverage([must, nice]) == pytest.approx(1 / 1.5)
+    vague = _result("must", False, "Strong communication skills")
+    assert coverage([must, vague]) > 0.5
+    assert coverage([]) == 0.0
+
+
 def test_mojibake_bullets_under_an_inline_label_become_requirements() -> None:
     jd = parse_jd(MOJIBAKE)
     assert [r.text for r in jd.requirements] == [
