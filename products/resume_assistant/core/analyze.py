@@ -83,7 +83,7 @@ def scored(index: ResumeIndex, jd: JobDescription, results: list[RequirementResu
     breakdown["explanation"] = explanation(results)
     breakdown["formula"] = ("100 × logistic(coverage, semantic, lexical similarity) fitted on "
                             "the tune split (data/score_model.json); 100 only when every "
-                            "must-have is met")
+                            "requirement is met")
     return final_score(features, results), breakdown
 
 

@@ -9,7 +9,7 @@ Three features, each in [0, 1]:
 - `lexical`: cosine of the two texts' bags of word stems, same words removed.
 A logistic regression fitted on the tune split only (`tools/fit_score_model.py`, weights in
 `data/score_model.json`) turns them into a probability; the score is 100 × that, capped at
-99 unless every must-have is met, so one generic match can never give 100.
+99 unless every requirement is met, so one generic match can never give 100.
 """
 
 from __future__ import annotations
@@ -105,11 +105,11 @@ def text_features(resume_vector: np.ndarray, jd_vector: np.ndarray, resume_bag: 
 
 
 def final_score(features: dict[str, float], results: list[RequirementResult]) -> int:
-    """1-100 from the learned combination; 100 only when every must-have is met. Never 0:
-    two texts always share something, and 0 read as "no requirement found" before."""
+    """1-100 from the learned combination; 100 only when the posting has requirements and
+    every one of them is met (a nice-to-have missed keeps it at 99). Never 0: two texts
+    always share something, and 0 read as "no requirement found" before."""
     score = max(1, round(100 * load_model().probability(features)))
-    musts = [r for r in results if r.kind == "must"]
-    if score >= 100 and not (musts and all(r.met for r in musts)):
+    if score >= 100 and not (results and all(r.met for r in results)):
         return 99
     return score
 
