@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from products.resume_assistant.core.analyze import TextProfile, analyze
+from products.resume_assistant.core.asks import posting_asks
 from products.resume_assistant.core.jd_parser import parse_jd
 from products.resume_assistant.core.loading import JD_SUFFIXES, jd_text, resume_text
 from products.resume_assistant.core.matching import ResumeIndex, similarity_threshold
@@ -38,6 +39,7 @@ class RankedPosting(BaseModel):
     met: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     requirements: int = 0
+    asks: dict[str, object] = Field(default_factory=dict)
     features: dict[str, float] = Field(default_factory=dict)
     error: str = ""
 
@@ -111,7 +113,7 @@ def _one(index: ResumeIndex, name: str, data: bytes, threshold: float, engine: s
         met=[r.text for r in result.requirements if r.met][:TOP_REQUIREMENTS],
         missing=[r.text for r in result.requirements if not r.met and r.kind == "must"]
         [:TOP_REQUIREMENTS],
-        requirements=len(jd.requirements),
+        requirements=len(jd.requirements), asks=posting_asks(jd.requirements),
         features=dict(breakdown["features"]))  # type: ignore[call-overload]
 
 

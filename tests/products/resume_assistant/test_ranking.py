@@ -82,6 +82,16 @@ def test_coverage_weighs_musts_over_nice_and_specific_over_generic() -> None:
     assert coverage([]) == 0.0
 
 
+def test_posting_asks_lists_years_degree_certificates_languages_and_skills() -> None:
+    from products.resume_assistant.core.asks import posting_asks
+
+    jd = parse_jd(FLAT + "Requirements:\nFluent Spanish and English.\nCPA licence.\n")
+    asks = posting_asks(jd.requirements)
+    assert asks["years"] == 5 and asks["degree"] == "bachelor"
+    assert "CPA" in asks["certifications"] and asks["languages"] == ["English", "Spanish"]
+    assert "Excel" in asks["skills"]
+
+
 def test_mojibake_bullets_under_an_inline_label_become_requirements() -> None:
     jd = parse_jd(MOJIBAKE)
     assert [r.text for r in jd.requirements] == [
