@@ -12,6 +12,8 @@ from products.resume_assistant.core.ranking import Ranking
 
 def render_analysis(result: Analysis) -> None:
     typer.echo(f"Match score: {result.match_score}/100  ({result.engine})")
+    if result.score_breakdown.get("explanation"):
+        typer.echo(f"  {result.score_breakdown['explanation']}")
     for req in result.requirements:
         mark = "✔" if req.met else "✘"
         typer.echo(f"  {mark} [{req.kind}] {req.text}")
