@@ -14,6 +14,8 @@ def render_analysis(result: Analysis) -> None:
     typer.echo(f"Match score: {result.match_score}/100  ({result.engine})")
     if result.score_breakdown.get("explanation"):
         typer.echo(f"  {result.score_breakdown['explanation']}")
+    for notice in result.score_breakdown.get("notices") or []:  # type: ignore[attr-defined]
+        typer.echo(f"  ! {notice}")
     for req in result.requirements:
         mark = "✔" if req.met else "✘"
         typer.echo(f"  {mark} [{req.kind}] {req.text}")

@@ -22,6 +22,8 @@ def render_analysis(analysis: Analysis) -> None:
     st.metric("Match score", f"{analysis.match_score}/100")
     if analysis.score_breakdown.get("explanation"):
         st.markdown(f"**{analysis.score_breakdown['explanation']}**")
+    for notice in analysis.score_breakdown.get("notices") or []:  # type: ignore[attr-defined]
+        st.warning(notice)
     st.caption(str(analysis.score_breakdown.get("formula", "")))
     for req in analysis.requirements:
         mark = ":green-badge[met]" if req.met else ":red-badge[not met]"

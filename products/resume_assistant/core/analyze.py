@@ -34,6 +34,7 @@ from products.resume_assistant.core.skills import (
     skill_named,
     skills_in,
 )
+from products.resume_assistant.core.untrusted import hidden_notice
 
 WEIGHTS = {"must_have": 0.7, "nice_to_have": 0.15, "keywords": 0.15}
 TOP_BULLETS = 12
@@ -81,6 +82,7 @@ def scored(index: ResumeIndex, jd: JobDescription, results: list[RequirementResu
     breakdown.pop("formula")
     breakdown["features"] = {name: round(value, 4) for name, value in features.items()}
     breakdown["explanation"] = explanation(results)
+    breakdown["notices"] = hidden_notice(jd.removed)
     breakdown["formula"] = ("100 × logistic(coverage, semantic, lexical similarity) fitted on "
                             "the tune split (data/score_model.json); 100 only when every "
                             "requirement is met")

@@ -125,9 +125,18 @@ def drop_instructions(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept), [" ".join(line.split()) for line in removed]
 
 
+def hidden_notice(removed: list[str]) -> list[str]:
+    """The one line a person sees when a JD carried text they could not see, or lines
+    addressed to an AI: how many were removed (each is listed in the JD's `removed`)."""
+    if not removed:
+        return []
+    return [f"hidden text removed from the job description: {len(removed)} item(s) (hidden "
+            "HTML, invisible characters or lines addressed to an AI); none of it was used."]
+
+
 def _decode_tags(run: str) -> str:
     """Tag characters spell ASCII invisibly ("ASCII smuggling"); show what they said."""
     return "".join(chr(ord(c) - 0xE0000) for c in run).strip()
 
 
-__all__ = ["drop_instructions", "hiding_classes", "strip_hidden_html"]
+__all__ = ["drop_instructions", "hidden_notice", "hiding_classes", "strip_hidden_html"]

@@ -76,3 +76,13 @@ def test_lying_model_eval_meets_its_targets() -> None:
     assert result.lies >= 60 and result.block_rate >= 0.95
     assert result.honest >= 40 and result.false_blocks == 0
     assert result.hidden_ways >= 10 and result.hidden_leaked == []
+
+
+def test_the_user_is_told_hidden_text_was_removed(tmp_path) -> None:
+    from products.resume_assistant.core.service import run_analyze
+    from shared.config import load_settings
+    from tests.products.resume_assistant.helpers import NURSE_JD, PRIYA
+
+    settings = load_settings(embedder="wordllama", data_dir=tmp_path)
+    notices = run_analyze(settings, upload(PRIYA), upload(NURSE_JD)).score_breakdown["notices"]
+    assert notices and notices[0].startswith("hidden text removed from the job description")
