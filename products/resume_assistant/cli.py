@@ -165,15 +165,18 @@ def _pairs_eval(pairs: Path, split: str, report: Path | None, json_output: bool)
     from products.resume_assistant.core.evaluation import PRODUCT_DIR
     from products.resume_assistant.core.pairs_eval import (
         evaluate_pairs,
+        in_split,
         load_pairs,
         report_markdown,
+        split_categories,
     )
     from products.resume_assistant.core.service import embedder_for
     from shared.documents import upload_limit_bytes
 
     settings = _settings()
     try:
-        total = len(load_pairs(pairs))
+        everything = load_pairs(pairs)
+        total = len(in_split(everything, split, split_categories(everything)))
         with typer.progressbar(length=total, label="Scoring pairs", file=sys.stderr) as bar:
             seen = [0]
 
