@@ -205,3 +205,14 @@ def test_top1_counts_a_tie_at_the_top_as_a_share() -> None:
                       features={}) for j, f in (("x", 1), ("y", 0))]
     assert top1(rows, [50.0, 50.0]) == 0.5
     assert top1(rows, [60.0, 50.0]) == 1.0
+
+
+def test_eval_cli_with_pairs_writes_a_numbers_only_report(tmp_path: Path) -> None:
+    from tests.products.resume_assistant.test_api import cli_json
+
+    report = tmp_path / "pairs.md"
+    body = cli_json("eval", "resume", "--pairs", str(_pairs_file(tmp_path)), "--report",
+                    str(report))
+    assert body["metrics"]["auc"] == 1.0 and body["split"] == "all"
+    text = report.read_text(encoding="utf-8")
+    assert "| AUC | 1.000 |" in text and "Daniel" not in text and "Harbor" not in text
