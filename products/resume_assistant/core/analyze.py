@@ -83,9 +83,9 @@ def scored(index: ResumeIndex, jd: JobDescription, results: list[RequirementResu
     breakdown["features"] = {name: round(value, 4) for name, value in features.items()}
     breakdown["explanation"] = explanation(results)
     breakdown["notices"] = hidden_notice(jd.removed)
-    breakdown["formula"] = ("100 × logistic(coverage, semantic, lexical similarity) fitted on "
-                            "the tune split (data/score_model.json); 100 only when every "
-                            "requirement is met")
+    breakdown["formula"] = ("100 × (½ coverage + ½ logistic(coverage, semantic, lexical "
+                            "similarity) fitted on the tune split, data/score_model.json); "
+                            "100 only when every requirement is met")
     return final_score(features, results), breakdown
 
 

@@ -216,3 +216,10 @@ def test_eval_cli_with_pairs_writes_a_numbers_only_report(tmp_path: Path) -> Non
     assert body["metrics"]["auc"] == 1.0 and body["split"] == "all"
     text = report.read_text(encoding="utf-8")
     assert "| AUC | 1.000 |" in text and "Daniel" not in text and "Harbor" not in text
+
+
+def test_half_the_score_is_coverage() -> None:
+    text = {"semantic": 0.4, "lexical": 0.1}
+    low = final_score({"coverage": 0.0, **text}, [])
+    high = final_score({"coverage": 1.0, **text}, [])
+    assert high - low >= 45  # coverage moves the score by its share, not by its 0 weight
