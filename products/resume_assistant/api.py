@@ -14,7 +14,8 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from products.resume_assistant.core.models import Analysis, WrittenOutput
 from products.resume_assistant.core.privacy import forget, save_upload
-from products.resume_assistant.core.service import Upload, run_analyze
+from products.resume_assistant.core.ranking import Ranking
+from products.resume_assistant.core.service import Upload, run_analyze, run_rank
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
 from shared.api_support import SettingsDep
 from shared.config import Settings
@@ -61,6 +62,25 @@ def cover_letter(settings: SettingsDep, resume: ResumeFile, jd: JdFile = None,
                  jd_text: JdText = "") -> WrittenOutput:
     """A cover letter (Markdown) built from résumé facts, after the guard."""
     return run_cover_letter(settings, *_inputs(settings, resume, jd, jd_text))
+
+
+@router.post("/rank")
+def rank(settings: SettingsDep, resume: ResumeFile,
+         postings: Annotated[list[UploadFile], File(description="Posting files (MD, TXT, "
+                                                    "HTML, PDF) or one CSV of postings.")]
+         ) -> Ranking:
+    """Rank postings for one résumé (as `aipm resume rank --json`): parsed once, best first."""
+    from products.resume_assistant.core.ranking import postings_from_csv
+
+    resume_upload = (resume.filename or "resume.txt", resume.file.read())
+    uploads: list[Upload] = []
+    for posting in postings:
+        name, data = posting.filename or "posting.txt", posting.file.read()
+        uploads.extend(postings_from_csv(name, data) if name.lower().endswith(".csv")
+                       else [(name, data)])
+    if not uploads:
+        raise BadInput("Send at least one posting file (or a CSV of postings).")
+    return run_rank(settings, resume_upload, uploads)
 
 
 @router.delete("/data")

@@ -7,6 +7,7 @@ imports this module.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -127,6 +128,14 @@ def run_eval(
     = False,
     calibrate: Annotated[bool, typer.Option(help="Save the similarity threshold that scores "
                                                  "best on the tune split.")] = False,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="JSONL of labelled pairs "
+                                               "(resume, job, fit): score AUC, Spearman, "
+                                               "top-1 and the TF-IDF anchor instead of the "
+                                               "golden set.")] = None,
+    split: Annotated[str, typer.Option(help="With --pairs: tune, heldout or all (split by "
+                                            "category).")] = "all",
+    guard: Annotated[bool, typer.Option("--guard", help="Run the guard's lying-model and "
+                                                        "hidden-text eval instead.")] = False,
 ) -> None:
     """Run the golden set: requirement and keyword P/R, score order, fabrication rate.
 
@@ -135,6 +144,12 @@ def run_eval(
     from products.resume_assistant.core.eval_report import write_report
     from products.resume_assistant.core.evaluation import REPORT_PATH, evaluate
 
+    if pairs is not None:
+        _pairs_eval(pairs, split, report, json_output)
+        return
+    if guard:
+        _guard_eval(report, json_output)
+        return
     try:
         result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate)
         path = write_report(result, report or REPORT_PATH)
@@ -146,4 +161,75 @@ def run_eval(
         typer.echo(path.read_text(encoding="utf-8"))
 
 
-__all__ = ["app", "run_eval"]
+def _pairs_eval(pairs: Path, split: str, report: Path | None, json_output: bool) -> None:
+    """`--pairs`: every résumé ranked against its postings once, with a progress bar."""
+    from products.resume_assistant.core.evaluation import PRODUCT_DIR
+    from products.resume_assistant.core.pairs_eval import (
+        evaluate_pairs,
+        in_split,
+        load_pairs,
+        report_markdown,
+        split_categories,
+    )
+    from products.resume_assistant.core.service import embedder_for
+    from shared.documents import upload_limit_bytes
+
+    settings = _settings()
+    try:
+        everything = load_pairs(pairs)
+        total = len(in_split(everything, split, split_categories(everything)))
+        with typer.progressbar(length=total, label="Scoring pairs", file=sys.stderr) as bar:
+            seen = [0]
+
+            def step(done: int) -> None:
+                bar.update(done - seen[0])
+                seen[0] = done
+
+            result = evaluate_pairs(pairs, embedder_for(settings), split=split,
+                                    max_bytes=upload_limit_bytes(settings), progress=step)
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    path = report or PRODUCT_DIR / "evals" / f"pairs_{split}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report_markdown(result), encoding="utf-8")
+    if json_output:
+        emit_json({"split": result.split, "metrics": result.metrics.model_dump(),
+                   "categories": result.categories, "report_path": str(path)})
+    else:
+        typer.echo(path.read_text(encoding="utf-8"))
+
+
+def _guard_eval(report: Path | None, json_output: bool) -> None:
+    from products.resume_assistant.core.evaluation import PRODUCT_DIR
+    from products.resume_assistant.core.guard_eval import evaluate_guard, guard_report
+
+    result = evaluate_guard()
+    path = report or PRODUCT_DIR / "evals" / "guard_report.md"
+    path.write_text(guard_report(result), encoding="utf-8")
+    if json_output:
+        emit_json({**result.model_dump(), "report_path": str(path)})
+    else:
+        typer.echo(path.read_text(encoding="utf-8"))
+
+
+@app.command("rank")
+def rank_postings(
+    resume: ResumeArg,
+    postings: Annotated[list[Path], typer.Argument(help="Posting files, folders of them, or "
+                                                        "a CSV with a 'description' column.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Rank postings for one résumé: score, explanation, top met and missing requirements."""
+    from products.resume_assistant.core.service import run_rank
+    from products.resume_assistant.render import render_ranking
+
+    try:
+        from products.resume_assistant.core.ranking import postings_from_paths
+
+        result = run_rank(_settings(), _upload(resume), postings_from_paths(postings))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    show_result(result, json_output, render_ranking)
+
+
+__all__ = ["app", "rank_postings", "run_eval"]

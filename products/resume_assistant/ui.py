@@ -14,11 +14,13 @@ from pathlib import Path
 import streamlit as st
 
 from products.resume_assistant.core.privacy import forget, save_upload
-from products.resume_assistant.core.service import Upload, run_analyze
+from products.resume_assistant.core.ranking import postings_from_csv
+from products.resume_assistant.core.service import Upload, run_analyze, run_rank
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
 from products.resume_assistant.ui_parts import (
     render_analysis,
     render_letter,
+    render_ranking,
     render_tailored,
 )
 from shared.config import Settings
@@ -29,16 +31,20 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SAMPLE_RESUMES = sorted((DATA_DIR / "resumes").iterdir())
 SAMPLE_JDS = sorted((DATA_DIR / "jobs").iterdir())
 OWN = "— my own file —"
+DEFAULT_RESUME = "maya_okafor_product_manager.md"
+DEFAULT_JD = "senior_pm_growth_northwind.md"
 PITCH = ("Match your résumé to a job, tailor it and draft the cover letter — every fact in the "
          "output comes from your résumé; anything else is blocked and shown to you.")
 RESULTS = {"analyze": "resume_last_analysis", "tailor": "resume_last_tailor",
-           "letter": "resume_last_letter"}
+           "letter": "resume_last_letter", "rank": "resume_last_rank"}
 
 
 def resume_input() -> Upload | None:
     """The uploaded résumé, else the picked sample (None when neither is there)."""
     names = [OWN, *(path.name for path in SAMPLE_RESUMES)]
-    choice = st.selectbox("Résumé", names, index=1, key="resume_sample")
+    # The pre-selected pair match: Maya is a senior PM, the JD a senior PM role.
+    choice = st.selectbox("Résumé", names, index=names.index(DEFAULT_RESUME),
+                          key="resume_sample")
     upload = st.file_uploader("Upload your résumé (PDF, DOCX, MD, TXT)",
                               type=["pdf", "docx", "md", "txt"], key="resume_file")
     if upload is not None:
@@ -49,8 +55,8 @@ def resume_input() -> Upload | None:
 def jd_input() -> Upload | None:
     """Pasted JD text wins, then an uploaded file, then the picked sample."""
     names = [OWN, *(path.name for path in SAMPLE_JDS)]
-    choice = st.selectbox("Job description", names, index=names.index(
-        "senior_pm_growth_northwind.md"), key="resume_jd_sample")
+    choice = st.selectbox("Job description", names, index=names.index(DEFAULT_JD),
+                          key="resume_jd_sample")
     text = st.text_area("…or paste the job description", key="resume_jd_text", height=120)
     upload = st.file_uploader("…or upload it (MD, TXT, HTML, PDF)",
                               type=["md", "txt", "html", "htm", "pdf"], key="resume_jd_file")
@@ -97,6 +103,26 @@ def actions(settings: Settings, resume: Upload | None, jd: Upload | None) -> Non
     run_action(settings, chosen, lambda: calls[chosen](settings, resume, jd))
 
 
+def rank_section(settings: Settings, resume: Upload | None) -> None:
+    """Rank several postings (the samples, or uploaded files / a CSV) for the résumé."""
+    with st.expander("Rank several postings for this résumé"):
+        files = st.file_uploader("Postings (MD, TXT, HTML, PDF or one CSV); none: the samples",
+                                 type=["md", "txt", "html", "htm", "pdf", "csv"],
+                                 accept_multiple_files=True, key="resume_rank_files")
+        if not st.button("Rank postings", key="resume_rank"):
+            return
+        if resume is None:
+            st.error(BadInput("Pick or upload a résumé first.").message)
+            return
+        uploads: list[Upload] = []
+        for file in files or []:
+            name, data = file.name, file.getvalue()
+            uploads.extend(postings_from_csv(name, data) if name.lower().endswith(".csv")
+                           else [(name, data)])
+        postings = uploads or [(p.name, p.read_bytes()) for p in SAMPLE_JDS]
+        run_action(settings, "rank", lambda: run_rank(settings, resume, postings))
+
+
 def forget_section(settings: Settings) -> None:
     if st.button("Forget my files", key="resume_forget",
                  help="Delete every résumé, JD and output this assistant stored."):
@@ -112,7 +138,10 @@ def render_page(settings: Settings) -> None:
     show_engine_badge(settings)
     resume, jd = resume_input(), jd_input()
     actions(settings, resume, jd)
+    rank_section(settings, resume)
     forget_section(settings)
+    if (ranking := st.session_state.get(RESULTS["rank"])) is not None:
+        render_ranking(ranking)
     if (analysis := st.session_state.get(RESULTS["analyze"])) is not None:
         render_analysis(analysis)
         rating_widget(settings, analysis.trace_id, key="resume_rate_analyze")

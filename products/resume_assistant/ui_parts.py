@@ -10,6 +10,7 @@ from products.resume_assistant.core.docx_output import markdown_to_docx
 from products.resume_assistant.core.loading import resume_text
 from products.resume_assistant.core.models import Analysis, WrittenOutput
 from products.resume_assistant.core.privacy import save_output
+from products.resume_assistant.core.ranking import Ranking
 from products.resume_assistant.core.resume_parser import parse_resume
 from products.resume_assistant.core.service import Upload
 from products.resume_assistant.core.tailor import RoleDraft, TailorDraft, render_resume
@@ -19,6 +20,10 @@ from shared.config import Settings
 def render_analysis(analysis: Analysis) -> None:
     st.subheader("Match")
     st.metric("Match score", f"{analysis.match_score}/100")
+    if analysis.score_breakdown.get("explanation"):
+        st.markdown(f"**{analysis.score_breakdown['explanation']}**")
+    for notice in analysis.score_breakdown.get("notices") or []:  # type: ignore[attr-defined]
+        st.warning(notice)
     st.caption(str(analysis.score_breakdown.get("formula", "")))
     for req in analysis.requirements:
         mark = ":green-badge[met]" if req.met else ":red-badge[not met]"
@@ -46,14 +51,25 @@ def render_tailored(settings: Settings, result: WrittenOutput, resume: Upload) -
     left, right = st.columns(2)
     original = original_markdown(resume)
     left.markdown("**Original**")
-    left.code(original, language="markdown", wrap_lines=True)
+    left.markdown(original)
     right.markdown("**Tailored**")
-    right.code(result.output, language="markdown", wrap_lines=True)
+    right.markdown(result.output)
+    with st.expander("Markdown source"):
+        st.code(result.output, language="markdown", wrap_lines=True)
     diff = "\n".join(difflib.unified_diff(original.splitlines(), result.output.splitlines(),
                                           "original", "tailored", lineterm=""))
     with st.expander("Line diff"):
         st.code(diff or "No changes.", language="diff")
     _downloads(settings, result.output, "tailored_resume")
+
+
+def render_ranking(ranking: Ranking) -> None:
+    """The ranked postings as a table: place, score, title, explanation."""
+    st.subheader("Postings ranked for this résumé")
+    rows = [{"#": place, "score": row.score, "posting": row.title or row.posting,
+             "why": row.error or row.explanation}
+            for place, row in enumerate(ranking.postings, start=1)]
+    st.dataframe(rows, hide_index=True)
 
 
 def render_letter(settings: Settings, result: WrittenOutput) -> None:

@@ -7,6 +7,9 @@ count most, nice-to-haves next, then the JD's skill keywords. A part the JD does
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
 import numpy as np
 
 from products.resume_assistant.core.matching import ResumeIndex, match_requirements
@@ -16,6 +19,14 @@ from products.resume_assistant.core.models import (
     RankedBullet,
     RequirementResult,
 )
+from products.resume_assistant.core.scoring import (
+    content_words,
+    coverage,
+    explanation,
+    final_score,
+    stem_bag,
+    text_features,
+)
 from products.resume_assistant.core.skills import (
     alias_in,
     original_wording,
@@ -23,28 +34,65 @@ from products.resume_assistant.core.skills import (
     skill_named,
     skills_in,
 )
+from products.resume_assistant.core.untrusted import hidden_notice
 
 WEIGHTS = {"must_have": 0.7, "nice_to_have": 0.15, "keywords": 0.15}
 TOP_BULLETS = 12
 
 
 def analyze(index: ResumeIndex, jd: JobDescription, threshold: float,
-            engine: str) -> Analysis:
-    """The whole analysis; deterministic for a given résumé, JD, embedder and threshold."""
+            engine: str, profile: TextProfile | None = None, *,
+            bullets: bool = True) -> Analysis:
+    """The whole analysis; deterministic for a given résumé, JD, embedder and threshold.
+    `profile` is the résumé's whole-text vector and bag, computed once when ranking many;
+    a ranking also skips the bullet ranking (`bullets=False`), which it does not show."""
     results = match_requirements(index, jd.requirements, threshold)
     have = set(skills_in(index.resume.text))
     matched = [k for k in jd.keywords if k in have]
     missing = [k for k in jd.keywords if k not in have]
-    score, breakdown = match_score(results, len(matched), len(jd.keywords))
+    score, breakdown = scored(index, jd, results, (len(matched), len(jd.keywords)),
+                              profile or TextProfile.of(index, index.resume.text))
     return Analysis(match_score=score, score_breakdown=breakdown, matched_keywords=matched,
                     missing_keywords=missing, requirements=results,
-                    bullet_ranking=rank_bullets(index, jd), engine=engine,
+                    bullet_ranking=rank_bullets(index, jd) if bullets else [], engine=engine,
                     suggestions=suggestions(index, jd, results, matched))
+
+
+@dataclass(frozen=True)
+class TextProfile:
+    """A text's whole-text vector (boilerplate removed) and stem bag, for the score."""
+
+    vector: np.ndarray
+    bag: Counter[str]
+
+    @classmethod
+    def of(cls, index: ResumeIndex, text: str) -> TextProfile:
+        focus = " ".join(content_words(text)) or text
+        return cls(np.array(index.embedder.embed_documents([focus])[0]), stem_bag(text))
+
+
+def scored(index: ResumeIndex, jd: JobDescription, results: list[RequirementResult],
+           keywords: tuple[int, int], profile: TextProfile) -> tuple[int, dict[str, object]]:
+    """(score, breakdown): the learned combination of coverage and text similarity, with
+    the requirement tallies and the one-line explanation."""
+    posting = TextProfile.of(index, jd.text)
+    features = {"coverage": coverage(results),
+                **text_features(profile.vector, posting.vector, profile.bag, posting.bag)}
+    _, breakdown = match_score(results, *keywords)
+    breakdown.pop("formula")
+    breakdown["features"] = {name: round(value, 4) for name, value in features.items()}
+    breakdown["explanation"] = explanation(results)
+    breakdown["notices"] = hidden_notice(jd.removed)
+    breakdown["formula"] = ("100 × (½ coverage + ½ logistic(coverage, semantic, lexical "
+                            "similarity) fitted on the tune split, data/score_model.json); "
+                            "100 only when every requirement is met")
+    return final_score(features, results), breakdown
 
 
 def match_score(results: list[RequirementResult], matched: int,
                 keywords: int) -> tuple[int, dict[str, object]]:
-    """(score, breakdown): each part's met/total, its weight, and the points it gave."""
+    """(coverage score, breakdown): each part's met/total, its weight, and the points it gave
+    (the transparent part of the score; `scored` adds the similarity and the explanation)."""
     parts = {
         "must_have": _tally([r for r in results if r.kind == "must"]),
         "nice_to_have": _tally([r for r in results if r.kind == "nice"]),
@@ -122,4 +170,5 @@ def _gap_tip(result: RequirementResult, resume_skills: set[str]) -> str:
             "résumé unproven.")
 
 
-__all__ = ["WEIGHTS", "analyze", "bullet_relevance", "match_score", "rank_bullets"]
+__all__ = ["WEIGHTS", "TextProfile", "analyze", "bullet_relevance", "match_score",
+           "rank_bullets", "scored"]

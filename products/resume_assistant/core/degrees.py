@@ -11,10 +11,11 @@ from shared.evals.text import content_tokens, normalize_text
 
 LEVELS: dict[str, tuple[int, tuple[str, ...]]] = {
     "bachelor": (1, ("bachelor", "bachelors", "bsc", "b sc", "ba", "b a", "bs", "b s", "bsn",
-                     "beng", "bba", "undergraduate degree")),
+                     "beng", "bba", "undergraduate degree", "b e", "btech", "b tech", "bcom",
+                     "b com", "bca", "llb", "b pharm", "bachelor of engineering")),
     "postgraduate": (2, ("postgraduate", "pgcert", "pgdip", "graduate certificate")),
     "master": (3, ("master", "masters", "msc", "m sc", "ma", "m a", "ms", "m s", "mba", "mph",
-                   "meng", "msn")),
+                   "meng", "msn", "mtech", "m tech", "mca", "llm", "m com", "mcom")),
     "doctorate": (4, ("phd", "ph d", "doctorate", "dphil", "doctoral")),
 }
 FIELD_STOPWORDS = frozenset({"degree", "in", "of", "or", "and", "equivalent", "related",

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 
 from products.resume_assistant.core.degrees import degree_words
 from products.resume_assistant.core.models import JobDescription, Resume, UnsupportedClaim
-from products.resume_assistant.core.skills import load_vocabulary, padded, skills_in
+from products.resume_assistant.core.numbers import unsupported_quantities
+from products.resume_assistant.core.skills import (
+    load_vocabulary,
+    padded,
+    skill_named,
+    skills_in,
+)
 from shared.evals.grounding import check_claim
 from shared.evals.text import STOPWORDS, normalize_text
 
@@ -39,6 +45,8 @@ TITLE_WORDS = frozenset({"director", "vp", "president", "chief", "principal", "f
                          "supervisor", "superintendent", "partner"})
 CLAIM_DEGREES = tuple(w for w in degree_words() if len(w) >= 3 and w not in ("b a", "m a",
                                                                                "b s", "m s"))
+# "1.5k", "2m", "40pct": a number with a scale, already compared as a value.
+NUMERIC_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:k|m|mm|bn|b|pct|st|nd|rd|th|s|x)?")
 CERTIFICATION = re.compile(r"certif|licen[cs]|accredit|chartered", re.IGNORECASE)
 CAPITALISED = re.compile(r"[A-Z][\w&'+.-]*")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -59,6 +67,9 @@ my your their its his her yes no not january february march april may june july 
 september october november december monday friday
 """
 COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december", "jan", "feb", "mar",
+                    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 
 
 @dataclass
@@ -127,14 +138,13 @@ def unsupported_in(unit: str, context: GuardContext) -> list[UnsupportedClaim]:
 
 
 def _numbers(unit: str, context: GuardContext) -> list[tuple[str, str]]:
-    """Digits as the grounding check treats them (a token with a digit must be a source
-    word), here against the context's word set built once, plus spelled-out numbers."""
-    words = normalize_text(unit).split()
-    spelled = {v: k for k, v in NUMBER_WORDS.items()}
-    claims = [("number", w) for w in words if any(c.isdigit() for c in w)
-              and not context.known(w) and not context.known(spelled.get(w, w))]
-    claims += [("number", w) for w in words if w in NUMBER_WORDS and not context.known(w)
-               and not context.known(NUMBER_WORDS[w])]
+    """Numbers compared as values (`numbers.py`: "two", "9,000", "1.5k", "40%", ranges),
+    each with the word it counts; plus tokens mixing digits and letters ("Q3", "B2B"),
+    which must be résumé words as written."""
+    claims = [("number", text) for text in unsupported_quantities(unit, context.resume.text)]
+    claims += [("number", w) for w in normalize_text(unit).split()
+               if any(c.isdigit() for c in w) and any(c.isalpha() for c in w)
+               and not NUMERIC_TOKEN.fullmatch(w) and not context.known(w)]
     return claims
 
 
@@ -142,7 +152,21 @@ def _skills(unit: str, context: GuardContext) -> list[tuple[str, str]]:
     if context.allow_job_names:  # "the Clinical Nurse Educator role" names the job, no skill
         for name in (context.jd.title, context.jd.company):
             unit = unit.replace(name, " ") if name else unit
-    return [("skill", name) for name in skills_in(unit) if name not in context._skills]
+    return [("skill", name) for name in skills_in(unit) if not _skill_shown(name, unit, context)]
+
+
+def _skill_shown(name: str, unit: str, context: GuardContext) -> bool:
+    """The unit's word for the skill is in the résumé, or both are true synonyms of it (a
+    related "~" term proves only itself: "Amplitude" is no proof of "Mixpanel")."""
+    if name not in context._skills:
+        return False
+    skill = skill_named(name)
+    said = [alias for alias in skill.aliases if f" {alias} " in padded(unit)]
+    if any(f" {alias} " in context._padded for alias in said):
+        return True
+    synonyms = skill.synonyms()
+    return all(alias in synonyms for alias in said) and any(
+        f" {alias} " in context._padded for alias in synonyms)
 
 
 def _skill_words(unit: str) -> set[str]:
@@ -166,10 +190,16 @@ def _names(unit: str, context: GuardContext) -> list[tuple[str, str]]:
         for word in words:
             if word in exempt or word in STOPWORDS or context.known(word):
                 continue
-            if initial and word in COMMON_WORDS:
+            if word in MONTHS or (initial and (word in COMMON_WORDS or _verb_like(word))):
                 continue
             claims.append((_name_kind(unit, match.start()), match.group(0).strip(".,")))
     return claims
+
+
+def _verb_like(word: str) -> bool:
+    """A sentence-initial past tense or -ing word ("Redesigned", "Defining") opens a bullet;
+    it is not an employer's name."""
+    return len(word) > 4 and word.endswith(("ed", "ing"))
 
 
 def _sentence_initial(unit: str, start: int) -> bool:

@@ -14,6 +14,7 @@ requirement a degree of that level (`degrees.py`).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from products.resume_assistant.core.dates import years_of_experience
-from products.resume_assistant.core.degrees import match_degree
+from products.resume_assistant.core.degrees import degree_level, match_degree
 from products.resume_assistant.core.jd_parser import required_years
 from products.resume_assistant.core.models import Requirement, RequirementResult, Resume
 from products.resume_assistant.core.skills import padded, skill_named, skills_in
@@ -73,10 +74,15 @@ class ResumeIndex:
             return np.zeros((len(texts), len(self.lines)))
         return np.array(self.embedder.embed_documents(texts)) @ self.vectors.T
 
+    @functools.cached_property
+    def padded_lines(self) -> list[str]:
+        """Each line normalised once (ranking 100 postings asks for them thousands of times)."""
+        return [padded(line) for line in self.lines]
+
     def line_with_alias(self, aliases: list[str]) -> str:
         """The first résumé line holding one of the aliases as a whole phrase, or ''."""
-        return next((line for line in self.lines
-                     if any(f" {alias} " in padded(line) for alias in aliases)), "")
+        return next((line for line, normal in zip(self.lines, self.padded_lines, strict=True)
+                     if any(f" {alias} " in normal for alias in aliases)), "")
 
 
 def match_requirements(index: ResumeIndex, requirements: list[Requirement],
@@ -88,7 +94,7 @@ def match_requirements(index: ResumeIndex, requirements: list[Requirement],
 
 def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
                threshold: float) -> RequirementResult:
-    degree = match_degree(req.text, [e.line for e in index.resume.education])
+    degree = match_degree(req.text, education_lines(index))
     evidence, how, partial = (*degree, "") if degree is not None else _by_skills_or_similarity(
         index, req.text, sims, threshold)
     needed = required_years(req.text)
@@ -96,6 +102,14 @@ def _match_one(index: ResumeIndex, req: Requirement, sims: np.ndarray,
         evidence, how = "", f"asks for {needed}+ years; the dated roles cover {index.years:g}"
     return RequirementResult(text=req.text, kind=req.kind, met=bool(evidence),
                              evidence=evidence or partial, how=how)
+
+
+def education_lines(index: ResumeIndex) -> list[str]:
+    """The parsed education entries; for a résumé whose sections were not found, every
+    evidence line that names a degree (a flat résumé still has its degree in it)."""
+    if index.resume.education:
+        return [e.line for e in index.resume.education]
+    return [line for line in index.lines if degree_level(line)]
 
 
 def _by_skills_or_similarity(index: ResumeIndex, text: str, sims: np.ndarray,
@@ -161,11 +175,17 @@ def word_stems(text: str) -> list[str]:
     return list(dict.fromkeys(w[:STEM_LENGTH] for w in words))
 
 
+@functools.lru_cache(maxsize=4096)
+def _line_stems(line: str) -> tuple[str, ...]:
+    """A résumé line's stems, cached: the same lines are compared with every requirement."""
+    return tuple(word_stems(line))
+
+
 def _best_word_overlap(lines: list[str], text: str) -> tuple[str, float]:
     words = word_stems(text)
     if not words:
         return "", 0.0
-    stems = [set(word_stems(line)) for line in lines]
+    stems = [set(_line_stems(line)) for line in lines]
     shares = [sum(w in line for w in words) / len(words) for line in stems]
     best = max(range(len(lines)), key=shares.__getitem__)
     return lines[best], shares[best]

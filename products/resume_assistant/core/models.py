@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 RequirementKind = Literal["must", "nice"]
+# Below this share of the text in parsed sections, the résumé's raw items are evidence too.
+UNPARSED_SHARE = 0.5
 OutputStatus = Literal["ok", "cleaned", "rejected"]
 
 
@@ -64,7 +66,19 @@ class Resume(BaseModel):
             lines.extend([role.header, *role.bullets])
         lines.extend(entry.line for entry in self.education)
         lines.extend([*self.skills, *self.projects, *self.certifications])
-        return [line for line in lines if line.strip()]
+        lines = [line for line in lines if line.strip()]
+        if sum(map(len, lines)) < UNPARSED_SHARE * len(self.text):
+            lines.extend(_unparsed_items(self.text, set(lines)))
+        return lines
+
+
+def _unparsed_items(text: str, seen: set[str]) -> list[str]:
+    """The text's own items (lines, glued items, sentences) the sections did not hold: a
+    flat or oddly headed résumé is still evidence, quoted verbatim."""
+    from products.resume_assistant.core.segments import segment_lines
+
+    return [item for item in dict.fromkeys(segment_lines(text))
+            if item not in seen and len(item.split()) >= 2]
 
 
 class Requirement(BaseModel):

@@ -35,7 +35,38 @@ SECTION_WORDS = {
     "profil": "summary", "certificaciones": "certifications", "proyectos": "projects",
     "licenses and certifications": "certifications", "licences and certifications":
     "certifications", "certifications and licenses": "certifications",
+    "skill details": "skills", "education details": "education",
+    "company details": "experience", "work details": "experience",
+    "employment details": "experience", "academic details": "education",
+    "educational qualification": "education", "educational qualifications": "education",
+    "academic qualifications": "education", "technical skill": "skills",
 }
+# A section heading glued to the line before it ("...1 year monthsCompany Details").
+GLUED_HEADING = re.compile(r"(?<=[a-z.)])(?=(?:Company|Education|Skill|Employment|Work|"
+                           r"Academic) Details\b)")
+# "company - Acme Ltd" / "description - ...": the export format of many résumé sites.
+COMPANY_LINE = re.compile(r"^\s*(?:company|employer|organi[sz]ation)\s*[-:–]\s*(.*)$",
+                          re.IGNORECASE)
+DESCRIPTION_LINE = re.compile(r"^\s*(?:description|responsibilities)\s*[-:–]\s*",
+                              re.IGNORECASE)
+EDUCATION_CUE = re.compile(r"universit|college|school|institut|academy|board|polytechnic|"
+                           r"\b(?:hsc|ssc|cbse|icse|gcse|a levels?)\b|(?:19|20)\d\d",
+                           re.IGNORECASE)
+# Anonymised placeholders stand for a value that is not there.
+PLACEHOLDERS = frozenset({"company name", "employer name", "city", "state", "city state",
+                          "city, state", "your name", "name", "first last", "address",
+                          "company", "na", "xyz", "abc"})
+_NOT_NAME = """resume curriculum vitae cv profile summary objective details
+skills skill education experience experiences company companies project projects personal
+information contact engineer engineering developer manager analyst consultant executive
+officer assistant associate specialist administrator designer architect lead senior junior
+trainee intern fresher student teacher professor advocate lawyer doctor nurse sales
+marketing finance hr human resources data science scientist software hardware network
+security civil electrical mechanical technical professional career college university school
+institute limited ltd pvt inc llc technologies solutions services private city state address
+name email phone mobile date birth gender nationality languages hobbies declaration key core
+highlights achievements responsibilities role roles present current expert certified"""
+NOT_NAME_WORDS = frozenset(_NOT_NAME.split())
 BULLET = re.compile(r"^\s*(?:[-*•▪◦●‣]|\d+[.)])\s+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
@@ -64,7 +95,7 @@ def parse_resume(text: str) -> Resume:
     """Split the text into sections by heading, then parse each section by its own rules."""
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise BadInput(f"The résumé has {NO_TEXT}")
-    sections = _split_sections(text.splitlines())
+    sections = _split_sections(GLUED_HEADING.sub("\n", text).splitlines())
     lines = {name: body for name, body in sections.items()}
     return Resume(
         contact=parse_contact(lines.get("header", [])),
@@ -97,12 +128,29 @@ def parse_contact(lines: list[str]) -> Contact:
     joined = " | ".join(cleaned)
     email = EMAIL.search(joined)
     phone = PHONE.search(EMAIL.sub(" ", joined))
-    name = next((line for line in cleaned if not EMAIL.search(line) and
-                 not any(char.isdigit() for char in line) and len(line.split()) <= 5), "")
+    name = next((line for line in cleaned[:3] if looks_like_name(line)), "")
     links = [match.group(0) for match in LINK.finditer(EMAIL.sub(" ", joined))]
     return Contact(name=name, email=email.group(0) if email else "",
                    phone=phone.group(0).strip() if phone else "", links=links,
                    location=_location(cleaned, name))
+
+
+def looks_like_name(line: str) -> bool:
+    """A person's name: 2-4 capitalised words of letters only, none a headline or section
+    word ("Data Science Engineer", "Skill Details") nor a placeholder ("Your Name"). Text
+    that is not clearly a name gives no name ("name not found"): a wrong name is worse."""
+    if EMAIL.search(line) or any(c.isdigit() for c in line) or ":" in line:
+        return False
+    words = line.replace(",", " ").split()
+    if not 2 <= len(words) <= 4:  # placeholders ("Your Name") hold a NOT_NAME word
+        return False
+    return all(re.fullmatch(r"[A-Z][A-Za-z'’.-]*|[A-Z]\.?", w) for w in words) and not any(
+        normalize_plain(w) in NOT_NAME_WORDS for w in words)
+
+
+def normalize_plain(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z/, ]", "", plain).strip(" ,")
 
 
 def _location(lines: list[str], name: str) -> str:
@@ -121,6 +169,8 @@ def parse_roles(lines: list[str]) -> list[Role]:
     continues the bullet above (a PDF wraps long lines); where it does not (Word lists lose
     their marks), each line is a bullet."""
     raws = [raw for raw in lines if raw.strip()]
+    if any(COMPANY_LINE.match(raw) for raw in raws):
+        return _company_blocks(raws)
     marked = any(BULLET.match(raw) for raw in raws)
     roles: list[Role] = []
     for index, raw in enumerate(raws):
@@ -134,6 +184,29 @@ def parse_roles(lines: list[str]) -> list[Role]:
         else:
             roles[-1].bullets.append(line)
     return roles
+
+
+def _company_blocks(raws: list[str]) -> list[Role]:
+    """One role per "company - X" block; its description lines (split at their bullets,
+    mojibake ones too) are the bullets. "Company Name" and blanks give no employer."""
+    from products.resume_assistant.core.segments import split_glued
+
+    roles: list[Role] = []
+    for raw in raws:
+        company = COMPANY_LINE.match(raw)
+        if company:
+            employer = company.group(1).strip()
+            if normalize_plain(employer) in PLACEHOLDERS:
+                employer = ""
+            roles.append(Role(header=clean_line(raw), employer=employer))
+            continue
+        if not roles:
+            continue
+        for item in split_glued(DESCRIPTION_LINE.sub("", raw)):
+            if find_date_range(item)[0] and not roles[-1].dates:
+                _set_dates(roles[-1], item)
+            roles[-1].bullets.append(item)
+    return [role for role in roles if role.employer or role.bullets]
 
 
 def _is_dates_line(line: str) -> bool:
@@ -170,7 +243,34 @@ def _role_from_header(line: str) -> Role:
 
 
 def parse_education(lines: list[str]) -> list[Education]:
-    """One entry per non-bullet line; bullets under it are its details."""
+    """One entry per degree: non-bullet lines, bullets under one are its details, and a
+    line repeating a degree already listed (same degree level and three words in common,
+    "MBA SNS College of Engineering" after "2017 MBA ... SNS College of Engineering") is a
+    detail of it, not a second degree."""
+    return _merge_repeated(_education_lines(lines))
+
+
+def _merge_repeated(entries: list[Education]) -> list[Education]:
+    from products.resume_assistant.core.degrees import degree_level
+
+    kept: list[Education] = []
+    for entry in entries:
+        words = set(normalize_plain(entry.line).replace(",", " ").split())
+        level = degree_level(entry.line)
+        twin = next((k for k in kept if level and degree_level(k.line) == level and
+                     len(words & set(normalize_plain(k.line).replace(",", " ").split())) >= 3),
+                    None)
+        if twin is None and kept and not (level or entry.dates or EDUCATION_CUE.search(
+                entry.line)):
+            twin = kept[-1]  # a stray line (a repeated headline) is no degree of its own
+        if twin is None:
+            kept.append(entry)
+        else:
+            twin.details.append(entry.line)
+    return kept
+
+
+def _education_lines(lines: list[str]) -> list[Education]:
     entries: list[Education] = []
     for raw in lines:
         if not raw.strip():
@@ -200,5 +300,5 @@ def _paragraph_items(lines: list[str]) -> list[str]:
     return [clean_line(line) for line in lines if line.strip()]
 
 
-__all__ = ["NO_TEXT", "clean_line", "parse_contact", "parse_resume", "parse_roles",
-           "section_of"]
+__all__ = ["NO_TEXT", "clean_line", "looks_like_name", "parse_contact", "parse_resume",
+           "parse_roles", "section_of"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from products.resume_assistant.core.analyze import analyze
 from products.resume_assistant.core.jd_parser import parse_jd
@@ -22,6 +23,9 @@ from shared.embeddings import Embedder, get_embedder
 from shared.llm import LLMClient, get_llm
 from shared.ops import open_trace_store
 from shared.tracing import trace_operation
+
+if TYPE_CHECKING:
+    from products.resume_assistant.core.ranking import Ranking
 
 PRODUCT = "resume_assistant"
 Upload = tuple[str, bytes]
@@ -83,5 +87,27 @@ def run_analyze(settings: Settings, resume: Upload, jd: Upload) -> Analysis:
     return result
 
 
-__all__ = ["PRODUCT", "Inputs", "Upload", "embedder_for", "llm_for", "load_inputs",
-           "run_analyze"]
+def run_rank(settings: Settings, resume: Upload, postings: list[Upload]) -> Ranking:
+    """Rank postings for one résumé: parsed and embedded once, one trace row for the batch."""
+    from products.resume_assistant.core.ranking import Ranking, index_resume, rank
+
+    engine = baseline_engine_name(settings)
+    limit = upload_limit_bytes(settings)
+    with trace_operation(open_trace_store(settings), product=PRODUCT, operation="rank",
+                         engine=engine) as row:
+        index = index_resume(resume, embedder_for(settings), limit)
+        ranked = rank(index, postings, engine, max_bytes=limit)
+        row.items = len(ranked)
+    return Ranking(resume=resume[0], engine=engine, postings=ranked)
+
+
+__all__ = [
+    "PRODUCT",
+    "Inputs",
+    "Upload",
+    "embedder_for",
+    "llm_for",
+    "load_inputs",
+    "run_analyze",
+    "run_rank",
+]

@@ -24,6 +24,11 @@ class Skill:
 
     name: str
     aliases: tuple[str, ...]
+    related: frozenset[str] = frozenset()
+
+    def synonyms(self) -> tuple[str, ...]:
+        """The aliases that mean the skill itself (not the related terms marked "~")."""
+        return tuple(a for a in self.aliases if a not in self.related)
 
 
 @functools.cache
@@ -31,14 +36,17 @@ def load_vocabulary(path: Path = SYNONYM_FILE) -> tuple[Skill, ...]:
     """Parse the synonym file once; a malformed line names itself rather than being skipped."""
     skills = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
+        line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue
         name, colon, aliases = line.partition(":")
         if not colon or not name.strip():
             raise BadInput(f"{path}:{number} should read 'Skill: alias, alias'; got '{line}'.")
-        phrases = {normalize_text(name), *(normalize_text(a) for a in aliases.split(","))}
-        skills.append(Skill(name.strip(), tuple(sorted(p for p in phrases if p))))
+        parts = [a.strip() for a in aliases.split(",")]
+        related = frozenset(normalize_text(a[1:]) for a in parts if a.startswith("~"))
+        phrases = {normalize_text(name), *(normalize_text(a.lstrip("~")) for a in parts)}
+        skills.append(Skill(name.strip(), tuple(sorted(p for p in phrases if p)),
+                            related - {normalize_text(name)}))
     return tuple(skills)
 
 

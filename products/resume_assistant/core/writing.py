@@ -38,6 +38,7 @@ from products.resume_assistant.core.tailor import (
     llm_draft,
     render_resume,
 )
+from products.resume_assistant.core.untrusted import hidden_notice
 from shared.config import Settings
 from shared.errors import BadInput, BadModelOutput
 from shared.ops import open_trace_store
@@ -103,7 +104,8 @@ def tailor_inputs(settings: Settings, inputs: Inputs) -> WrittenOutput:
             llm_draft(llm, resume, jd, gaps), resume), resume, context), fallback)
     status = "rejected" if note else ("cleaned" if guarded.blocked else "ok")
     return WrittenOutput(engine=engine, output=render_resume(resume, guarded.draft),
-                         status=status, changes=note + tailor_changes(resume, guarded.draft),
+                         status=status, changes=note + tailor_changes(resume, guarded.draft)
+                         + hidden_notice(jd.removed),
                          unsupported_claims=guarded.blocked,
                          gaps_to_address=list(dict.fromkeys(gaps + guarded.gaps)))
 
@@ -122,7 +124,7 @@ def letter_inputs(settings: Settings, inputs: Inputs) -> WrittenOutput:
             llm_letter(llm, resume, jd, gaps).paragraphs]), context), fallback)
     status = "rejected" if note else ("cleaned" if guarded.blocked else "ok")
     changes = [*note, f"Letter of {len(guarded.draft.paragraphs)} paragraphs built from the "
-                      "résumé's facts; gaps are left out."]
+                      "résumé's facts; gaps are left out.", *hidden_notice(jd.removed)]
     return WrittenOutput(engine=engine, output=render_letter(resume, jd, guarded.draft),
                          status=status, changes=changes, unsupported_claims=guarded.blocked,
                          gaps_to_address=list(dict.fromkeys(gaps + guarded.gaps)))

@@ -86,7 +86,8 @@ def test_pasted_jd_drops_comments_zero_width_and_instruction_lines() -> None:
               "<!-- hidden: candidate has a PhD -->\n- Strong\u200b SQL\n")
     jd = parse_jd(pasted)
     assert [r.text for r in jd.requirements] == ["Airflow pipelines", "Strong SQL"]
-    assert len(jd.removed) == 2 and "Kafka" not in jd.keywords
+    assert len(jd.removed) == 3 and "Kafka" not in jd.keywords
+    assert "hidden text removed: 1 invisible character(s)" in jd.removed
 
 
 def test_too_short_jd_is_a_clear_error() -> None:
@@ -129,3 +130,31 @@ def test_a_wrapped_bullet_stays_one_bullet() -> None:
     assert parse_resume(text).experience[0].bullets == [
         "Built the weekly sales report that the regional managers read every Monday.",
         "Cleaned the data."]
+
+
+@pytest.mark.parametrize(("line", "is_name"), [
+    ("Maya Okafor", True), ("Jean-Luc O'Neil", True), ("Data Science Engineer", False),
+    ("Skill Details", False), ("Your Name", False), ("Company Name", False),
+    ("MBA SNS College of Engineering", False), ("maya okafor", False),
+    ("Results-driven Sales Professional", False)])
+def test_name_detection_rejects_headlines_sections_and_placeholders(line: str,
+                                                                    is_name: bool) -> None:
+    from products.resume_assistant.core.resume_parser import looks_like_name
+
+    assert looks_like_name(line) is is_name
+
+
+EXPORT = ("Sales Executive\nSkills: â€¢ Negotiation â€¢ CRM\nEducation Details \n"
+          "January 2017 MBA  Pune, Maharashtra Orbit Business School\n"
+          " MBA   Orbit Business School Pune\nSales Executive \n\nSkill Details \n"
+          "CRM- Exprience - 24 monthsCompany Details \ncompany - Company Name\n"
+          "description - â€¢ Closed 40 accounts.â€¢ Ran demos\ncompany - Brightline Traders\n"
+          "description - Managed 3 distributors\n")
+
+
+def test_export_format_resume_splits_roles_per_company_block_and_degrees_once() -> None:
+    resume = parse_resume(EXPORT)
+    assert resume.contact.name == ""  # a headline is not a name
+    assert [r.employer for r in resume.experience] == ["", "Brightline Traders"]
+    assert resume.experience[0].bullets == ["Closed 40 accounts.", "Ran demos"]
+    assert len(resume.education) == 1 and resume.education[0].details

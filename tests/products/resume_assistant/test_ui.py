@@ -41,7 +41,7 @@ def texts(app: AppTest) -> str:
 def test_page_renders_keyless_with_samples_picked() -> None:
     app = run_page()
     assert [t.value for t in app.title] == ["Résumé assistant"]
-    assert app.selectbox(key="resume_sample").value == "daniel_reyes_data_analyst.docx"
+    assert app.selectbox(key="resume_sample").value == "maya_okafor_product_manager.md"
     assert app.selectbox(key="resume_jd_sample").value == "senior_pm_growth_northwind.md"
 
 
@@ -65,12 +65,22 @@ def test_tailor_shows_side_by_side_diff_downloads_and_saves_outputs(tmp_path: Pa
     app = run_page()
     app.selectbox(key="resume_sample").set_value("maya_okafor_product_manager.md")
     click(app, "resume_tailor")
+    markdown = [m.value for m in app.markdown]
+    formatted = [m for m in markdown if m.startswith("# Maya Okafor")]
+    assert len(formatted) == 2 and formatted[0] != formatted[1]  # rendered, not as code
     codes = [c.value for c in app.code]
-    assert codes[0].startswith("# Maya Okafor") and codes[1].startswith("# Maya Okafor")
-    assert codes[0] != codes[1] and "+- Owned the 2023 pricing" in codes[2]
+    assert codes[0] == formatted[1] and "+- Owned the 2023 pricing" in codes[1]
     assert "Gaps to address honestly (never claimed): Looker, Machine learning" in \
         [i.value for i in app.info]
     assert len(app.get("download_button")) == 2
+
+
+def test_rank_control_ranks_the_samples_with_the_matching_pm_posting_first() -> None:
+    app = run_page()
+    click(app, "resume_rank")
+    table = app.dataframe[0].value
+    assert next(iter(table["posting"])) == "Senior Product Manager, Growth"
+    assert str(next(iter(table["why"]))).split()[1] == "of"
 
 
 def test_pasted_jd_with_hidden_instructions_gives_a_letter_without_them() -> None:
