@@ -197,11 +197,24 @@ def run_eval(
                                                      "evals/report.md).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Skip the LLM even when one is "
                                                               "configured.")] = False,
+    dataset: Annotated[list[Path] | None, typer.Option(
+        help="A labelled CSV/XLSX (repeat for several): the keyless engine and plain VADER "
+             "side by side instead of the golden set.")] = None,
+    text_column: Annotated[str, typer.Option(help="--dataset: the text column.")] = "text",
+    label_column: Annotated[str, typer.Option(help="--dataset: the label column "
+                                                   "(positive/negative/neutral, 1-5 stars, "
+                                                   "-1/0/1 or 0/1).")] = "label",
+    split: Annotated[str, typer.Option(help="--dataset: tune, heldout, all, or both (tune "
+                                            "and heldout).")] = "both",
 ) -> None:
     """Golden set through raw VADER, the baseline and (with a provider) the LLM; writes a report.
+    With --dataset: external labelled files, kit vs plain VADER (evals/datasets.md).
 
     Mounted by the platform CLI as `aipm eval feedback`.
     """
+    if dataset:
+        _eval_datasets(dataset, text_column, label_column, split, report, json_output)
+        return
     from products.feedback_analyzer.core.eval_report import write_report
     from products.feedback_analyzer.core.evaluation import REPORT_PATH, llm_labeller
     from products.feedback_analyzer.core.evaluation import run_eval as evaluate
@@ -220,6 +233,62 @@ def run_eval(
         typer.echo(f"{score.engine:17s} {score.split:8s} accuracy {score.sentiment.accuracy:.3f}"
                    f"  macro-F1 {score.sentiment.macro_f1:.3f}")
     typer.echo(f"Wrote {path}")
+
+
+def _eval_datasets(files: list[Path], text_column: str, label_column: str, split: str,
+                   report: Path | None, json_output: bool) -> None:
+    """`aipm eval feedback --dataset ...`: every file, one report, progress on stderr."""
+    from products.feedback_analyzer.core.dataset_eval import evaluate_dataset, load_dataset
+    from products.feedback_analyzer.core.dataset_report import (
+        terminal_lines,
+        write_dataset_report,
+    )
+    from products.feedback_analyzer.core.evaluation import PRODUCT_DIR
+    from shared.errors import BadInput
+
+    splits = {"both": ("tune", "heldout"), "tune": ("tune",), "heldout": ("heldout",),
+              "all": ("all",)}
+    try:
+        if split not in splits:
+            raise BadInput(f"--split must be tune, heldout, all or both; got '{split}'.")
+        results, sets = [], []
+        for file in files:
+            labelled = load_dataset(file, text_column, label_column)
+            with _eval_progress(not json_output, labelled.name, len(labelled.rows)) as progress:
+                results.append(evaluate_dataset(labelled, splits[split], progress))
+            sets.append(labelled)
+        path = write_dataset_report(results, report or PRODUCT_DIR / "evals" / "datasets.md")
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"datasets": [r.model_dump(mode="json") for r in results],
+                   "report_path": str(path)})
+        return
+    for result, labelled in zip(results, sets, strict=True):
+        for line in terminal_lines(result, labelled):
+            typer.echo(line)
+    typer.echo(f"Wrote {path}")
+
+
+@contextmanager
+def _eval_progress(enabled: bool, name: str,
+                   rows: int) -> Iterator[Callable[[str, int], None] | None]:
+    """One bar per engine for a labelled set (stderr, off for --json)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(f"{name} {{task.description}}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(engine: str, done: int) -> None:
+            if engine not in tasks:
+                tasks[engine] = bar.add_task(engine, total=rows)
+            bar.update(tasks[engine], completed=done)
+
+        yield update
 
 
 __all__ = ["app", "run_eval"]

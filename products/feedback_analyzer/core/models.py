@@ -60,6 +60,7 @@ class RowAnalysis(BaseModel):
     reason: str = ""
     status: Status = "ok"
     error: str = ""
+    leaning: str | None = None
 
 
 class RowResult(NamedTuple):
@@ -73,6 +74,21 @@ class RowResult(NamedTuple):
     reason: str
     status: str
     error: str
+    leaning: str | None = None
+
+
+def leaning_of(analysis: RowAnalysis | RowResult) -> str | None:
+    """The pole a row leans to (positive/negative, neutral when it leans nowhere), what polar
+    metrics and charts count: the engine's own `leaning` when it gave one, else the label for a
+    polar label and the score's sign for `mixed`/`neutral` (an LLM row). None: not analysed."""
+    if analysis.leaning:
+        return analysis.leaning
+    if analysis.sentiment in ("positive", "negative"):
+        return analysis.sentiment
+    if analysis.sentiment is None:
+        return None
+    score = analysis.sentiment_score or 0.0
+    return "positive" if score > 0 else "negative" if score < 0 else "neutral"
 
 
 class AnalyzedRow(BaseModel):
@@ -152,4 +168,5 @@ __all__ = [
     "Sentiment",
     "Status",
     "TableInfo",
+    "leaning_of",
 ]

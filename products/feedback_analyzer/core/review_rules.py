@@ -73,11 +73,11 @@ def problem_score(score: float) -> float:
 
 def opposite_clauses(text: str, lexicon: dict[str, float]) -> bool:
     """Two clauses of the row whose lexicon words sum to opposite signs, both strong."""
-    sums = _clause_sums(text.lower(), lexicon)
+    sums = clause_sums(text.lower(), lexicon)
     return max(sums) >= CLAUSE_STRENGTH and min(sums) <= -CLAUSE_STRENGTH
 
 
-def _clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
+def clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
     """The lexicon sum of each clause, 0 for a clause with a negator (one pass over tokens)."""
     sums, total, negated = [0.0], 0.0, False
     for token in _TOKEN.findall(lowered):
@@ -95,5 +95,6 @@ def _clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
 _ENDS = frozenset(".!?;:\n, ")
 
 
-__all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "opposite_clauses",
+__all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "clause_sums",
+           "opposite_clauses",
            "problem_score", "reports_problem"]

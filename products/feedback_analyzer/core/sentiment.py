@@ -24,8 +24,10 @@ from functools import cache
 from typing import NamedTuple
 
 from products.feedback_analyzer.core.fast_vader import FastVader
+from products.feedback_analyzer.core.leaning import LeaningLayer, load_layer
 from products.feedback_analyzer.core.review_lexicon import REVIEW_LEXICON
 from products.feedback_analyzer.core.review_rules import (
+    clause_sums,
     opposite_clauses,
     problem_score,
     reports_problem,
@@ -58,12 +60,16 @@ class SentimentFixes:
     contrast: bool = True
     star_prior: bool = True
     problem_reports: bool = True
+    learned_layer: bool = True
     star_weight: float = 0.5
     mixed_floor: float = 0.08
+    side_strength: float = 1.5
 
 
 RAW_VADER = SentimentFixes(review_lexicon=False, negated_problems=False, contrast=False,
-                           star_prior=False, problem_reports=False)
+                           star_prior=False, problem_reports=False, learned_layer=False)
+# The rules as they were before the learned layer and the two-sided `mixed` (issue 23).
+RULES_ONLY = SentimentFixes(learned_layer=False)
 
 
 @cache
@@ -76,11 +82,18 @@ def analyzer(review_lexicon: bool = False) -> FastVader:
 
 
 class SentimentResult(NamedTuple):
-    """One row's sentiment (a tuple: built once per row on the baseline's hot path)."""
+    """One row's sentiment (a tuple: built once per row on the baseline's hot path).
+
+    `leaning` is the row's dominant pole (positive/negative; neutral only with no evidence
+    either way): a `mixed` or `neutral` row still says which side it leans to, and polar
+    metrics and charts read it. `pending` marks a no-star row with no feeling word that the
+    engine should read with the sentence model (`leaning.LeaningLayer`), in one batch."""
 
     label: str
     score: float
     reason: str
+    leaning: str = "neutral"
+    pending: bool = False
 
 
 def label_for(score: float) -> str:
@@ -90,40 +103,114 @@ def label_for(score: float) -> str:
     return "negative" if score <= -NEUTRAL_BAND else "neutral"
 
 
+def sign_of(score: float) -> str:
+    """The pole a score leans to; exactly 0 leans nowhere."""
+    return "positive" if score > 0 else "negative" if score < 0 else "neutral"
+
+
 def score_sentiment(text: str, stars: float | None = None,
                     fixes: SentimentFixes = SentimentFixes()) -> SentimentResult:
-    """Label, score (-1..1) and a short quoted reason for one row of feedback."""
+    """Label, score (-1..1), a short quoted reason and the leaning for one row of feedback."""
     scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
     polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
     score = polarity["compound"]
-    mixed = fixes.contrast and _is_mixed(text, polarity, fixes.mixed_floor)
+    layer = load_layer() if fixes.learned_layer else None
+    mixed = fixes.contrast and _is_mixed(text, polarity, fixes, layer is not None)
+    problem = False
     if fixes.problem_reports and stars is None and not mixed:
-        score, mixed = _problem_rules(scored, score, polarity, fixes)
+        score, mixed, problem = _problem_rules(scored, score, polarity, fixes)
     if fixes.star_prior and stars is not None:
         score = (1 - fixes.star_weight) * score + fixes.star_weight * (stars - 3) / 2
-    label = "mixed" if mixed else label_for(score)
-    return SentimentResult(label, round(score, 4),
-                           quote_reason(text, label, fixes.review_lexicon))
+    if layer is None or stars is not None:
+        label = "mixed" if mixed else label_for(score)
+        return SentimentResult(label, round(score, 4),
+                               quote_reason(text, label, fixes.review_lexicon), sign_of(score))
+    if polarity["pos"] == 0 and polarity["neg"] == 0 and not problem:
+        label = "mixed" if mixed else "neutral"
+        return SentimentResult(label, round(score, 4),
+                               quote_reason(text, label, fixes.review_lexicon), "neutral",
+                               pending=True)
+    probability = layer.features.probability(
+        _features(scored, polarity, score, problem, fixes.review_lexicon))
+    return layered_result(text, score, probability, mixed, layer, fixes.review_lexicon)
+
+
+def layered_result(text: str, score: float, probability: float | None, mixed: bool,
+                   layer: LeaningLayer, review_lexicon: bool = True) -> SentimentResult:
+    """A no-star row's result from the layer's P(positive): the leaning is the likelier pole;
+    the label is `mixed` (two-sided rows), `neutral` when the rules' score is in VADER's band
+    and the layer is near even odds, else the leaning."""
+    leaning = layer.leaning(probability)
+    if mixed:
+        label = "mixed"
+    elif abs(score) < NEUTRAL_BAND and layer.is_neutral(probability):
+        label = "neutral"
+    else:
+        label = leaning
+    return SentimentResult(label, round(score, 4), quote_reason(text, label, review_lexicon),
+                           leaning)
+
+
+def _features(scored: str, polarity: dict[str, float], score: float, problem: bool,
+              review_lexicon: bool) -> list[float]:
+    """The layer's inputs, in `leaning.FEATURES` order (all from this row's one VADER pass,
+    plus a second pass on the part after a contrast word, for rows that have one)."""
+    lexicon = analyzer(review_lexicon).lexicon
+    contrast = CONTRAST.search(scored)
+    sums = clause_sums(scored.lower(), lexicon)
+    tail = (analyzer(review_lexicon).polarity_scores(scored[contrast.end():])["compound"]
+            if contrast is not None else polarity["compound"])
+    return [polarity["compound"], polarity["pos"], polarity["neg"], polarity["neu"], score,
+            float(problem), float(contrast is not None), max(sums), min(sums), tail,
+            float("!" in scored), float("?" in scored)]
+
+
+def row_features(text: str, fixes: SentimentFixes = SentimentFixes()) -> list[float]:
+    """The layer's inputs for one no-star row (what `tools/train_leaning.py` trains on)."""
+    scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
+    polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
+    mixed = fixes.contrast and _is_mixed(text, polarity, fixes, fixes.learned_layer)
+    score, problem = polarity["compound"], False
+    if fixes.problem_reports and not mixed:
+        score, _, problem = _problem_rules(scored, score, polarity, fixes)
+    return _features(scored, polarity, score, problem, fixes.review_lexicon)
+
+
+def has_evidence(text: str, fixes: SentimentFixes = SentimentFixes()) -> bool:
+    """Whether the feature model reads this no-star row (else the sentence model does)."""
+    return not score_sentiment(text, None, fixes).pending
 
 
 def _problem_rules(text: str, score: float, polarity: dict[str, float],
-                   fixes: SentimentFixes) -> tuple[float, bool]:
-    """(score, mixed) after the `review_rules`: opposite clauses are mixed; a problem report
-    is mixed when praise and a contrast word balance it, else a complaint."""
+                   fixes: SentimentFixes) -> tuple[float, bool, bool]:
+    """(score, mixed, problem) after the `review_rules`: opposite clauses are mixed; a problem
+    report is mixed when praise and a contrast word balance it, else a complaint."""
     praise = polarity["pos"] >= fixes.mixed_floor
     if praise and polarity["neg"] >= fixes.mixed_floor and opposite_clauses(
             text, analyzer(fixes.review_lexicon).lexicon):
-        return score, True
+        return score, True, False
     if not reports_problem(text):
-        return score, False
+        return score, False, False
     if praise and CONTRAST.search(text) is not None:
-        return score, True
-    return problem_score(score), False
+        return score, True, True
+    return problem_score(score), False, True
 
 
-def _is_mixed(text: str, polarity: dict[str, float], floor: float) -> bool:
-    return (polarity["pos"] >= floor and polarity["neg"] >= floor
-            and CONTRAST.search(text) is not None)
+def _is_mixed(text: str, polarity: dict[str, float], fixes: SentimentFixes,
+              two_sided: bool) -> bool:
+    """Both feelings and a contrast word; with `two_sided` (the layered engine) the clauses
+    around the contrast must also be clearly polar in opposite directions, so "good, but could
+    be better" is not `mixed` while "great screen but the battery died" is."""
+    floor = fixes.mixed_floor
+    if not (polarity["pos"] >= floor and polarity["neg"] >= floor
+            and CONTRAST.search(text) is not None):
+        return False
+    if not two_sided:
+        return True
+    lexicon = analyzer(fixes.review_lexicon).lexicon
+    sums = [total for clause in CLAUSE_SPLIT.split(text.lower()) if clause
+            for total in clause_sums(clause, lexicon)]
+    return max(sums) >= fixes.side_strength and min(sums) <= -fixes.side_strength
 
 
 def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
@@ -162,5 +249,6 @@ def _most_negative(values: list[float]) -> float:
 _VALENCE = {0: _strongest, 1: _most_positive, -1: _most_negative}
 
 
-__all__ = ["RAW_VADER", "SentimentFixes", "SentimentResult", "analyzer", "label_for",
-           "quote_reason", "score_sentiment"]
+__all__ = ["RAW_VADER", "RULES_ONLY", "SentimentFixes", "SentimentResult", "analyzer",
+           "has_evidence", "label_for", "layered_result", "quote_reason", "row_features",
+           "score_sentiment", "sign_of"]
