@@ -51,7 +51,7 @@ class BaselineEngine:
                 assert isinstance(first, SentimentResult)
                 results[i] = layered_result(rows[i].text, first.score, probability,
                                             first.label == "mixed", layer,
-                                            self.fixes.review_lexicon)
+                                            self.fixes.review_lexicon, evidence=False)
         return [self._result(row, r) if isinstance(r, SentimentResult) else r
                 for row, r in zip(rows, results, strict=True)]
 

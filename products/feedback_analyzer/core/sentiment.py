@@ -63,7 +63,7 @@ class SentimentFixes:
     learned_layer: bool = True
     star_weight: float = 0.5
     mixed_floor: float = 0.08
-    side_strength: float = 1.5
+    side_strength: float = 1.0
 
 
 RAW_VADER = SentimentFixes(review_lexicon=False, negated_problems=False, contrast=False,
@@ -121,7 +121,7 @@ def score_sentiment(text: str, stars: float | None = None,
         score, mixed, problem = _problem_rules(scored, score, polarity, fixes)
     if fixes.star_prior and stars is not None:
         score = (1 - fixes.star_weight) * score + fixes.star_weight * (stars - 3) / 2
-    if layer is None or stars is not None:
+    if layer is None or stars is not None or problem:  # a rule's reading stands
         label = "mixed" if mixed else label_for(score)
         return SentimentResult(label, round(score, 4),
                                quote_reason(text, label, fixes.review_lexicon), sign_of(score))
@@ -136,14 +136,16 @@ def score_sentiment(text: str, stars: float | None = None,
 
 
 def layered_result(text: str, score: float, probability: float | None, mixed: bool,
-                   layer: LeaningLayer, review_lexicon: bool = True) -> SentimentResult:
+                   layer: LeaningLayer, review_lexicon: bool = True,
+                   evidence: bool = True) -> SentimentResult:
     """A no-star row's result from the layer's P(positive): the leaning is the likelier pole;
-    the label is `mixed` (two-sided rows), `neutral` when the rules' score is in VADER's band
-    and the layer is near even odds, else the leaning."""
+    the label is `mixed` (two-sided rows), `neutral` for a row without a feeling word or rule
+    hit (its leaning is the sentence model's guess, not a stated feeling) or when the rules'
+    score is in VADER's band and the layer is near even odds, else the leaning."""
     leaning = layer.leaning(probability)
     if mixed:
         label = "mixed"
-    elif abs(score) < NEUTRAL_BAND and layer.is_neutral(probability):
+    elif not evidence or (abs(score) < NEUTRAL_BAND and layer.is_neutral(probability)):
         label = "neutral"
     else:
         label = leaning

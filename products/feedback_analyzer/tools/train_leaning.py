@@ -87,9 +87,10 @@ def three_class_f1(gold: list[str], predicted: list[str]) -> float:
 
 def choose_band(sets: dict[str, list[tuple[str, float, float | None]]]) -> float:
     """The neutral band with the best mean 3-class macro-F1 over the tune sets; ties go to the
-    narrower band. Each item: (gold, rule score, P(positive) or None)."""
+    narrower band. Each item: (gold, rule score, P(positive) from the feature model, or None
+    for a row without evidence, which the engine labels neutral)."""
     def label(score: float, p: float | None, band: float) -> str:
-        if abs(score) < NEUTRAL_BAND and (p is None or abs(p - 0.5) < band):
+        if p is None or (abs(score) < NEUTRAL_BAND and abs(p - 0.5) < band):
             return "neutral"
         return "neutral" if p is None else "positive" if p >= 0.5 else "negative"
 
@@ -125,12 +126,8 @@ def train(data: Path, out: Path) -> dict[str, object]:
     sx = vectors
     scored: dict[str, list[tuple[str, float, float | None]]] = {}
     for name, items in rows.items():
-        no_evidence = [r.text for r, f in zip(items, features[name], strict=True)
-                       if not has_evidence(f)]
-        sentence_p = iter(sentences.probability(v)
-                          for v in WordLlamaEmbedder().embed_documents(no_evidence))
         scored[name] = [(r.gold, f[FEATURES.index("kit_score")],
-                         model.probability(f) if has_evidence(f) else next(sentence_p))
+                         model.probability(f) if has_evidence(f) else None)
                         for r, f in zip(items, features[name], strict=True)]
     band = choose_band(scored)
     layer = {"version": 1, "features": list(FEATURES), "model": model.to_json(),
