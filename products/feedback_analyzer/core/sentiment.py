@@ -200,19 +200,31 @@ def _problem_rules(text: str, score: float, polarity: dict[str, float],
 
 def _is_mixed(text: str, polarity: dict[str, float], fixes: SentimentFixes,
               two_sided: bool) -> bool:
-    """Both feelings and a contrast word; with `two_sided` (the layered engine) the clauses
-    around the contrast must also be clearly polar in opposite directions, so "good, but could
-    be better" is not `mixed` while "great screen but the battery died" is."""
+    """Both feelings and a contrast word; with `two_sided` (the layered engine) two clauses
+    must also be clearly polar in opposite directions (each clause read by its strongest
+    lexicon word, clauses with a negator left out), so "good, but could be better" is not
+    `mixed` while "great screen but the battery died" is."""
     floor = fixes.mixed_floor
     if not (polarity["pos"] >= floor and polarity["neg"] >= floor
             and CONTRAST.search(text) is not None):
         return False
     if not two_sided:
         return True
-    lexicon = analyzer(fixes.review_lexicon).lexicon
-    sums = [total for clause in CLAUSE_SPLIT.split(text.lower()) if clause
-            for total in clause_sums(clause, lexicon)]
-    return max(sums) >= fixes.side_strength and min(sums) <= -fixes.side_strength
+    get = analyzer(fixes.review_lexicon).lexicon.get
+    sides = [_dominant([get(word, 0.0) for word in words])
+             for clause in CLAUSE_SPLIT.split(text.lower()) if clause
+             if not _NEGATORS.intersection(words := _WORD.findall(clause))
+             and "n't" not in clause]
+    return bool(sides) and max(sides) >= fixes.side_strength and min(
+        sides) <= -fixes.side_strength
+
+
+_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "without", "cannot"})
+
+
+def _dominant(values: list[float]) -> float:
+    """The clause's strongest word, sign kept (0.0 for a clause without lexicon words)."""
+    return max(values, key=abs, default=0.0)
 
 
 def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
