@@ -129,3 +129,23 @@ def test_a_missing_label_column_is_one_clear_line(tmp_path: Path) -> None:
                                              "--text-column", "review", "--label-column",
                                              "stars", "--report", str(tmp_path / "r.md")])
     assert result.exit_code != 0 and "--label-column" in result.output
+
+
+def test_zero_one_two_is_no_known_scheme() -> None:
+    with pytest.raises(BadInput):
+        label_scheme(["0", "1", "2"])
+
+
+def test_rows_that_lean_the_same_way_are_no_disagreement() -> None:
+    rows = [row(0, "positive")]
+    worst = worst_disagreements(rows, [Prediction("mixed", "positive", 0.2)],
+                                [Prediction("positive", "positive", 0.9)])
+    assert worst == []
+
+
+def test_rows_without_a_label_or_text_are_left_out(tmp_path: Path) -> None:
+    from products.feedback_analyzer.core.dataset_eval import load_dataset
+
+    labelled = load_dataset(write(tmp_path / "g.csv", [*ROWS, ("no label here", ""),
+                                                       ("", "5")]), "review", "rating")
+    assert len(labelled.rows) == len(ROWS) and labelled.rows[-1].row_id == f"x{len(ROWS) - 1}"
