@@ -19,7 +19,7 @@ SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative", "mixed")
 Status = Literal["ok", "failed", "skipped"]
 Engine = Literal["baseline", "llm"]
 ANALYSIS_FIELDS = ("sentiment", "sentiment_score", "aspects", "reason", "status", "error",
-                   "flag")
+                   "flag", "leaning")  # leaning last: earlier columns keep their positions
 
 
 class BadTable(BadInput):

@@ -21,16 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from typing import NamedTuple
 
 from products.feedback_analyzer.core.fast_vader import FastVader
 from products.feedback_analyzer.core.leaning import LeaningLayer, load_layer
 from products.feedback_analyzer.core.review_lexicon import REVIEW_LEXICON
 from products.feedback_analyzer.core.review_rules import (
+    PROBLEM_REPORT,
     clause_sums,
-    opposite_clauses,
+    opposite_sums,
     problem_score,
-    reports_problem,
 )
 
 NEUTRAL_BAND = 0.05  # VADER's own published threshold
@@ -46,8 +47,11 @@ CONTRAST = re.compile(r"(?=[bhateyow])\b(?:but|however|although|though|except|ye
                       r"whereas)\b", re.IGNORECASE)  # the lookahead: as NEGATED_PROBLEM's
 # Case spelled out instead of re.IGNORECASE (2.5x faster to split): no character outside
 # ASCII matches these letters under IGNORECASE (checked over all of Unicode), so it is the same.
-CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+|\b(?:[Bb][Uu][Tt]|[Hh][Oo][Ww][Ee][Vv][Ee][Rr]"
-                          r"|[Aa][Ll][Tt][Hh][Oo][Uu][Gg][Hh]|[Tt][Hh][Oo][Uu][Gg][Hh])\b")
+# The lookahead names every first character an alternative can start with (as above): 1.4x
+# faster to split, same pieces (checked on 37k real and benchmark texts, Unicode spaces too).
+CLAUSE_SPLIT = re.compile(r"(?=[.!?;:\n,\sBbHhAaTt])(?:[.!?;:\n]+|,\s+|\s+-\s+|\b(?:[Bb][Uu][Tt]"
+                          r"|[Hh][Oo][Ww][Ee][Vv][Ee][Rr]|[Aa][Ll][Tt][Hh][Oo][Uu][Gg][Hh]"
+                          r"|[Tt][Hh][Oo][Uu][Gg][Hh])\b)")
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -116,9 +120,9 @@ def score_sentiment(text: str, stars: float | None = None,
     score = polarity["compound"]
     layer = load_layer() if fixes.learned_layer else None
     mixed = fixes.contrast and _is_mixed(text, polarity, fixes, layer is not None)
-    problem = False
+    problem, lowered, sums = False, scored.lower(), None  # lowered and summed once per row
     if fixes.problem_reports and stars is None and not mixed:
-        score, mixed, problem = _problem_rules(scored, score, polarity, fixes)
+        score, mixed, problem, sums = _problem_rules(lowered, score, polarity, fixes)
     if fixes.star_prior and stars is not None:
         score = (1 - fixes.star_weight) * score + fixes.star_weight * (stars - 3) / 2
     if layer is None or stars is not None or problem:  # a rule's reading stands
@@ -131,7 +135,7 @@ def score_sentiment(text: str, stars: float | None = None,
                                quote_reason(text, label, fixes.review_lexicon), "neutral",
                                pending=True)
     probability = layer.features.probability(
-        _features(scored, polarity, score, problem, fixes.review_lexicon))
+        _features(scored, lowered, polarity, score, problem, fixes.review_lexicon, sums))
     return layered_result(text, score, probability, mixed, layer, fixes.review_lexicon)
 
 
@@ -153,13 +157,16 @@ def layered_result(text: str, score: float, probability: float | None, mixed: bo
                            leaning)
 
 
-def _features(scored: str, polarity: dict[str, float], score: float, problem: bool,
-              review_lexicon: bool) -> list[float]:
+def _features(scored: str, lowered: str, polarity: dict[str, float], score: float,
+              problem: bool, review_lexicon: bool,
+              sums: list[float] | None = None) -> list[float]:
     """The layer's inputs, in `leaning.FEATURES` order (all from this row's one VADER pass,
-    plus a second pass on the part after a contrast word, for rows that have one)."""
+    plus a second pass on the part after a contrast word, for rows that have one). `sums`:
+    the clause sums when the rules already computed them for this row."""
     lexicon = analyzer(review_lexicon).lexicon
     contrast = CONTRAST.search(scored)
-    sums = clause_sums(scored.lower(), lexicon)
+    if sums is None:
+        sums = clause_sums(lowered, lexicon)
     tail = (analyzer(review_lexicon).polarity_scores(scored[contrast.end():])["compound"]
             if contrast is not None else polarity["compound"])
     return [polarity["compound"], polarity["pos"], polarity["neg"], polarity["neu"], score,
@@ -172,10 +179,10 @@ def row_features(text: str, fixes: SentimentFixes = SentimentFixes()) -> list[fl
     scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
     polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
     mixed = fixes.contrast and _is_mixed(text, polarity, fixes, fixes.learned_layer)
-    score, problem = polarity["compound"], False
+    score, problem, lowered, sums = polarity["compound"], False, scored.lower(), None
     if fixes.problem_reports and not mixed:
-        score, _, problem = _problem_rules(scored, score, polarity, fixes)
-    return _features(scored, polarity, score, problem, fixes.review_lexicon)
+        score, _, problem, sums = _problem_rules(lowered, score, polarity, fixes)
+    return _features(scored, lowered, polarity, score, problem, fixes.review_lexicon, sums)
 
 
 def has_evidence(text: str, fixes: SentimentFixes = SentimentFixes()) -> bool:
@@ -183,19 +190,22 @@ def has_evidence(text: str, fixes: SentimentFixes = SentimentFixes()) -> bool:
     return not score_sentiment(text, None, fixes).pending
 
 
-def _problem_rules(text: str, score: float, polarity: dict[str, float],
-                   fixes: SentimentFixes) -> tuple[float, bool, bool]:
-    """(score, mixed, problem) after the `review_rules`: opposite clauses are mixed; a problem
-    report is mixed when praise and a contrast word balance it, else a complaint."""
+def _problem_rules(lowered: str, score: float, polarity: dict[str, float],
+                   fixes: SentimentFixes) -> tuple[float, bool, bool, list[float] | None]:
+    """(score, mixed, problem, clause sums or None) after the `review_rules` on the row's
+    lower-cased text: opposite clauses are mixed; a problem report is mixed when praise and a
+    contrast word balance it, else a complaint."""
     praise = polarity["pos"] >= fixes.mixed_floor
-    if praise and polarity["neg"] >= fixes.mixed_floor and opposite_clauses(
-            text, analyzer(fixes.review_lexicon).lexicon):
-        return score, True, False
-    if not reports_problem(text):
-        return score, False, False
-    if praise and CONTRAST.search(text) is not None:
-        return score, True, True
-    return problem_score(score), False, True
+    sums = None
+    if praise and polarity["neg"] >= fixes.mixed_floor:
+        sums = clause_sums(lowered, analyzer(fixes.review_lexicon).lexicon)
+        if opposite_sums(sums):
+            return score, True, False, sums
+    if PROBLEM_REPORT.search(lowered) is None:
+        return score, False, False, sums
+    if praise and CONTRAST.search(lowered) is not None:
+        return score, True, True, sums
+    return problem_score(score), False, True, sums
 
 
 def _is_mixed(text: str, polarity: dict[str, float], fixes: SentimentFixes,
@@ -235,32 +245,22 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
                if clause]
     if len(clauses) < 2:
         return " ".join(clauses[0].split()[:12]) if clauses else ""
-    valence = _VALENCE[_DIRECTION.get(label, 0)]
-    get = analyzer(review_lexicon).lexicon.get
-    scores = [valence([get(word, 0.0) for word in _WORD.findall(clause.lower())])
-              for clause in clauses]
+    direction = _DIRECTION.get(label, 0)
+    get, zeros = analyzer(review_lexicon).lexicon.get, repeat(0.0)
+    words = [_WORD.findall(clause.lower()) for clause in clauses]
+    # Each clause's valence in the label's direction (its strongest word either way for a
+    # neutral/mixed label); map/max run in C, with no list of values built per clause.
+    if direction == 1:
+        scores = [max(map(get, w, zeros), default=0.0) for w in words]
+    elif direction == -1:
+        scores = [-min(map(get, w, zeros), default=0.0) for w in words]
+    else:
+        scores = [max(map(abs, map(get, w, zeros)), default=0.0) for w in words]
     best = clauses[scores.index(max(scores))]  # the first of equal clauses, as `max(key=)`
     return " ".join(best.split()[:12])
 
 
 _DIRECTION = {"positive": 1, "negative": -1}
-
-
-def _strongest(values: list[float]) -> float:
-    """A clause's strongest word either way (its words' lexicon valences, 0.0 outside it)."""
-    return max(map(abs, values), default=0.0)
-
-
-def _most_positive(values: list[float]) -> float:
-    return max(values, default=0.0)
-
-
-def _most_negative(values: list[float]) -> float:
-    """-min(v) equals max(-v) exactly (negation is exact in floats), without a generator."""
-    return -min(values) if values else 0.0
-
-
-_VALENCE = {0: _strongest, 1: _most_positive, -1: _most_negative}
 
 
 __all__ = ["RAW_VADER", "RULES_ONLY", "SentimentFixes", "SentimentResult", "analyzer",
