@@ -84,6 +84,13 @@ def analyze(
     batch_api: Annotated[bool, typer.Option(help="Send through the provider's batch endpoint "
                                                  "(half price); then `aipm feedback collect "
                                                  "JOB`.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Column to split the summary, charts "
+                                               "and backlog by (default: a product, plan, "
+                                               "channel or version column when found).")]
+    = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the PM report (themes, "
+                                                     "summary, RICE backlog) as Markdown.")]
+    = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Label every row (sentiment, score, aspects, reason) into a CSV that keeps every column."""
@@ -92,18 +99,28 @@ def analyze(
     try:
         options = _options(text_column=text_column, sheet=sheet, engine=engine, out=out,
                            taxonomy=taxonomy, resume=resume, max_cost=max_cost,
-                           rows_per_request=rows_per_request, batch_api=batch_api)
+                           rows_per_request=rows_per_request, batch_api=batch_api, by=by)
         if batch_api:
             _submit_batch(file, options, json_output)
             return
         with _progress(not json_output) as progress:
             result = analyze_file(_settings(), file, options, progress)
+        if report is not None:
+            _write_report(result, report)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
         emit_json(result.summary.model_dump(mode="json"))
         return
     _render_run(result)
+
+
+def _write_report(result: Any, path: Path) -> None:
+    """Themes, summary and backlog (split by the --by column when there is one) as Markdown."""
+    from products.feedback_analyzer.core.report import render_markdown
+    from products.feedback_analyzer.core.service import build_report
+
+    path.write_text(render_markdown(build_report(_settings(), result)), encoding="utf-8")
 
 
 def _submit_batch(file: Path, options: Any, json_output: bool) -> None:
@@ -149,6 +166,10 @@ def _render_run(result: Any) -> None:
     typer.echo("Sentiment: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
     typer.echo("Aspects: " + (", ".join(f"{k} {v}" for k, v in summary.aspects.items())
                               or "none found"))
+    if result.counts.by_group:
+        typer.echo(f"By {result.counts.group_column}: " + "; ".join(
+            f"{g} {sum(c.values())} rows, {c['negative']} negative"
+            for g, c in result.counts.by_group.items()))
     for problem in result.info.problems:
         typer.echo(f"Note: {problem}")
     typer.echo(f"Wrote {summary.output} in {summary.seconds:.1f} s.")

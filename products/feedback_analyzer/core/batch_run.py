@@ -108,7 +108,8 @@ def collect_batch_run(settings: Settings, job_id: str, progress: Progress | None
         finished = engine.accept(batch, reply, pending, {})
         engine.results.update(finished)
         checkpoint.append(finished)
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet,
+                       by=options.by)
     result = analyze_with_llm(settings, path, table, run.taxonomy, options,
                               options.out or default_output(path), progress, engine)
     return job, result

@@ -52,7 +52,8 @@ def submit_job(settings: Settings, file_name: str, content: bytes,
     folder = job_dir(settings, job_id)
     upload = folder / (Path(file_name).name or "upload.csv")  # a plain name: no ../ escapes
     upload.write_bytes(content)
-    table = open_table(upload, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(upload, text_column=options.text_column, sheet=options.sheet,
+                       by=options.by)  # a wrong --by fails here, with the columns
     table.sample(1)  # reads the first rows: a broken file fails here, not in the job
     state = JobState(job_id=job_id, file_name=Path(file_name).name, columns=table.info)
     with _lock:

@@ -107,6 +107,8 @@ class TableInfo(BaseModel):
     date_column: str | None = None
     stars_column: str | None = None
     stars_scale: float = 5.0
+    group_column: str | None = Field(None, description="product/plan/channel/version to split by")
+    effort_column: str | None = None
     encoding: str = "utf-8"
     delimiter: str = ","
     sheet: str | None = None
@@ -115,7 +117,8 @@ class TableInfo(BaseModel):
     def describe(self) -> str:
         """One line a person reads before a run: which column is what."""
         roles = [f"text={self.text_column}", f"id={self.id_column or 'row number'}",
-                 f"date={self.date_column or '-'}", f"stars={self.stars_column or '-'}"]
+                 f"date={self.date_column or '-'}", f"stars={self.stars_column or '-'}",
+                 f"by={self.group_column or '-'}"]
         return ", ".join(roles)
 
 

@@ -55,6 +55,7 @@ class AnalyzeOptions(BaseModel):
     rows_per_request: int = 20
     concurrency: int | None = None
     redact: bool = True
+    by: str | None = None  # the column to split summary, charts and backlog by
 
 
 class AnalysisResult(BaseModel):
@@ -95,7 +96,7 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
 
     options = options or AnalyzeOptions()
     path = Path(path)
-    table = open_table(path, text_column=options.text_column, sheet=options.sheet)
+    table = open_table(path, text_column=options.text_column, sheet=options.sheet, by=options.by)
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
     engine_name = resolve_engine(settings, options.engine)
