@@ -54,7 +54,9 @@ _PATTERNS = (
 )
 # One word-boundary check for all patterns, on lower-cased text: 7x faster than each pattern
 # with its own `\b` under IGNORECASE (same matches on the golden, no-star and benchmark texts).
-PROBLEM_REPORT = re.compile(r"\b(?:" + "|".join(_PATTERNS) + ")")
+# The lookahead lists every letter a pattern can start with (a-f, h-t, w): the engine skips
+# other positions at once (1.6x faster, same matches; `test_review_rules` keeps the oracle).
+PROBLEM_REPORT = re.compile(r"(?=[a-fh-tw])\b(?:" + "|".join(_PATTERNS) + ")")
 # Clause ends (as `sentiment.CLAUSE_SPLIT` without the contrast words) and words.
 _CLAUSE_END = re.compile(r"[.!?;:\n]|,\s|\s-\s")
 _WORD = re.compile(r"[a-z']+")

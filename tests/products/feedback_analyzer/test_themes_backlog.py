@@ -213,3 +213,28 @@ def _theme(name: str, alternatives: list[str], **fields: object) -> Theme:
                                  "alternatives": alternatives, "cohesion": 0.5}
     values.update(fields)
     return Theme(**values)  # type: ignore[arg-type]
+
+
+def test_a_run_common_outside_the_theme_loses_to_the_theme_s_own_run() -> None:
+    theme = ["customer service team said the refund never arrives",
+             "customer service team again: refund never arrives",
+             "refund never arrives, customer service team shrugged",
+             "customer service team was rude"]
+    others = [f"customer service team helped with order {i}" for i in range(10)]
+    assert phrase_names(theme, theme + others, theme[:1])[0] == "refund never arrives"
+
+
+def test_a_mixed_row_whose_sides_agree_stays_one_complaint_candidate() -> None:
+    row = ThemeCandidate(row_id="R2", text="Great screen but a lovely battery too",
+                         sentiment="mixed", score=0.4)
+    assert contrast_sides(row) == [row]
+
+
+def test_a_zero_or_negative_effort_cell_is_not_an_effort() -> None:
+    from products.feedback_analyzer.core.summary import SummaryBuilder
+
+    builder = SummaryBuilder(columns=["id", "effort", "text"], effort_column="effort")
+    assert builder._effort(["r1", "3", "x"]) == 3.0
+    assert builder._effort(["r1", "0", "x"]) is None
+    assert builder._effort(["r1", "-2", "x"]) is None
+    assert builder._effort(["r1", "", "x"]) is None
