@@ -8,7 +8,7 @@ report (themes, executive summary, backlog) from the counts and a sample of rows
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,7 +20,6 @@ from products.feedback_analyzer.core.aspects import (
 )
 from products.feedback_analyzer.core.baseline import BaselineEngine
 from products.feedback_analyzer.core.checkpoint import Checkpoint, run_key
-from products.feedback_analyzer.core.llm_engine import PROMPT_PATH, LLMEngine
 from products.feedback_analyzer.core.models import PRODUCT, RunSummary, TableInfo
 from products.feedback_analyzer.core.pipeline import (
     Progress,
@@ -29,11 +28,13 @@ from products.feedback_analyzer.core.pipeline import (
     stream_analysis,
 )
 from products.feedback_analyzer.core.reader import FeedbackTable, open_table
-from products.feedback_analyzer.core.report import FeedbackReport
 from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from shared.config import Settings
 from shared.embeddings import get_embedder
-from shared.llm import get_llm
+
+if TYPE_CHECKING:  # the LLM client and the report load only when used (keyless start-up)
+    from products.feedback_analyzer.core.llm_engine import LLMEngine
+    from products.feedback_analyzer.core.report import FeedbackReport
 
 TAXONOMY_SAMPLE_ROWS = 20_000
 EngineChoice = Literal["auto", "baseline", "llm"]
@@ -130,6 +131,9 @@ def _result(summary: RunSummary, outcome: RunOutcome, taxonomy: Taxonomy,
 def llm_engine_for(settings: Settings, path: Path, taxonomy: Taxonomy,
                    options: AnalyzeOptions) -> tuple[LLMEngine, Checkpoint]:
     """The LLM engine with its checkpoint loaded (`--resume`) or cleared (a fresh run)."""
+    from products.feedback_analyzer.core.llm_engine import PROMPT_PATH, LLMEngine
+    from shared.llm import get_llm
+
     llm = get_llm(settings, product=PRODUCT)
     aspects = list(taxonomy)
     key = run_key(path, f"{llm.provider}:{llm.model}", aspects, PROMPT_PATH.name)
@@ -163,12 +167,14 @@ def build_report(settings: Settings, result: AnalysisResult) -> FeedbackReport:
     the themes and write the summary; the grounding check runs on either."""
     from products.feedback_analyzer.core.llm_report import llm_summary_and_names
     from products.feedback_analyzer.core.report import (
+        FeedbackReport,
         backlog,
         ground_claims,
         templated_summary,
         texts_by_id,
     )
     from products.feedback_analyzer.core.themes import find_themes
+    from shared.llm import get_llm
 
     themes = find_themes(result.candidates, get_embedder(settings, product=PRODUCT))
     claims, note = None, ""
