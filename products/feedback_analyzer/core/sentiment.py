@@ -247,15 +247,15 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
         return " ".join(clauses[0].split()[:12]) if clauses else ""
     direction = _DIRECTION.get(label, 0)
     get, zeros = analyzer(review_lexicon).lexicon.get, repeat(0.0)
-    words = [_WORD.findall(clause.lower()) for clause in clauses]
+    find = _WORD.findall
     # Each clause's valence in the label's direction (its strongest word either way for a
     # neutral/mixed label); map/max run in C, with no list of values built per clause.
     if direction == 1:
-        scores = [max(map(get, w, zeros), default=0.0) for w in words]
+        scores = [max(map(get, find(c.lower()), zeros), default=0.0) for c in clauses]
     elif direction == -1:
-        scores = [-min(map(get, w, zeros), default=0.0) for w in words]
+        scores = [-min(map(get, find(c.lower()), zeros), default=0.0) for c in clauses]
     else:
-        scores = [max(map(abs, map(get, w, zeros)), default=0.0) for w in words]
+        scores = [max(map(abs, map(get, find(c.lower()), zeros)), default=0.0) for c in clauses]
     best = clauses[scores.index(max(scores))]  # the first of equal clauses, as `max(key=)`
     return " ".join(best.split()[:12])
 
