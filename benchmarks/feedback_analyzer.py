@@ -5,6 +5,10 @@
    `--naive-rows` rows and extrapolated linearly (it is sequential: 10k rows would take ~50 min).
 2. Baseline through the whole pipeline (read, taxonomy, analyse, write, count) vs a bare VADER
    loop over the same texts. Goals: >= 5,000 rows/s and within 2x of bare VADER.
+2b. The whole CLI (`python -m products.feedback_analyzer analyze FILE --engine baseline`, a
+   fresh process: start-up, taxonomy, analysis, output) on `--cli-rows` (100k) unique rows vs
+   a bare VADER loop over the same texts in its own fresh process, alternating. Goal: the CLI
+   runs at >= 0.5x the bare loop's rows/s (issue 23).
 3. A 1M-row file through the baseline in a child process: peak RSS < 1 GB.
 4. Reliability: 10k rows with 5% injected faults (429, 500, hang, malformed, truncated): every row
    exactly once in the output, in order. Then a run killed (SIGKILL) mid-way and resumed gives
@@ -125,6 +129,51 @@ def bench_baseline(folder: Path, rows: int, rounds: int = 5) -> list[tuple[str, 
              + ", ".join(f"{r:.2f}" for r in wall_no_stars))]
 
 
+_BARE_VADER = ("import csv, sys\n"
+               "from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer\n"
+               "vader = SentimentIntensityAnalyzer()\n"
+               "with open(sys.argv[1], encoding='utf-8') as handle:\n"
+               "    for row in csv.DictReader(handle):\n"
+               "        vader.polarity_scores(row['review'])\n")
+
+
+def bench_cli(folder: Path, rows: int, rounds: int = 3) -> list[tuple[str, str]]:
+    """The whole keyless CLI in a fresh process vs a bare VADER loop in a fresh process, both
+    reading the same file of `rows` unique reviews (no star column: every rule runs)."""
+    from statistics import median
+
+    source = write_reviews(folder / "cli.csv", rows, stars=False)
+    env = {**os.environ, "AIPM_DATA_DIR": str(folder / "cli-data"), "AIPM_EMBEDDER": "wordllama",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    cli = [sys.executable, "-m", "products.feedback_analyzer", "analyze", str(source),
+           "--engine", "baseline", "--json", "--out", str(folder / "cli-o.csv")]
+    bare = [sys.executable, "-c", _BARE_VADER, str(source)]
+    timed = [(_child_timed(bare, env), _child_timed(cli, env)) for _ in range(rounds)]
+    pairs = [(b[0], c[0]) for b, c in timed]
+    ratios = sorted(b / c for b, c in pairs)
+    cpu_ratios = sorted(b[1] / c[1] for b, c in timed)
+    return [(f"CLI {rows:,} rows: bare VADER process, rows/s (median of {rounds})",
+             f"{median(rows / b for b, _ in pairs):,.0f}"),
+            (f"CLI {rows:,} rows: whole keyless CLI, rows/s (median of {rounds})",
+             f"{median(rows / c for _, c in pairs):,.0f}"),
+            ("CLI rows/s / bare VADER rows/s, median of paired rounds",
+             f"{median(ratios):.2f}x (goal >= 0.5x); rounds "
+             + ", ".join(f"{r:.2f}" for r in ratios)),
+            ("same, by CPU seconds of each process (steadier on a shared machine)",
+             f"{median(cpu_ratios):.2f}x; rounds " + ", ".join(f"{r:.2f}" for r in cpu_ratios)),
+            ("load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}")]
+
+
+def _child_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, user+system CPU seconds) of one fresh run of `command`."""
+    from benchmarks._subprocess_timing import time_once
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time_once(command, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def _score_each(vader: object, texts: list[str]) -> None:
     """The anchor: a plain loop calling the library once per text, nothing kept."""
     for text in texts:
@@ -197,8 +246,9 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=40)
     parser.add_argument("--baseline-rows", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=5, help="baseline: paired rounds")
+    parser.add_argument("--cli-rows", type=int, default=100_000)
     parser.add_argument("--skip-million", action="store_true")
-    parser.add_argument("--only", choices=["llm", "baseline", "million", "faults", "resume"],
+    parser.add_argument("--only", choices=["llm", "baseline", "cli", "million", "faults", "resume"],
                         help="run one part")
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the HTTP client logs every request at INFO
@@ -207,6 +257,7 @@ def main() -> None:
         folder = Path(tmp)
         parts = {"llm": lambda: bench_llm(folder, args.rows, args.naive_rows),
                  "baseline": lambda: bench_baseline(folder, args.baseline_rows, args.rounds),
+                 "cli": lambda: bench_cli(folder, args.cli_rows),
                  "million": lambda: bench_million(folder),
                  "faults": lambda: bench_faults(folder, args.rows),
                  "resume": lambda: bench_kill_resume(folder)}

@@ -28,10 +28,12 @@ def submit(
     text_column: Annotated[str | None, Form()] = None,
     sheet: Annotated[str | None, Form()] = None,
     engine: Annotated[str, Form(pattern="^(auto|baseline|llm)$")] = "auto",
+    by: Annotated[str | None, Form(description="column to split results by (product, plan, "
+                                               "channel, version); detected when absent")] = None,
 ) -> JobState:
     """Start analysing the upload; 422 with the reason and line if it is not a readable table."""
     options = AnalyzeOptions(text_column=text_column or None, sheet=sheet or None,
-                             engine=engine)  # type: ignore[arg-type]
+                             engine=engine, by=by or None)  # type: ignore[arg-type]
     return submit_job(settings, file.filename or "upload.csv", file.file.read(), options)
 
 

@@ -1,4 +1,5 @@
-"""Altair charts for the page: sentiment share, aspects, trend by month, stars vs words."""
+"""Altair charts for the page: sentiment share, aspects, trend by month, stars vs words (a
+heat map of star rating x leaning), and sentiment by the --by column (grouped bars)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,36 @@ def trend_chart(counts: Counts) -> alt.Chart:
         x="month:O", y="rows:Q", color=alt.Color("sentiment:N", scale=COLOURS))
 
 
+def stars_values(counts: Counts) -> list[dict[str, object]]:
+    """One cell per star rating x leaning (the pole the words lean to, `mixed` rows included)."""
+    return [{"stars": s, "words lean": p, "rows": n}
+            for s, split in counts.stars_leaning.items() for p, n in split.items()]
+
+
 def stars_chart(counts: Counts) -> alt.Chart:
-    d = counts.disagreement
-    values = [{"case": "4-5 stars, negative words", "rows": d.high_stars_negative},
-              {"case": "1-2 stars, positive words", "rows": d.low_stars_positive}]
-    return alt.Chart(alt.Data(values=values), title="Stars vs words").mark_bar().encode(
-        x="rows:Q", y="case:N")
+    """Heat map: the diagonal agrees; 5 stars x negative or 1 star x positive are worth a read."""
+    base = alt.Chart(alt.Data(values=stars_values(counts)), title="Stars vs words")
+    heat = base.mark_rect().encode(
+        x=alt.X("stars:O", title="star rating"),
+        y=alt.Y("words lean:N", sort=["positive", "neutral", "negative"]),
+        color=alt.Color("rows:Q", scale=alt.Scale(scheme="blues")),
+        tooltip=["stars:O", "words lean:N", "rows:Q"])
+    return heat + base.mark_text().encode(x="stars:O", y="words lean:N", text="rows:Q")
 
 
-__all__ = ["aspect_chart", "sentiment_chart", "stars_chart", "trend_chart"]
+def group_values(counts: Counts) -> list[dict[str, object]]:
+    return [{"group": g, "sentiment": s, "rows": n}
+            for g, split in counts.by_group.items() for s, n in split.items()]
+
+
+def group_chart(counts: Counts) -> alt.Chart:
+    """Sentiment per value of the --by column, bars grouped side by side."""
+    return alt.Chart(alt.Data(values=group_values(counts)),
+                     title=f"Sentiment by {counts.group_column}").mark_bar().encode(
+        x=alt.X("sentiment:N", title=None, sort=list(COLOURS.domain)), y="rows:Q",
+        color=alt.Color("sentiment:N", scale=COLOURS),
+        column=alt.Column("group:N", title=counts.group_column))
+
+
+__all__ = ["aspect_chart", "group_chart", "group_values", "sentiment_chart", "stars_chart",
+           "stars_values", "trend_chart"]

@@ -84,6 +84,13 @@ def analyze(
     batch_api: Annotated[bool, typer.Option(help="Send through the provider's batch endpoint "
                                                  "(half price); then `aipm feedback collect "
                                                  "JOB`.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Column to split the summary, charts "
+                                               "and backlog by (default: a product, plan, "
+                                               "channel or version column when found).")]
+    = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the PM report (themes, "
+                                                     "summary, RICE backlog) as Markdown.")]
+    = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Label every row (sentiment, score, aspects, reason) into a CSV that keeps every column."""
@@ -92,18 +99,28 @@ def analyze(
     try:
         options = _options(text_column=text_column, sheet=sheet, engine=engine, out=out,
                            taxonomy=taxonomy, resume=resume, max_cost=max_cost,
-                           rows_per_request=rows_per_request, batch_api=batch_api)
+                           rows_per_request=rows_per_request, batch_api=batch_api, by=by)
         if batch_api:
             _submit_batch(file, options, json_output)
             return
         with _progress(not json_output) as progress:
             result = analyze_file(_settings(), file, options, progress)
+        if report is not None:
+            _write_report(result, report)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
         emit_json(result.summary.model_dump(mode="json"))
         return
     _render_run(result)
+
+
+def _write_report(result: Any, path: Path) -> None:
+    """Themes, summary and backlog (split by the --by column when there is one) as Markdown."""
+    from products.feedback_analyzer.core.report import render_markdown
+    from products.feedback_analyzer.core.service import build_report
+
+    path.write_text(render_markdown(build_report(_settings(), result)), encoding="utf-8")
 
 
 def _submit_batch(file: Path, options: Any, json_output: bool) -> None:
@@ -149,6 +166,10 @@ def _render_run(result: Any) -> None:
     typer.echo("Sentiment: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
     typer.echo("Aspects: " + (", ".join(f"{k} {v}" for k, v in summary.aspects.items())
                               or "none found"))
+    if result.counts.by_group:
+        typer.echo(f"By {result.counts.group_column}: " + "; ".join(
+            f"{g} {sum(c.values())} rows, {c['negative']} negative"
+            for g, c in result.counts.by_group.items()))
     for problem in result.info.problems:
         typer.echo(f"Note: {problem}")
     typer.echo(f"Wrote {summary.output} in {summary.seconds:.1f} s.")
@@ -200,11 +221,24 @@ def run_eval(
                                                      "evals/report.md).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Skip the LLM even when one is "
                                                               "configured.")] = False,
+    dataset: Annotated[list[Path] | None, typer.Option(
+        help="A labelled CSV/XLSX (repeat for several): the keyless engine and plain VADER "
+             "side by side instead of the golden set.")] = None,
+    text_column: Annotated[str, typer.Option(help="--dataset: the text column.")] = "text",
+    label_column: Annotated[str, typer.Option(help="--dataset: the label column "
+                                                   "(positive/negative/neutral, 1-5 stars, "
+                                                   "-1/0/1 or 0/1).")] = "label",
+    split: Annotated[str, typer.Option(help="--dataset: tune, heldout, all, or both (tune "
+                                            "and heldout).")] = "both",
 ) -> None:
     """Golden set through raw VADER, the baseline and (with a provider) the LLM; writes a report.
+    With --dataset: external labelled files, kit vs plain VADER (evals/datasets.md).
 
     Mounted by the platform CLI as `aipm eval feedback`.
     """
+    if dataset:
+        _eval_datasets(dataset, text_column, label_column, split, report, json_output)
+        return
     from products.feedback_analyzer.core.eval_report import write_report
     from products.feedback_analyzer.core.evaluation import REPORT_PATH, llm_labeller
     from products.feedback_analyzer.core.evaluation import run_eval as evaluate
@@ -223,6 +257,62 @@ def run_eval(
         typer.echo(f"{score.engine:17s} {score.split:8s} accuracy {score.sentiment.accuracy:.3f}"
                    f"  macro-F1 {score.sentiment.macro_f1:.3f}")
     typer.echo(f"Wrote {path}")
+
+
+def _eval_datasets(files: list[Path], text_column: str, label_column: str, split: str,
+                   report: Path | None, json_output: bool) -> None:
+    """`aipm eval feedback --dataset ...`: every file, one report, progress on stderr."""
+    from products.feedback_analyzer.core.dataset_eval import evaluate_dataset, load_dataset
+    from products.feedback_analyzer.core.dataset_report import (
+        terminal_lines,
+        write_dataset_report,
+    )
+    from products.feedback_analyzer.core.evaluation import PRODUCT_DIR
+    from shared.errors import BadInput
+
+    splits = {"both": ("tune", "heldout"), "tune": ("tune",), "heldout": ("heldout",),
+              "all": ("all",)}
+    try:
+        if split not in splits:
+            raise BadInput(f"--split must be tune, heldout, all or both; got '{split}'.")
+        results, sets = [], []
+        for file in files:
+            labelled = load_dataset(file, text_column, label_column)
+            with _eval_progress(not json_output, labelled.name, len(labelled.rows)) as progress:
+                results.append(evaluate_dataset(labelled, splits[split], progress))
+            sets.append(labelled)
+        path = write_dataset_report(results, report or PRODUCT_DIR / "evals" / "datasets.md")
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({"datasets": [r.model_dump(mode="json") for r in results],
+                   "report_path": str(path)})
+        return
+    for result, labelled in zip(results, sets, strict=True):
+        for line in terminal_lines(result, labelled):
+            typer.echo(line)
+    typer.echo(f"Wrote {path}")
+
+
+@contextmanager
+def _eval_progress(enabled: bool, name: str,
+                   rows: int) -> Iterator[Callable[[str, int], None] | None]:
+    """One bar per engine for a labelled set (stderr, off for --json)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(f"{name} {{task.description}}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(engine: str, done: int) -> None:
+            if engine not in tasks:
+                tasks[engine] = bar.add_task(engine, total=rows)
+            bar.update(tasks[engine], completed=done)
+
+        yield update
 
 
 __all__ = ["app", "run_eval"]

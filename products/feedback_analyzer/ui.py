@@ -14,6 +14,7 @@ import streamlit as st
 
 from products.feedback_analyzer.charts import (
     aspect_chart,
+    group_chart,
     sentiment_chart,
     stars_chart,
     trend_chart,
@@ -43,14 +44,19 @@ def source_file(settings: Settings) -> Path | None:
     return store_upload(settings.data_dir, folder, upload.name, upload.getvalue())
 
 
-def pick_columns(path: Path) -> str | None:
-    """Preview the first rows and let the user override the detected text column."""
+def pick_columns(path: Path) -> tuple[str | None, str | None]:
+    """Preview the first rows; let the user override the detected text and --by columns."""
     table = open_table(path)
     st.caption(f"Detected: {table.info.describe()}; encoding {table.info.encoding}.")
     st.dataframe([dict(zip(table.info.columns, row.values, strict=True))
                   for row in table.sample(5)], hide_index=True)
     columns = table.info.columns
-    return st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
+    text = st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
+    choices = ["(none)", *columns]
+    detected = table.info.group_column
+    by = st.selectbox("Split by (product, plan, channel, version)", choices,
+                      index=choices.index(detected) if detected in choices else 0)
+    return text, None if by == "(none)" else by
 
 
 def show_estimate(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
@@ -86,7 +92,10 @@ def show(result, report: FeedbackReport, out: Path) -> None:
     right.altair_chart(aspect_chart(report.counts), width="stretch")
     if report.counts.by_month:
         left.altair_chart(trend_chart(report.counts), width="stretch")
-    right.altair_chart(stars_chart(report.counts), width="stretch")
+    if report.counts.stars_leaning:
+        right.altair_chart(stars_chart(report.counts), width="stretch")
+    if report.counts.by_group:
+        st.altair_chart(group_chart(report.counts))
     st.subheader("Executive summary")
     for claim in report.summary:
         flag = "" if claim.supported else " ⚠️ not supported by the cited rows"
@@ -105,7 +114,8 @@ def show(result, report: FeedbackReport, out: Path) -> None:
 def show_themes(report: FeedbackReport) -> None:
     st.subheader("Themes")
     for theme in report.themes:
-        with st.expander(f"{theme.name} — {theme.kind}, {theme.size} rows, {theme.trend}"):
+        with st.expander(f"{theme.name} — {theme.kind}, {theme.size} rows ({theme.share:.0%}), "
+                         f"{theme.sentiment}, {theme.trend}"):
             for quote in theme.quotes:
                 st.markdown(f"> {quote.text} — row {quote.row_id}")
 
@@ -125,10 +135,11 @@ def main() -> None:
     st.caption(LIMITS)
     try:
         path = source_file(settings)
-        text_column = pick_columns(path)
+        text_column, by = pick_columns(path)
         engine = st.radio("Engine", ["auto", "baseline", "llm"], horizontal=True,
                           help="auto = the LLM when a provider is configured, else baseline.")
-        options = AnalyzeOptions(text_column=text_column, engine=engine)  # type: ignore[arg-type]
+        options = AnalyzeOptions(text_column=text_column, engine=engine,  # type: ignore[arg-type]
+                                 by=by)
         if st.button("Estimate"):
             show_estimate(settings, path, options)
         if st.button("Analyse", type="primary"):

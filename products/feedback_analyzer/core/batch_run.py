@@ -111,7 +111,7 @@ def collect_batch_run(settings: Settings, job_id: str, progress: Progress | None
         engine.results.update(finished)
         checkpoint.append(finished)
     table = open_table(path, text_column=options.text_column, sheet=options.sheet,
-                       limits=TableLimits.from_settings(settings))
+                       limits=TableLimits.from_settings(settings), by=options.by)
     result = analyze_with_llm(settings, path, table, run.taxonomy, options,
                               options.out or default_output(path), progress, engine)
     return job, result

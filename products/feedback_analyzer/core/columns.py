@@ -119,6 +119,36 @@ def detect_stars_column(columns: Sequence[str], sample: Sequence[Sequence[str]]
     return None, 5.0
 
 
+_GROUP_NAME = re.compile(r"product|plan|channel|version|platform|tier|segment|app|store|region",
+                         re.IGNORECASE)
+_EFFORT_NAME = re.compile(r"^(?:effort|estimate|size|story[ _-]?points?)\b", re.IGNORECASE)
+MAX_GROUPS = 30
+
+
+def detect_group_column(columns: Sequence[str], sample: Sequence[Sequence[str]]) -> str | None:
+    """A product/plan/channel/version-like column to split results by: its name says so and it
+    holds 2 to `MAX_GROUPS` distinct values (a column of unique values is no grouping)."""
+    for i, column in enumerate(columns):
+        if not _GROUP_NAME.search(column):
+            continue
+        values = {row[i].strip() for row in sample if row[i].strip()}
+        if 2 <= len(values) <= MAX_GROUPS and len(values) < len(sample):
+            return column
+    return None
+
+
+def detect_effort_column(columns: Sequence[str], sample: Sequence[Sequence[str]]) -> str | None:
+    """An `effort` (estimate, size, story points) column of non-negative numbers, if any: the
+    team's own sizing, which the backlog then uses instead of asking for it."""
+    for i, column in enumerate(columns):
+        if not _EFFORT_NAME.search(column.strip()):
+            continue
+        numbers = [parse_number(row[i]) for row in sample if row[i].strip()]
+        if numbers and all(n is not None and n > 0 for n in numbers):
+            return column
+    return None
+
+
 def stars_from(value: str, scale: float) -> float | None:
     """A 1-5 star value from a cell; a 0-10 score maps linearly (0 -> 1, 10 -> 5)."""
     number = parse_number(value) if value else None
@@ -130,6 +160,8 @@ def stars_from(value: str, scale: float) -> float | None:
 __all__ = [
     "SAMPLE_ROWS",
     "detect_date_column",
+    "detect_effort_column",
+    "detect_group_column",
     "detect_id_column",
     "detect_stars_column",
     "detect_text_column",

@@ -58,7 +58,8 @@ def submit_job(settings: Settings, file_name: str, content: bytes,
     upload = store_upload(settings.data_dir, folder, file_name, content)  # 0600, plain name
     try:
         table = open_table(upload, text_column=options.text_column, sheet=options.sheet,
-                           limits=TableLimits.from_settings(settings))
+                           limits=TableLimits.from_settings(settings),
+                           by=options.by)  # a wrong --by fails here, with the columns
         table.sample(1)  # reads the first rows: a broken file fails here, not in the job
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a refused upload leaves nothing behind

@@ -19,7 +19,7 @@ SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative", "mixed")
 Status = Literal["ok", "failed", "skipped"]
 Engine = Literal["baseline", "llm"]
 ANALYSIS_FIELDS = ("sentiment", "sentiment_score", "aspects", "reason", "status", "error",
-                   "flag")
+                   "flag", "leaning")  # leaning last: earlier columns keep their positions
 
 
 
@@ -52,6 +52,7 @@ class RowAnalysis(BaseModel):
     reason: str = ""
     status: Status = "ok"
     error: str = ""
+    leaning: str | None = None
 
 
 class RowResult(NamedTuple):
@@ -65,6 +66,21 @@ class RowResult(NamedTuple):
     reason: str
     status: str
     error: str
+    leaning: str | None = None
+
+
+def leaning_of(analysis: RowAnalysis | RowResult) -> str | None:
+    """The pole a row leans to (positive/negative, neutral when it leans nowhere), what polar
+    metrics and charts count: the engine's own `leaning` when it gave one, else the label for a
+    polar label and the score's sign for `mixed`/`neutral` (an LLM row). None: not analysed."""
+    if analysis.leaning:
+        return analysis.leaning
+    if analysis.sentiment in ("positive", "negative"):
+        return analysis.sentiment
+    if analysis.sentiment is None:
+        return None
+    score = analysis.sentiment_score or 0.0
+    return "positive" if score > 0 else "negative" if score < 0 else "neutral"
 
 
 class Labelled(NamedTuple):
@@ -91,6 +107,8 @@ class TableInfo(BaseModel):
     date_column: str | None = None
     stars_column: str | None = None
     stars_scale: float = 5.0
+    group_column: str | None = Field(None, description="product/plan/channel/version to split by")
+    effort_column: str | None = None
     encoding: str = "utf-8"
     delimiter: str = ","
     sheet: str | None = None
@@ -99,7 +117,8 @@ class TableInfo(BaseModel):
     def describe(self) -> str:
         """One line a person reads before a run: which column is what."""
         roles = [f"text={self.text_column}", f"id={self.id_column or 'row number'}",
-                 f"date={self.date_column or '-'}", f"stars={self.stars_column or '-'}"]
+                 f"date={self.date_column or '-'}", f"stars={self.stars_column or '-'}",
+                 f"by={self.group_column or '-'}"]
         return ", ".join(roles)
 
 
@@ -152,4 +171,5 @@ __all__ = [
     "Sentiment",
     "Status",
     "TableInfo",
+    "leaning_of",
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow
+from products.feedback_analyzer.core.models import ANALYSIS_FIELDS, AnalyzedRow, leaning_of
 from shared.csv_out import SafeCsvWriter
 from shared.files import atomic_text_writer
 
@@ -26,7 +26,8 @@ def output_cells(item: AnalyzedRow | Labelled) -> list[str]:
     analysis = item.analysis
     score = "" if analysis.sentiment_score is None else f"{analysis.sentiment_score:.4f}"
     return [*item.row.values, analysis.sentiment or "", score, ";".join(analysis.aspects),
-            analysis.reason, analysis.status, analysis.error, item.row.flag]
+            analysis.reason, analysis.status, analysis.error, item.row.flag,
+            leaning_of(analysis) or ""]
 
 
 class OutputWriter:

@@ -84,7 +84,9 @@ def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
     """Analyse every row of `table` with `engine` into `out`; returns counts and samples.
     LLM runs use smaller chunks so the checkpoint advances every few seconds."""
     started = time.perf_counter()
-    builder = SummaryBuilder()
+    info = table.info
+    builder = SummaryBuilder(columns=info.columns, group_column=info.group_column,
+                             effort_column=info.effort_column)
     statuses = {"ok": 0, "failed": 0, "skipped": 0}
     done = 0
     with OutputWriter(out, table.info.columns) as writer:

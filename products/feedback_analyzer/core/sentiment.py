@@ -21,14 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from typing import NamedTuple
 
 from products.feedback_analyzer.core.fast_vader import FastVader
+from products.feedback_analyzer.core.leaning import LeaningLayer, load_layer
 from products.feedback_analyzer.core.review_lexicon import REVIEW_LEXICON
 from products.feedback_analyzer.core.review_rules import (
-    opposite_clauses,
+    PROBLEM_REPORT,
+    clause_sums,
+    opposite_sums,
     problem_score,
-    reports_problem,
 )
 
 NEUTRAL_BAND = 0.05  # VADER's own published threshold
@@ -44,8 +47,11 @@ CONTRAST = re.compile(r"(?=[bhateyow])\b(?:but|however|although|though|except|ye
                       r"whereas)\b", re.IGNORECASE)  # the lookahead: as NEGATED_PROBLEM's
 # Case spelled out instead of re.IGNORECASE (2.5x faster to split): no character outside
 # ASCII matches these letters under IGNORECASE (checked over all of Unicode), so it is the same.
-CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s+|\s+-\s+|\b(?:[Bb][Uu][Tt]|[Hh][Oo][Ww][Ee][Vv][Ee][Rr]"
-                          r"|[Aa][Ll][Tt][Hh][Oo][Uu][Gg][Hh]|[Tt][Hh][Oo][Uu][Gg][Hh])\b")
+# The lookahead names every first character an alternative can start with (as above): 1.4x
+# faster to split, same pieces (checked on 37k real and benchmark texts, Unicode spaces too).
+CLAUSE_SPLIT = re.compile(r"(?=[.!?;:\n,\sBbHhAaTt])(?:[.!?;:\n]+|,\s+|\s+-\s+|\b(?:[Bb][Uu][Tt]"
+                          r"|[Hh][Oo][Ww][Ee][Vv][Ee][Rr]|[Aa][Ll][Tt][Hh][Oo][Uu][Gg][Hh]"
+                          r"|[Tt][Hh][Oo][Uu][Gg][Hh])\b)")
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -58,12 +64,16 @@ class SentimentFixes:
     contrast: bool = True
     star_prior: bool = True
     problem_reports: bool = True
+    learned_layer: bool = True
     star_weight: float = 0.5
     mixed_floor: float = 0.08
+    side_strength: float = 1.0
 
 
 RAW_VADER = SentimentFixes(review_lexicon=False, negated_problems=False, contrast=False,
-                           star_prior=False, problem_reports=False)
+                           star_prior=False, problem_reports=False, learned_layer=False)
+# The rules as they were before the learned layer and the two-sided `mixed` (issue 23).
+RULES_ONLY = SentimentFixes(learned_layer=False)
 
 
 @cache
@@ -76,11 +86,18 @@ def analyzer(review_lexicon: bool = False) -> FastVader:
 
 
 class SentimentResult(NamedTuple):
-    """One row's sentiment (a tuple: built once per row on the baseline's hot path)."""
+    """One row's sentiment (a tuple: built once per row on the baseline's hot path).
+
+    `leaning` is the row's dominant pole (positive/negative; neutral only with no evidence
+    either way): a `mixed` or `neutral` row still says which side it leans to, and polar
+    metrics and charts read it. `pending` marks a no-star row with no feeling word that the
+    engine should read with the sentence model (`leaning.LeaningLayer`), in one batch."""
 
     label: str
     score: float
     reason: str
+    leaning: str = "neutral"
+    pending: bool = False
 
 
 def label_for(score: float) -> str:
@@ -90,40 +107,134 @@ def label_for(score: float) -> str:
     return "negative" if score <= -NEUTRAL_BAND else "neutral"
 
 
+def sign_of(score: float) -> str:
+    """The pole a score leans to; exactly 0 leans nowhere."""
+    return "positive" if score > 0 else "negative" if score < 0 else "neutral"
+
+
 def score_sentiment(text: str, stars: float | None = None,
                     fixes: SentimentFixes = SentimentFixes()) -> SentimentResult:
-    """Label, score (-1..1) and a short quoted reason for one row of feedback."""
+    """Label, score (-1..1), a short quoted reason and the leaning for one row of feedback."""
     scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
     polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
     score = polarity["compound"]
-    mixed = fixes.contrast and _is_mixed(text, polarity, fixes.mixed_floor)
+    layer = load_layer() if fixes.learned_layer else None
+    mixed = fixes.contrast and _is_mixed(text, polarity, fixes, layer is not None)
+    problem, lowered, sums = False, scored.lower(), None  # lowered and summed once per row
     if fixes.problem_reports and stars is None and not mixed:
-        score, mixed = _problem_rules(scored, score, polarity, fixes)
+        score, mixed, problem, sums = _problem_rules(lowered, score, polarity, fixes)
     if fixes.star_prior and stars is not None:
         score = (1 - fixes.star_weight) * score + fixes.star_weight * (stars - 3) / 2
-    label = "mixed" if mixed else label_for(score)
-    return SentimentResult(label, round(score, 4),
-                           quote_reason(text, label, fixes.review_lexicon))
+    if layer is None or stars is not None or problem:  # a rule's reading stands
+        label = "mixed" if mixed else label_for(score)
+        return SentimentResult(label, round(score, 4),
+                               quote_reason(text, label, fixes.review_lexicon), sign_of(score))
+    if polarity["pos"] == 0 and polarity["neg"] == 0 and not problem:
+        label = "mixed" if mixed else "neutral"
+        return SentimentResult(label, round(score, 4),
+                               quote_reason(text, label, fixes.review_lexicon), "neutral",
+                               pending=True)
+    probability = layer.features.probability(
+        _features(scored, lowered, polarity, score, problem, fixes.review_lexicon, sums))
+    return layered_result(text, score, probability, mixed, layer, fixes.review_lexicon)
 
 
-def _problem_rules(text: str, score: float, polarity: dict[str, float],
-                   fixes: SentimentFixes) -> tuple[float, bool]:
-    """(score, mixed) after the `review_rules`: opposite clauses are mixed; a problem report
-    is mixed when praise and a contrast word balance it, else a complaint."""
+def layered_result(text: str, score: float, probability: float | None, mixed: bool,
+                   layer: LeaningLayer, review_lexicon: bool = True,
+                   evidence: bool = True) -> SentimentResult:
+    """A no-star row's result from the layer's P(positive): the leaning is the likelier pole;
+    the label is `mixed` (two-sided rows), `neutral` for a row without a feeling word or rule
+    hit (its leaning is the sentence model's guess, not a stated feeling) or when the rules'
+    score is in VADER's band and the layer is near even odds, else the leaning."""
+    leaning = layer.leaning(probability)
+    if mixed:
+        label = "mixed"
+    elif not evidence or (abs(score) < NEUTRAL_BAND and layer.is_neutral(probability)):
+        label = "neutral"
+    else:
+        label = leaning
+    return SentimentResult(label, round(score, 4), quote_reason(text, label, review_lexicon),
+                           leaning)
+
+
+def _features(scored: str, lowered: str, polarity: dict[str, float], score: float,
+              problem: bool, review_lexicon: bool,
+              sums: list[float] | None = None) -> list[float]:
+    """The layer's inputs, in `leaning.FEATURES` order (all from this row's one VADER pass,
+    plus a second pass on the part after a contrast word, for rows that have one). `sums`:
+    the clause sums when the rules already computed them for this row."""
+    lexicon = analyzer(review_lexicon).lexicon
+    contrast = CONTRAST.search(scored)
+    if sums is None:
+        sums = clause_sums(lowered, lexicon)
+    tail = (analyzer(review_lexicon).polarity_scores(scored[contrast.end():])["compound"]
+            if contrast is not None else polarity["compound"])
+    return [polarity["compound"], polarity["pos"], polarity["neg"], polarity["neu"], score,
+            float(problem), float(contrast is not None), max(sums), min(sums), tail,
+            float("!" in scored), float("?" in scored)]
+
+
+def row_features(text: str, fixes: SentimentFixes = SentimentFixes()) -> list[float]:
+    """The layer's inputs for one no-star row (what `tools/train_leaning.py` trains on)."""
+    scored = NEGATED_PROBLEM.sub("good", text) if fixes.negated_problems else text
+    polarity = analyzer(fixes.review_lexicon).polarity_scores(scored)
+    mixed = fixes.contrast and _is_mixed(text, polarity, fixes, fixes.learned_layer)
+    score, problem, lowered, sums = polarity["compound"], False, scored.lower(), None
+    if fixes.problem_reports and not mixed:
+        score, _, problem, sums = _problem_rules(lowered, score, polarity, fixes)
+    return _features(scored, lowered, polarity, score, problem, fixes.review_lexicon, sums)
+
+
+def has_evidence(text: str, fixes: SentimentFixes = SentimentFixes()) -> bool:
+    """Whether the feature model reads this no-star row (else the sentence model does)."""
+    return not score_sentiment(text, None, fixes).pending
+
+
+def _problem_rules(lowered: str, score: float, polarity: dict[str, float],
+                   fixes: SentimentFixes) -> tuple[float, bool, bool, list[float] | None]:
+    """(score, mixed, problem, clause sums or None) after the `review_rules` on the row's
+    lower-cased text: opposite clauses are mixed; a problem report is mixed when praise and a
+    contrast word balance it, else a complaint."""
     praise = polarity["pos"] >= fixes.mixed_floor
-    if praise and polarity["neg"] >= fixes.mixed_floor and opposite_clauses(
-            text, analyzer(fixes.review_lexicon).lexicon):
-        return score, True
-    if not reports_problem(text):
-        return score, False
-    if praise and CONTRAST.search(text) is not None:
-        return score, True
-    return problem_score(score), False
+    sums = None
+    if praise and polarity["neg"] >= fixes.mixed_floor:
+        sums = clause_sums(lowered, analyzer(fixes.review_lexicon).lexicon)
+        if opposite_sums(sums):
+            return score, True, False, sums
+    if PROBLEM_REPORT.search(lowered) is None:
+        return score, False, False, sums
+    if praise and CONTRAST.search(lowered) is not None:
+        return score, True, True, sums
+    return problem_score(score), False, True, sums
 
 
-def _is_mixed(text: str, polarity: dict[str, float], floor: float) -> bool:
-    return (polarity["pos"] >= floor and polarity["neg"] >= floor
-            and CONTRAST.search(text) is not None)
+def _is_mixed(text: str, polarity: dict[str, float], fixes: SentimentFixes,
+              two_sided: bool) -> bool:
+    """Both feelings and a contrast word; with `two_sided` (the layered engine) two clauses
+    must also be clearly polar in opposite directions (each clause read by its strongest
+    lexicon word, clauses with a negator left out), so "good, but could be better" is not
+    `mixed` while "great screen but the battery died" is."""
+    floor = fixes.mixed_floor
+    if not (polarity["pos"] >= floor and polarity["neg"] >= floor
+            and CONTRAST.search(text) is not None):
+        return False
+    if not two_sided:
+        return True
+    get = analyzer(fixes.review_lexicon).lexicon.get
+    sides = [_dominant([get(word, 0.0) for word in words])
+             for clause in CLAUSE_SPLIT.split(text.lower()) if clause
+             if not _NEGATORS.intersection(words := _WORD.findall(clause))
+             and "n't" not in clause]
+    return bool(sides) and max(sides) >= fixes.side_strength and min(
+        sides) <= -fixes.side_strength
+
+
+_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "without", "cannot"})
+
+
+def _dominant(values: list[float]) -> float:
+    """The clause's strongest word, sign kept (0.0 for a clause without lexicon words)."""
+    return max(values, key=abs, default=0.0)
 
 
 def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
@@ -134,10 +245,17 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
                if clause]
     if len(clauses) < 2:
         return " ".join(clauses[0].split()[:12]) if clauses else ""
-    valence = _VALENCE[_DIRECTION.get(label, 0)]
-    get = analyzer(review_lexicon).lexicon.get
-    scores = [valence([get(word, 0.0) for word in _WORD.findall(clause.lower())])
-              for clause in clauses]
+    direction = _DIRECTION.get(label, 0)
+    get, zeros = analyzer(review_lexicon).lexicon.get, repeat(0.0)
+    find = _WORD.findall
+    # Each clause's valence in the label's direction (its strongest word either way for a
+    # neutral/mixed label); map/max run in C, with no list of values built per clause.
+    if direction == 1:
+        scores = [max(map(get, find(c.lower()), zeros), default=0.0) for c in clauses]
+    elif direction == -1:
+        scores = [-min(map(get, find(c.lower()), zeros), default=0.0) for c in clauses]
+    else:
+        scores = [max(map(abs, map(get, find(c.lower()), zeros)), default=0.0) for c in clauses]
     best = clauses[scores.index(max(scores))]  # the first of equal clauses, as `max(key=)`
     return " ".join(best.split()[:12])
 
@@ -145,22 +263,6 @@ def quote_reason(text: str, label: str, review_lexicon: bool = True) -> str:
 _DIRECTION = {"positive": 1, "negative": -1}
 
 
-def _strongest(values: list[float]) -> float:
-    """A clause's strongest word either way (its words' lexicon valences, 0.0 outside it)."""
-    return max(map(abs, values), default=0.0)
-
-
-def _most_positive(values: list[float]) -> float:
-    return max(values, default=0.0)
-
-
-def _most_negative(values: list[float]) -> float:
-    """-min(v) equals max(-v) exactly (negation is exact in floats), without a generator."""
-    return -min(values) if values else 0.0
-
-
-_VALENCE = {0: _strongest, 1: _most_positive, -1: _most_negative}
-
-
-__all__ = ["RAW_VADER", "SentimentFixes", "SentimentResult", "analyzer", "label_for",
-           "quote_reason", "score_sentiment"]
+__all__ = ["RAW_VADER", "RULES_ONLY", "SentimentFixes", "SentimentResult", "analyzer",
+           "has_evidence", "label_for", "layered_result", "quote_reason", "row_features",
+           "score_sentiment", "sign_of"]

@@ -8,7 +8,7 @@ report (themes, executive summary, backlog) from the counts and a sample of rows
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,7 +20,6 @@ from products.feedback_analyzer.core.aspects import (
 )
 from products.feedback_analyzer.core.baseline import BaselineEngine
 from products.feedback_analyzer.core.checkpoint import Checkpoint, run_key
-from products.feedback_analyzer.core.llm_engine import PROMPT_PATH, LLMEngine
 from products.feedback_analyzer.core.models import PRODUCT, RunSummary, TableInfo
 from products.feedback_analyzer.core.pipeline import (
     Progress,
@@ -29,12 +28,14 @@ from products.feedback_analyzer.core.pipeline import (
     stream_analysis,
 )
 from products.feedback_analyzer.core.reader import FeedbackTable, open_table
-from products.feedback_analyzer.core.report import FeedbackReport
 from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from shared.config import Settings
 from shared.embeddings import get_embedder
-from shared.llm import get_llm
 from shared.tables import TableLimits
+
+if TYPE_CHECKING:  # the LLM client and the report load only when used (keyless start-up)
+    from products.feedback_analyzer.core.llm_engine import LLMEngine
+    from products.feedback_analyzer.core.report import FeedbackReport
 
 TAXONOMY_SAMPLE_ROWS = 20_000
 EngineChoice = Literal["auto", "baseline", "llm"]
@@ -56,6 +57,7 @@ class AnalyzeOptions(BaseModel):
     rows_per_request: int = 20
     concurrency: int | None = None
     redact: bool = True
+    by: str | None = None  # the column to split summary, charts and backlog by
 
 
 class AnalysisResult(BaseModel):
@@ -97,7 +99,7 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     options = options or AnalyzeOptions()
     path = Path(path)
     table = open_table(path, text_column=options.text_column, sheet=options.sheet,
-                       limits=TableLimits.from_settings(settings))
+                       limits=TableLimits.from_settings(settings), by=options.by)
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
     engine_name = resolve_engine(settings, options.engine)
@@ -131,6 +133,9 @@ def _result(summary: RunSummary, outcome: RunOutcome, taxonomy: Taxonomy,
 def llm_engine_for(settings: Settings, path: Path, taxonomy: Taxonomy,
                    options: AnalyzeOptions) -> tuple[LLMEngine, Checkpoint]:
     """The LLM engine with its checkpoint loaded (`--resume`) or cleared (a fresh run)."""
+    from products.feedback_analyzer.core.llm_engine import PROMPT_PATH, LLMEngine
+    from shared.llm import get_llm
+
     llm = get_llm(settings, product=PRODUCT)
     aspects = list(taxonomy)
     key = run_key(path, f"{llm.provider}:{llm.model}", aspects, PROMPT_PATH.name)
@@ -164,12 +169,14 @@ def build_report(settings: Settings, result: AnalysisResult) -> FeedbackReport:
     the themes and write the summary; the grounding check runs on either."""
     from products.feedback_analyzer.core.llm_report import llm_summary_and_names
     from products.feedback_analyzer.core.report import (
+        FeedbackReport,
         backlog,
         ground_claims,
         templated_summary,
         texts_by_id,
     )
     from products.feedback_analyzer.core.themes import find_themes
+    from shared.llm import get_llm
 
     themes = find_themes(result.candidates, get_embedder(settings, product=PRODUCT))
     claims, note = None, ""

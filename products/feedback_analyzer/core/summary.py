@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from products.feedback_analyzer.core.models import SENTIMENTS, AnalyzedRow
+from products.feedback_analyzer.core.columns import parse_number
+from products.feedback_analyzer.core.models import SENTIMENTS, AnalyzedRow, leaning_of
 
 if TYPE_CHECKING:
     from products.feedback_analyzer.core.models import Labelled
 
 MAX_THEME_ROWS = 4000
 MAX_EXAMPLE_IDS = 10
+POLES = ("positive", "neutral", "negative")
 
 
 class ThemeCandidate(BaseModel):
@@ -32,6 +34,8 @@ class ThemeCandidate(BaseModel):
     stars: float | None = None
     month: str | None = None
     aspects: list[str] = Field(default_factory=list)
+    group: str | None = Field(None, description="the row's value in the --by column")
+    effort: float | None = Field(None, description="the row's value in an effort column")
 
 
 class Disagreement(BaseModel):
@@ -54,12 +58,24 @@ class Counts(BaseModel):
     by_month: dict[str, dict[str, int]] = Field(default_factory=dict)
     disagreement: Disagreement = Field(default_factory=Disagreement)
     flags: dict[str, int] = Field(default_factory=dict)
+    group_column: str | None = None
+    stars_leaning: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="rows per star rating (1-5) and leaning")
+    by_group: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="sentiment counts per value of the --by column")
 
 
 class SummaryBuilder:
     """Feed it every analysed row once; `counts()` and `candidates` at the end."""
 
-    def __init__(self, seed: int = 7) -> None:
+    def __init__(self, seed: int = 7, columns: list[str] | None = None,
+                 group_column: str | None = None, effort_column: str | None = None) -> None:
+        columns = columns or []
+        self._group_column = group_column
+        self._group_at = columns.index(group_column) if group_column in columns else None
+        self._effort_at = columns.index(effort_column) if effort_column in columns else None
+        self._groups: dict[str, Counter[str]] = defaultdict(Counter)
+        self._stars_leaning: dict[str, Counter[str]] = defaultdict(Counter)
         self._sentiment: Counter[str] = Counter()
         self._aspects: Counter[str] = Counter()
         self._aspect_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
@@ -83,6 +99,9 @@ class SummaryBuilder:
             self._aspect_sentiment[aspect][analysis.sentiment] += 1
         if row.date:
             self._months[row.date[:7]][analysis.sentiment] += 1
+        if self._group_at is not None:
+            self._groups[self._cell(row.values, self._group_at) or "(blank)"][
+                analysis.sentiment] += 1
         self._check_stars(item)
         if not row.flag.startswith("duplicate"):
             self._sample(item)
@@ -92,6 +111,7 @@ class SummaryBuilder:
         if stars is None:
             return
         self._with_stars += 1  # an int, not a pydantic field: no __setattr__ per row
+        self._stars_leaning[str(round(stars))][leaning_of(item.analysis) or "neutral"] += 1
         high_negative = stars >= 4 and label == "negative"
         low_positive = stars <= 2 and label == "positive"
         self._high_negative += high_negative
@@ -114,14 +134,29 @@ class SummaryBuilder:
         else:
             self._kept[slot] = item
 
+    @staticmethod
+    def _cell(values: list[str], at: int) -> str:
+        return values[at].strip() if at < len(values) else ""
+
+    def _effort(self, values: list[str]) -> float | None:
+        """The row's effort cell as a positive number, else None (blank or not a number)."""
+        if self._effort_at is None:
+            return None
+        number = parse_number(self._cell(values, self._effort_at) or "x")
+        return number if number is not None and number > 0 else None
+
     @property
     def candidates(self) -> list[ThemeCandidate]:
         """The reservoir's rows as theme candidates, in reservoir order."""
+        group_at = self._group_at
         return [ThemeCandidate.model_construct(  # our own, typed values: no validation
             row_id=item.row.row_id, text=item.row.text[:1000],
             sentiment=item.analysis.sentiment or "neutral",
             score=item.analysis.sentiment_score or 0.0, stars=item.row.stars,
-            month=item.row.date[:7] if item.row.date else None, aspects=item.analysis.aspects)
+            month=item.row.date[:7] if item.row.date else None, aspects=item.analysis.aspects,
+            group=(self._cell(item.row.values, group_at) or "(blank)"
+                   if group_at is not None else None),
+            effort=self._effort(item.row.values))
             for item in self._kept]
 
     def counts(self) -> Counts:
@@ -135,7 +170,11 @@ class SummaryBuilder:
             aspect_sentiment={a: {s: c[s] for s in SENTIMENTS}
                               for a, c in sorted(self._aspect_sentiment.items())},
             by_month={m: {s: c[s] for s in SENTIMENTS} for m, c in sorted(self._months.items())},
-            disagreement=self._disagreement(), flags=dict(self._flags))
+            disagreement=self._disagreement(), flags=dict(self._flags),
+            group_column=self._group_column,
+            stars_leaning={s: {p: c[p] for p in POLES} for s, c in
+                           sorted(self._stars_leaning.items())},
+            by_group={g: {s: c[s] for s in SENTIMENTS} for g, c in sorted(self._groups.items())})
 
     def _disagreement(self) -> Disagreement:
         return self._disagree.model_copy(update={

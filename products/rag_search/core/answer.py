@@ -61,7 +61,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
     """Text deltas (LLM engine only), then one AnswerDone with the checked answer.
 
     With `mask_pii` (the default) the engines read the accepted passages, the question and
-    the conversation with personal contact details masked (core.pii): retrieval ran on the
+    the conversation with personal contact details masked (core.privacy): retrieval ran on the
     originals, but nothing an answer shows or a model is sent holds them.
     """
     started = time.perf_counter()

@@ -53,3 +53,16 @@ def test_a_bad_csv_is_a_422_with_reason_and_line() -> None:
 
 def test_unknown_job_is_404() -> None:
     assert client().get("/v1/feedback/jobs/nope").status_code == 404
+
+
+def test_by_column_splits_the_report_and_a_wrong_one_is_a_422(sample_csv: Path) -> None:
+    api = client()
+    submitted = api.post("/v1/feedback/jobs", data={"by": "product", "engine": "baseline"},
+                         files={"file": ("reviews.csv", sample_csv.read_bytes())})
+    assert submitted.status_code == 202, submitted.text
+    job = wait_done(api, submitted.json()["job_id"])["job_id"]
+    report = api.get(f"/v1/feedback/jobs/{job}/report").text
+    assert "## By product" in report and "| Parcelo |" in report
+    wrong = api.post("/v1/feedback/jobs", data={"by": "colour"},
+                     files={"file": ("reviews.csv", sample_csv.read_bytes())})
+    assert wrong.status_code == 422 and "colour" in wrong.text

@@ -54,6 +54,13 @@ def test_every_row_once_in_order_with_flags_and_all_input_columns(tmp_path: Path
     assert result.summary.rows == len(source) == result.summary.ok + result.summary.skipped
     assert result.summary.counts["negative"] > 50 and result.summary.aspects["delivery"] > 20
     assert "reason" in written[0] and "sentiment_score" in written[0]
+    assert list(written[0])[-1] == "leaning"  # added last: earlier columns keep their places
+    ok = [w for w in written if w["status"] == "ok"]
+    assert {w["leaning"] for w in ok} <= {"positive", "negative", "neutral"}
+    assert all(w["leaning"] == w["sentiment"] for w in ok if w["sentiment"] in
+               ("positive", "negative"))
+    assert {w["leaning"] for w in ok if w["sentiment"] == "mixed"} & {"positive", "negative"}
+    assert all(w["leaning"] == "" for w in written if w["status"] == "skipped")
 
 
 def test_words_common_to_most_rows_do_not_drive_the_clusters() -> None:

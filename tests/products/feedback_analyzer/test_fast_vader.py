@@ -103,3 +103,16 @@ def test_generated_reviews_score_exactly_as_the_library(text: str, review_lexico
 def test_generated_reviews_with_emoji_score_exactly_as_the_library(text: str) -> None:
     """Emoji (and words glued to them) take the library's path; the rest must agree with it."""
     assert_same(text, review_lexicon=True)
+
+
+@pytest.mark.parametrize("text", [
+    "the battery is so very good", "the app is so good", "we all found this good",
+    "my friend said this screen is really good",
+    "the case was this cheap and good", "never so happy with a phone", "never this pleased",
+    "without a doubt the best", "without doubt great", "it is not bad at all",
+    "I don't love the strap", "THE APP isn't GOOD", "nothing good about it",
+])
+def test_texts_that_take_the_negation_check_score_as_the_library(text: str) -> None:
+    """The skip of the negation check (a text with none of the words it reads) must not skip
+    texts whose words it does read: "so"/"this" boosts, "never so", "without doubt", negators."""
+    assert FastVader().polarity_scores(text) == SentimentIntensityAnalyzer().polarity_scores(text)

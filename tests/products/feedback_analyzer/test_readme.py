@@ -36,7 +36,10 @@ def outputs(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_the_readme_tour_runs_and_shows_what_it_promises(outputs: list[str],
                                                          tmp_path: Path) -> None:
-    estimate, analyze, cafe, taxonomy, _ = outputs
+    estimate, analyze, cafe, by_product, taxonomy, _ = outputs
+    assert "By product: " in by_product and "by=product" in by_product
+    report = (tmp_path / "fb.md").read_text(encoding="utf-8")
+    assert "## By product" in report and "estimate effort" in report
     assert "520 rows" in estimate and "baseline: free" in estimate
     assert "520 rows" in analyze and "text=review" in analyze
     assert json.loads(cafe)["rows"] == 30

@@ -80,3 +80,56 @@ def test_a_clause_with_a_negator_does_not_count_as_an_opposite_clause() -> None:
     lexicon = analyzer(True).lexicon
     assert not opposite_clauses("Can't fault the hinge, superb finish.", lexicon)
     assert opposite_clauses("Hate the hinge, superb finish.", lexicon)
+
+
+def _clause_sums_by_tokens(lowered: str, lexicon: dict[str, float]) -> list[float]:
+    """The token-by-token loop `clause_sums` replaced (the oracle: same sums, same order)."""
+    import re
+
+    tokens = re.findall(r"[a-z']+|[.!?;:\n]|,\s|\s-\s", lowered)
+    sums, total, negated = [0.0], 0.0, False
+    for token in tokens:
+        if token[0] in ".!?;:\n, ":
+            sums.append(0.0 if negated else total)
+            total, negated = 0.0, False
+        elif token in {"not", "no", "never", "nothing", "nobody", "without", "cannot"} or (
+                token.endswith("n't")):
+            negated = True
+        else:
+            total += lexicon.get(token, 0.0)
+    sums.append(0.0 if negated else total)
+    return sums
+
+
+@pytest.mark.parametrize("text", [
+    "love the screen, hate the battery - awful. great support!",
+    "can't've been better; superb\n- terrible, ,\n odd",
+    "no good. never bad", "", "wonderful", "the app don't crash, brilliant",
+])
+def test_clause_sums_match_the_token_loop(text: str) -> None:
+    from products.feedback_analyzer.core.review_rules import clause_sums
+
+    lexicon = analyzer(True).lexicon
+    assert clause_sums(text, lexicon) == _clause_sums_by_tokens(text, lexicon)
+
+
+def test_the_problem_pattern_first_letter_lookahead_covers_every_pattern() -> None:
+    import re
+
+    from products.feedback_analyzer.core.review_rules import _PATTERNS, PROBLEM_REPORT
+
+    plain = re.compile(r"\b(?:" + "|".join(_PATTERNS) + ")")
+    texts = ["it does not work", "cannot log in", "never arrived", "stopped working",
+             "quit working",
+             "no longer syncs", "keeps crashing", "kept failing", "still waiting", "waited for",
+             "on hold", "hung up", "had to reinstall", "way too slow", "far too loud",
+             "much too small", "too pricey", "without any warning", "nobody cares", "no reply",
+             "refused", "fell apart", "came off", "logged me out", "lost all my", "reset my",
+             "deleted my", "wiped my", "erased my", "closes itself", "shuts down", "turns off",
+             "not as described", "not what i wanted", "days late", "weeks late", "months late",
+             "after the promised date", "charged me twice", "billed again", "hidden fees",
+             "costs more than", "raising the price", "doubled the price", "hiked the price",
+             "price hike", "error 502", "every time i open it", "is not loading", "fine, thanks"]
+    for text in texts:
+        assert bool(PROBLEM_REPORT.search(text)) == bool(plain.search(text)), text
+    assert sum(bool(plain.search(t)) for t in texts) == len(texts) - 1

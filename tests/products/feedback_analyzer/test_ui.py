@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,9 @@ from shared.config import load_settings
 from shared.ratings import rating_summary
 
 PAGE = str(Path(products.__file__).resolve().parent / "feedback_analyzer" / "ui.py")
+
+
+re_digit = re.compile(r"\d")
 
 
 def test_the_page_runs_the_sample_and_shows_summary_backlog_and_themes() -> None:
@@ -27,6 +31,10 @@ def test_the_page_runs_the_sample_and_shows_summary_backlog_and_themes() -> None
     headers = [h.value for h in app.subheader]
     assert {"Executive summary", "Opportunity backlog", "Themes"} <= set(headers)
     assert len(app.expander) >= 2
+    assert app.selectbox[1].value == "product"  # the --by column, detected
+    by_product = [d for d in app.dataframe if "by_group" in str(d.value.columns.tolist())]
+    assert by_product, "the backlog shows reach per product"
+    assert not any(re_digit.search(e.label.split(" — ")[0]) for e in app.expander)
     app.feedback[0].set_value(1)  # the analysis is rated, tied to its keyless trace row
     next(b for b in app.button if b.label == "Send rating").click().run()
     (summary,) = rating_summary(load_settings().data_dir)

@@ -1,0 +1,113 @@
+"""The learned layer of the keyless engine: which way a row leans when it has no star rating.
+
+VADER's compound score with its +-0.05 band calls a fifth of short reviews "neutral" (no lexicon
+word) and misreads many others; the kit's rules fix some of that. This layer is a logistic
+regression over a few numbers the engine computes anyway (VADER's compound/pos/neg/neu with the
+review lexicon, the kit's rule score, rule hits, the clause sums, the compound of the part after
+a contrast word, "!" and "?"), trained on the tune splits of public labelled sets by
+`tools/train_leaning.py` and shipped as `data/sentiment_layer.json` (model card:
+`data/sentiment_layer.md`). Rows where VADER finds no feeling word at all and no rule fires
+have nothing for those numbers to read: for them a second logistic regression reads the whole
+sentence through the offline WordLlama embedder (batched, only those rows). Without the
+embedder those rows keep the leaning `neutral` (no evidence, no guess).
+
+Inference is a dot product in plain Python (no numpy per row): the layer costs microseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LAYER_PATH = Path(__file__).resolve().parents[1] / "data" / "sentiment_layer.json"
+FEATURES = ("compound", "pos", "neg", "neu", "kit_score", "problem", "contrast", "clause_max",
+            "clause_min", "tail_compound", "exclaim", "question")
+
+
+@dataclass(frozen=True)
+class Linear:
+    """One logistic regression: standardise, dot, sigmoid."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, values: Sequence[float]) -> float:
+        """P(positive) for one feature vector."""
+        z = self.intercept
+        for value, mean, scale, coef in zip(values, self.mean, self.scale, self.coef,
+                                            strict=True):
+            z += coef * (value - mean) / scale
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Linear:
+        return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]),
+                   float(data["intercept"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef),
+                "intercept": self.intercept}
+
+
+@dataclass(frozen=True)
+class LeaningLayer:
+    """The shipped layer: the feature model, the sentence model and the neutral band."""
+
+    features: Linear
+    sentences: Linear | None
+    embedder: str
+    neutral_band: float
+
+    def leaning(self, probability: float | None) -> str:
+        """positive / negative by the probability; neutral when there is none."""
+        if probability is None:
+            return "neutral"
+        return "positive" if probability >= 0.5 else "negative"
+
+    def is_neutral(self, probability: float | None) -> bool:
+        """Too close to even odds to call a side (the 3-class label, not the leaning)."""
+        return probability is None or abs(probability - 0.5) < self.neutral_band
+
+    def sentence_probabilities(self, texts: Sequence[str]) -> list[float | None]:
+        """P(positive) of each text from its sentence vector; None without the embedder."""
+        vectors = _sentence_vectors(list(texts)) if self.sentences is not None else None
+        if vectors is None or self.sentences is None:
+            return [None] * len(texts)
+        model = self.sentences
+        return [model.probability(vector) for vector in vectors]
+
+
+def _sentence_vectors(texts: list[str]) -> list[list[float]] | None:
+    """WordLlama vectors (offline, bundled); None when the package is not installed."""
+    from shared.embeddings import WordLlamaEmbedder
+    from shared.errors import BadInput
+
+    try:
+        return WordLlamaEmbedder().embed_documents(texts)
+    except BadInput:
+        return None
+
+
+@cache
+def load_layer(path: Path = LAYER_PATH) -> LeaningLayer | None:
+    """The shipped coefficients, or None when the file is absent (then the rules alone)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path.name} was trained on other features; rerun "
+                         "tools/train_leaning.py")
+    sentences = data.get("sentences")
+    return LeaningLayer(Linear.from_json(data["model"]),
+                        Linear.from_json(sentences) if sentences else None,
+                        data.get("embedder", ""), float(data["neutral_band"]))
+
+
+__all__ = ["FEATURES", "LAYER_PATH", "LeaningLayer", "Linear", "load_layer"]
