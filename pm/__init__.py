@@ -9,13 +9,29 @@ one) and `stress.py`.
 
 from __future__ import annotations
 
-from pm.facts import ProductPaths, product_paths
-from pm.fork import ForkResult, fork_product
-from pm.portfolio import write_case_study
-from pm.prd_check import CheckResult, Problem, check_prd, check_prds
-from pm.prd_new import new_prd
-from pm.prd_sync import sync_prd
-from pm.stress_report import StressRun, run_stress_pack
+import importlib
+from typing import Any
+
+# Names load on first use: `aipm eval` imports pm.eval_stamp at start-up, and a one-shot
+# `aipm rag ask` must not pay for the portfolio, fork and trace-report modules.
+_HOMES = {
+    "ProductPaths": "pm.facts", "product_paths": "pm.facts",
+    "ForkResult": "pm.fork", "fork_product": "pm.fork",
+    "write_case_study": "pm.portfolio",
+    "CheckResult": "pm.prd_check", "Problem": "pm.prd_check", "check_prd": "pm.prd_check",
+    "check_prds": "pm.prd_check",
+    "new_prd": "pm.prd_new",
+    "sync_prd": "pm.prd_sync",
+    "StressRun": "pm.stress_report", "run_stress_pack": "pm.stress_report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public name from its module, imported the first time someone asks for it."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'pm' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)
+
 
 __all__ = [
     "CheckResult",

@@ -24,7 +24,7 @@ import streamlit as st
 from products.rag_search.core import IngestReport
 from products.rag_search.core.ingest import IngestControl
 from shared.config import Settings
-from shared.errors import AIPMError
+from shared.errors import AIPMError, failure_reason
 
 POLL_SECONDS = 1.0
 log = logging.getLogger(__name__)
@@ -95,7 +95,8 @@ def _run(job: IngestJob, work: IngestWork) -> None:
         job.error = err.message
     except Exception as err:  # a bug must still end the job visibly, not hang the page
         log.exception("ingest into %s failed", job.collection)
-        job.error = f"Indexing stopped on an unexpected error ({type(err).__name__}: {err})."
+        job.error = (f"Ingest failed: {failure_reason(err)}. "
+                     "Files indexed before it stay indexed.")
 
 
 def progress_text(job: IngestJob) -> str:
