@@ -33,7 +33,8 @@ FORK_TIMEOUT_S = 1500
 # One real command per product, run by the fork's own console script: (arguments, JSON check).
 REAL_COMMANDS = {
     "rag_search": (["search", "refund window annual plans", "--mode", "bm25", "-k", "3",
-                    "--json"], lambda out: len(out["hits"]) == 3),
+                    "--json"], lambda out: len(out["results"]) == 3
+                   and out["results"][0]["source"] == "billing/refund-policy.md"),
     "feedback_analyzer": (["estimate", "products/feedback_analyzer/data/reviews.csv", "--json"],
                           lambda out: out["rows"] > 0),
     "resume_assistant": (["analyze",
