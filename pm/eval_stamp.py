@@ -27,12 +27,22 @@ def stamped(spec: ProductSpec, run_eval: Callable[..., Any]) -> Callable[..., An
 
     @functools.wraps(run_eval)
     def run_and_stamp(*args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("report")
+        default = root / "evals" / "report.md"
+        before = _mtime(default)
         result = run_eval(*args, **kwargs)
-        report = kwargs.get("report") or root / "evals" / "report.md"
-        stamp_file(Path(report), root)
+        if given:
+            stamp_file(Path(given), root)
+        elif _mtime(default) != before:  # `--pairs`, `--guard`, ... write other files
+            stamp_file(default, root)
         return result
 
     return run_and_stamp
+
+
+def _mtime(path: Path) -> int | None:
+    """When the file last changed (None: it does not exist); tells whether a run wrote it."""
+    return path.stat().st_mtime_ns if path.is_file() else None
 
 
 __all__ = ["stamped"]

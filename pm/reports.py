@@ -43,6 +43,10 @@ class Job:
     output: Path
     args: tuple[str, ...] = ()
     extra_outputs: tuple[Path, ...] = field(default_factory=tuple)
+    needs: tuple[Path, ...] = ()  # public data read at run time; absent -> the job is skipped
+
+    def missing(self) -> list[Path]:
+        return [path for path in self.needs if not path.exists()]
 
 
 def product_jobs() -> list[Job]:
@@ -65,6 +69,41 @@ def product_jobs() -> list[Job]:
     return jobs
 
 
+def realdata_dir() -> Path:
+    """Public labelled sets, never in the repo: `AIPM_REALDATA`, else `../shared/realdata`."""
+    return Path(os.environ.get("AIPM_REALDATA") or REPO_ROOT.parent / "shared" / "realdata")
+
+
+def extra_eval_jobs() -> list[Job]:
+    """Reports beyond each product's golden set: the kit's own extra sets, and the public
+    sets (read from `realdata_dir()` at run time; on a clone without them the job is
+    skipped and the committed numbers stay)."""
+    data, products = realdata_dir(), Path("products")
+    sentiment = [data / "sentiment" / f"{name}.csv" for name in
+                 ("amazon_cells_labelled", "imdb_labelled", "yelp_labelled", "sentiment140_test")]
+    pairs = data / "resume" / "pairs.jsonl"
+    squad = data / "squad2_train" / "train-subset-v2.0.json"
+    jobs = [
+        Job("eval-rag-conversation", products / "rag_search/evals/report-conversation.md",
+            ("eval", "rag", "--set", "conversation", "--baseline", "--report", "{out}")),
+        Job("eval-resume-guard", products / "resume_assistant/evals/guard_report.md",
+            ("eval", "resume", "--guard", "--report", "{out}")),
+        Job("eval-feedback-datasets", products / "feedback_analyzer/evals/datasets.md",
+            ("eval", "feedback", *[a for path in sentiment for a in ("--dataset", str(path))],
+             "--report", "{out}"), needs=tuple(sentiment)),
+    ]
+    jobs += [Job(f"eval-resume-pairs-{split}",
+                 products / f"resume_assistant/evals/pairs_{split}.md",
+                 ("eval", "resume", "--pairs", str(pairs), "--split", split, "--report", "{out}"),
+                 needs=(pairs,)) for split in ("tune", "heldout", "all")]
+    if (REPO_ROOT / products / "rag_search/evals/report-squad2-tune.md").is_file():
+        jobs += [Job(f"eval-rag-squad2-{split}",
+                     products / f"rag_search/evals/report-squad2-{split}.md",
+                     ("eval", "rag", "--baseline", "--squad", str(squad), "--split", split,
+                      "--report", "{out}"), needs=(squad,)) for split in ("tune", "heldout")]
+    return jobs
+
+
 def portfolio_job() -> Job:
     """The one-file case study of every product, built from the staged reports."""
     return Job("portfolio", PORTFOLIO_DIR / "portfolio.html",
@@ -72,7 +111,7 @@ def portfolio_job() -> Job:
 
 
 def all_jobs() -> list[Job]:
-    return [*product_jobs(), portfolio_job()]
+    return [*product_jobs(), *extra_eval_jobs(), portfolio_job()]
 
 
 def clean_env(data_dir: Path) -> dict[str, str]:
@@ -157,6 +196,11 @@ def regenerate(jobs: Sequence[Job], repo: Path = REPO_ROOT, *, check: bool = Fal
     with tempfile.TemporaryDirectory(prefix="aipm-reports-") as tmp:
         stage = Path(tmp)
         failures = []
+        skipped = [job for job in jobs if job.missing()]
+        for job in skipped:
+            (log or _say)(f"- {job.name}: skipped, needs {job.missing()[0]} "
+                          "(the committed report stays)")
+        jobs = [job for job in jobs if job not in skipped]
         for job in jobs:
             (log or _say)(f"- {job.name}: {job.output}")
             try:
