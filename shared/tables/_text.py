@@ -96,6 +96,16 @@ def _score(lines: str, delimiter: str) -> float:
     return hits / len(widths) if width > 1 else 0.0
 
 
+def _line_breaks(path: Path, block: int = 1 << 20) -> int:
+    """Line breaks in the file (LF, or CR for old-Mac files), read in 1 MB blocks."""
+    newlines = returns = 0
+    with path.open("rb") as handle:
+        while data := handle.read(block):
+            newlines += data.count(b"\n")
+            returns += data.count(b"\r")
+    return newlines or returns
+
+
 class CsvSource:
     """Records of a delimited text file, streamed with the csv module (quoted newlines work)."""
 
@@ -116,6 +126,21 @@ class CsvSource:
             raise BadTable(f"{path.name} is not readable as {self.encoding} text ({err}).") from err
         self.delimiter = sniff_delimiter(sample)
         self._check_header(sample)
+        self._check_row_count()
+
+    def _check_row_count(self) -> None:
+        """Refuse a too-long file before any job starts: a byte scan counts line breaks (an
+        upper bound on records); only a file over the limit by that count is counted exactly
+        with the csv module, since quoted cells may hold line breaks."""
+        if _line_breaks(self.path) <= self.limits.max_rows:
+            return
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            try:
+                records = sum(1 for cells in csv.reader(handle, delimiter=self.delimiter)
+                              if cells)
+            except (csv.Error, UnicodeError):
+                return  # records() reports the damage with its line
+        self.limits.check_rows(self.path.name, records - 1)
 
     def _check_header(self, sample: str) -> None:
         """Refuse a too-wide file on its first line, before any other work."""

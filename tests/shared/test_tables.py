@@ -193,3 +193,21 @@ def test_any_written_table_reads_back_or_is_one_bad_table_line(
         return
     wanted = [row for row in table if any(row)] if not any(table[0]) else table
     assert [row for row in got if any(row)] == [row for row in wanted if any(row)]
+
+
+def test_a_too_long_csv_is_refused_when_opened_before_any_record_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("id,text\n" + "".join(f"{i},row {i}\n" for i in range(10)))
+    with pytest.raises(TableTooLarge, match="AIPM_TABLE_MAX_ROWS"):
+        open_source(path, limits=TableLimits(max_rows=9))  # no records() call: at open
+    path.write_bytes(b"id,text\r" + b"".join(b"%d,row\r" % i for i in range(10)))  # CR-only
+    with pytest.raises(TableTooLarge, match="AIPM_TABLE_MAX_ROWS"):
+        open_source(path, limits=TableLimits(max_rows=9))
+
+
+def test_line_breaks_inside_quoted_cells_do_not_count_as_rows_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text('id,text\n1,"one\ntwo\nthree\nfour"\n2,"five\nsix"\n')
+    source = open_source(path, limits=TableLimits(max_rows=2))  # 7 line breaks, 2 records
+    assert [cells for _, cells in source.records()][1:] == [["1", "one\ntwo\nthree\nfour"],
+                                                              ["2", "five\nsix"]]
