@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -46,6 +46,41 @@ def ingest_progress(enabled: bool) -> Iterator[Callable[[int, int, str], None] |
             bar.update(task, completed=done, total=total, description=source)
 
         yield advance
+
+
+@contextmanager
+def eval_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr while the questions are asked (none for --json or piped)."""
+    if not enabled or not _err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("Asking"), BarColumn(), MofNCompleteColumn(), console=_err,
+                  transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def render_qa_eval(result: Any, report_path: Path) -> None:
+    """Each split's headline numbers as one table, then where the report was written."""
+    table = Table(title=f"{result.eval_set}: {result.cases} questions ({result.engine})")
+    splits = list(result.scores)
+    table.add_column("metric")
+    for split in splits:
+        table.add_column(split, justify="right")
+    for metric in result.scores[splits[0]]:
+        table.add_row(metric, *(_cell(result.scores[s].get(metric)) for s in splits))
+    _out.print(table)
+    _out.print(f"Report written to {report_path}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def render_ingest(report: IngestReport) -> None:
