@@ -1,0 +1,55 @@
+"""The short phrase inside the answering sentence, for a question that asks for one.
+
+"When did X happen?" is answered by a date, "How many …?" by a number and what it counts,
+"Who …?" by a name the question does not already hold. The sentence stays the answer (with
+its citation); the span is what a reader's eye goes to, and what exact-match and token-F1
+score on a QA set. A question that asks for none of these kinds gets no span: a phrase cut
+by rule from an explanation would read as a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from products.rag_search.core.answer_gate import question_type
+from products.rag_search.core.text import words
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)")
+_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|"
+    rf"\b{_MONTH}\s+\d{{4}}\b|\b(?:the\s+)?(?:1[0-9]|20)\d{{2}}s\b|\b(?:1[0-9]|20)\d{{2}}\b|"
+    rf"\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\s+century\b|\b{_MONTH}\s+\d{{1,2}}\b")
+_QUANTITY = re.compile(
+    r"(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?%|\s+(?:percent|million|billion|thousand|hundred))?"
+    r"(?:\s+[a-z]+){0,1}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|several|dozens?)\b(?:\s+[a-z]+){0,1}",
+    re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|the\s+|van\s+|von\s+)?[A-Z][\w'’.-]*)*")
+_YEAR_WORDS = re.compile(r"^(in|on|at|by)\s+", re.IGNORECASE)
+
+
+def answer_span(question: str, sentence: str) -> str | None:
+    """The date, quantity or name of the asked kind in `sentence`, or None."""
+    kind = question_type(question)
+    if kind == "when":
+        return _first_new(_DATE.findall(sentence), question)
+    if kind == "quantity":
+        return _first_new([m.group(0) for m in _QUANTITY.finditer(sentence)], question)
+    if kind in ("who", "where"):
+        return _first_new([m.group(0) for m in _NAME.finditer(sentence)
+                           if m.start() > 0 or kind == "who"], question)
+    return None
+
+
+def _first_new(found: list[str], question: str) -> str | None:
+    """The first candidate with a word the question does not have (the answer is new)."""
+    asked = {word for word in words(question)}
+    for candidate in found:
+        text = _YEAR_WORDS.sub("", candidate.strip(" ,.;:"))
+        if text and any(word not in asked for word in words(text)):
+            return text
+    return None
+
+
+__all__ = ["answer_span"]
