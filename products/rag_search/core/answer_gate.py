@@ -67,7 +67,8 @@ FEATURES = (
     "rare_missing", "missing_terms", "names_in_sentence", "names_in_chunk",
     "numbers_in_chunk", "pairs_in_chunk", "type_asked", "type_found", "negation_mismatch",
     "question_terms", "name_runs_in_chunk", "name_pairs_in_chunk", "pairs_in_window",
-    "window_coverage",
+    "window_coverage", "word_pairs_in_chunk", "word_triples_in_chunk", "longest_run",
+    "name_pairs_in_window",
 )
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’-]*)+")
@@ -171,6 +172,22 @@ def name_pairs(question: str) -> list[tuple[str, str]]:
     return [pair for pair in pairwise(sequence) if pair[0] in names or pair[1] in names]
 
 
+def _longest_run(question: Sequence[str], text: Sequence[str]) -> int:
+    """The longest run of consecutive question words found consecutively in the text."""
+    grams = {tuple(text[i:i + n]) for n in range(1, 9) for i in range(len(text) - n + 1)}
+    best = 0
+    for start in range(len(question)):
+        for end in range(start + best + 1, min(len(question), start + 8) + 1):
+            if tuple(question[start:end]) not in grams:
+                break
+            best = end - start
+    return best
+
+
+def _triples(sequence: Sequence[str]) -> set[tuple[str, str, str]]:
+    return set(zip(sequence, sequence[1:], sequence[2:], strict=False))
+
+
 def _window(sentence: str, passage: SearchResult | None) -> str:
     """The best sentence with its neighbours: an answer often spans a sentence boundary."""
     if passage is None:
@@ -199,7 +216,17 @@ def gate_features(question: str, weights: dict[str, float], results: Sequence[Se
     chunk_word_pairs = set(pairwise(chunk_words))
     runs, pairs = name_runs(question), name_pairs(question)
     window = _window(sentence, passage)
+    asked_words = _plain(question)
+    word_pairs, word_triples = set(pairwise(asked_words)), _triples(asked_words)
+    window_pairs = set(pairwise(_plain(window)))
     return {
+        "word_pairs_in_chunk": (len(word_pairs & chunk_word_pairs) / len(word_pairs)
+                                if word_pairs else 1.0),
+        "word_triples_in_chunk": (len(word_triples & _triples(chunk_words)) / len(word_triples)
+                                  if word_triples else 1.0),
+        "longest_run": _longest_run(asked_words, chunk_words) / max(len(asked_words), 1),
+        "name_pairs_in_window": (sum(p in window_pairs for p in pairs) / len(pairs)
+                                 if pairs else 1.0),
         "name_runs_in_chunk": (sum(_contains_run(r, chunk_words) for r in runs) / len(runs)
                                if runs else 1.0),
         "name_pairs_in_chunk": (sum(p in chunk_word_pairs for p in pairs) / len(pairs)
@@ -220,7 +247,7 @@ def gate_features(question: str, weights: dict[str, float], results: Sequence[Se
         "pairs_in_chunk": (len(question_pairs & _pairs(terms(chunk))) / len(question_pairs)
                            if question_pairs else 1.0),
         "type_asked": float(kind is not None),
-        "type_found": float(kind is not None and holds_type(kind, sentence, question)),
+        "type_found": float(kind is not None and holds_type(kind, window, question)),
         "negation_mismatch": float(bool(_NEGATION.search(question))
                                    != bool(_NEGATION.search(sentence))),
         "question_terms": float(len(weights)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from products.rag_search.core.answer_gate import question_type
-from products.rag_search.core.text import words
+from products.rag_search.core.text import terms, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December)")
@@ -26,6 +26,9 @@ _QUANTITY = re.compile(
     r"twenty|thirty|forty|fifty|hundred|several|dozens?)\b(?:\s+[a-z]+){0,1}",
     re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|the\s+|van\s+|von\s+)?[A-Z][\w'’.-]*)*")
+_CALENDAR = re.compile(rf"^(?:{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                       r"Sunday)\b")
+_YEAR = re.compile(r"^(?:1[0-9]|20)\d{2}\b")
 _YEAR_WORDS = re.compile(r"^(in|on|at|by)\s+", re.IGNORECASE)
 
 
@@ -35,11 +38,20 @@ def answer_span(question: str, sentence: str) -> str | None:
     if kind == "when":
         return _first_new(_DATE.findall(sentence), question)
     if kind == "quantity":
-        return _first_new([m.group(0) for m in _QUANTITY.finditer(sentence)], question)
+        found = [_unit_kept(m.group(0)) for m in _QUANTITY.finditer(sentence)]
+        counts = [f for f in found if not _YEAR.match(f)]  # "in 1874" is a date, not a count
+        return _first_new(counts or found, question)
     if kind in ("who", "where"):
         return _first_new([m.group(0) for m in _NAME.finditer(sentence)
-                           if m.start() > 0 or kind == "who"], question)
+                           if (m.start() > 0 or kind == "who")
+                           and not _CALENDAR.match(m.group(0))], question)
     return None
+
+
+def _unit_kept(quantity: str) -> str:
+    """"300 pounds" keeps its unit, "1874 by" drops the glue word after the number."""
+    head, _, last = quantity.rpartition(" ")
+    return head if head and not terms(last) else quantity
 
 
 def _first_new(found: list[str], question: str) -> str | None:

@@ -25,7 +25,12 @@ from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
-from products.rag_search.core.structure import is_list_item, keeps_own_line, quotable_units
+from products.rag_search.core.structure import (
+    is_code,
+    is_list_item,
+    keeps_own_line,
+    quotable_units,
+)
 
 MAX_SENTENCES = 2  # the sentence that answers and at most one supporting sentence
 SUPPORT_WITHIN = 0.8  # a runner-up supports the answer when it scores this close to the best
@@ -176,7 +181,10 @@ def render(chosen: Sequence[Candidate]) -> str:
     table) keep their own lines, so a list reads as a list and a row as a small table."""
     text, headers_shown = "", set()
     for candidate in chosen:
-        piece = f"{candidate.sentence} [{label_for(candidate.result)}]"
+        label = f"[{label_for(candidate.result)}]"
+        # A fence closes only on a line of its own: the label goes under a code block.
+        piece = (f"{candidate.sentence}\n{label}" if is_code(candidate.sentence)
+                 else f"{candidate.sentence} {label}")
         if candidate.header and candidate.header not in headers_shown:
             headers_shown.add(candidate.header)
             piece = f"{candidate.header}\n{piece}"

@@ -146,6 +146,7 @@ def test_table_rows_answer_as_a_small_table_and_list_items_as_a_list() -> None:
         "- retries: attempts before giving up (Default 3)."]
 
 
+TRANSFER_QUESTION = "What happens to billing when the workspace transfer to a new Owner is done?"
 QUESTION_WEIGHTS = weights(transfer=2.0, workspace=1.0, owner=1.0, new=1.0, billing=1.0)
 
 
@@ -156,15 +157,13 @@ def test_a_runner_up_far_below_the_best_sentence_does_not_come_along() -> None:
                       "The new person must accept within 7 days, or it is cancelled. "
                       "Billing moves to the new Owner when the workspace transfer is done. "
                       "Cats are unrelated to any of this.")
-    text, citations = extractive_answer("What happens to billing when the workspace transfer to a new "
-                                        "Owner is done?", QUESTION_WEIGHTS, [chunk])
+    text, citations = extractive_answer(TRANSFER_QUESTION, QUESTION_WEIGHTS, [chunk])
     assert [sentence for sentence, _ in pieces(text)] == [
         "Billing moves to the new Owner when the workspace transfer is done."]
     close = result(1, "Only the Owner can transfer the workspace to a new Owner. "
                       "The new person must accept within 7 days, or it is cancelled. "
                       "Billing moves to the new Owner when the workspace transfer is done.")
-    text, _ = extractive_answer("What happens to billing when the workspace transfer to a new "
-                                "Owner is done?", QUESTION_WEIGHTS, [close])
+    text, _ = extractive_answer(TRANSFER_QUESTION, QUESTION_WEIGHTS, [close])
     assert [sentence for sentence, _ in pieces(text)] == [
         "Only the Owner can transfer the workspace to a new Owner.",
         "Billing moves to the new Owner when the workspace transfer is done."]
