@@ -142,8 +142,13 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
         typer.echo(f"Note: {answer.note}", err=True)
     if answer.standalone_question:
         typer.echo(f"(searched for: {answer.standalone_question})", err=True)
+    if answer.low_confidence:
+        typer.echo(f"Low confidence ({answer.confidence:.2f}): the passages may not state "
+                   "this; check the source.")
     if answer.answer and not text_shown:
         typer.echo(plain(answer.answer))
+    if answer.span and not answer.abstained:
+        typer.echo(f"Short answer: {answer.span}")
     if answer.abstained and answer.abstain_reason:
         typer.echo(f"({answer.abstain_reason})")
     _citations("Sources", answer.citations)

@@ -76,11 +76,11 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
         yield AnswerDone(answer=abstain(asked, engine, reason, llm))
     elif llm is None:
+        answer = extractive_outcome(asked)
         gate = load_gate()
-        unsupported = gate is not None and confidence is not None and \
-            confidence < gate.abstain_below
-        answer = (abstain(asked, engine, "unsupported", None) if unsupported
-                  else extractive_outcome(asked))
+        if (not answer.abstained and gate is not None and confidence is not None
+                and confidence < gate.abstain_below):  # a sentence, but it does not answer
+            answer = abstain(asked, engine, "unsupported", None, warnings=answer.warnings)
         yield AnswerDone(answer=with_confidence(answer, features, confidence))
     else:  # the model judges answerability itself; the confidence is shown, not enforced
         for event in llm_stream(asked, llm):
