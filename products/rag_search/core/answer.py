@@ -79,7 +79,7 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
         answer = extractive_outcome(asked)
         gate = load_gate()
         if (not answer.abstained and gate is not None and confidence is not None
-                and confidence < gate.abstain_below):  # a sentence, but it does not answer
+                and gate.vetoes(features, confidence)):  # a sentence, but it does not answer
             answer = abstain(asked, engine, "unsupported", None, warnings=answer.warnings)
         yield AnswerDone(answer=with_confidence(answer, features, confidence))
     else:  # the model judges answerability itself; the confidence is shown, not enforced

@@ -15,9 +15,10 @@ read against the question:
 
 A logistic regression over these features (trained on the SQuAD 2.0 tune split only by
 tools/train_gate.py, coefficients in answer_gate.json, MODEL_CARD.md) turns them into
-P(the passages answer the question): the answer's `confidence`. Below `abstain_below` the
+P(the passages answer the question): the answer's `confidence`. Below `abstain_below`, when
+the passage also lacks one of the question's multi-word names (`veto_when_missing`), the
 extractive engine says "I don't know"; below `low_below` an answer is flagged low confidence.
-Both thresholds were chosen on the tune split only.
+Both thresholds were chosen on tune data only (SQuAD tune split, golden-set tune cases).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from products.rag_search.core.models import SearchResult
 from products.rag_search.core.names import question_names
@@ -85,6 +86,19 @@ class GateModel(BaseModel):
     abstain_below: float
     low_below: float
     trained_on: str = ""
+    # The veto also needs one of these features below 1 (a name of the question the passage
+    # does not have as such): on the kit's own corpora a low confidence alone turned down
+    # more answerable questions than unanswerable ones (DECISIONS.md, 2026-12-07).
+    veto_when_missing: list[str] = Field(default_factory=list)
+
+    def vetoes(self, found: dict[str, float], confidence: float,
+               threshold: float | None = None) -> bool:
+        """Whether an extractive answer with this confidence and these features is refused
+        (at `threshold`, by default the shipped `abstain_below`)."""
+        missing = not self.veto_when_missing or any(
+            found.get(name, 1.0) < 1.0 for name in self.veto_when_missing)
+        limit = self.abstain_below if threshold is None else threshold
+        return confidence < limit and missing
 
     def confidence(self, found: dict[str, float]) -> float:
         z = self.intercept + sum(
