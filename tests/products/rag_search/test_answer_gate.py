@@ -21,7 +21,7 @@ from products.rag_search.core.answer_gate import (
     question_type,
 )
 from products.rag_search.core.relevance import Signals
-from products.rag_search.tools.train_gate import thresholds
+from products.rag_search.tools.train_gate import abstain_threshold, low_threshold
 from tests.products.rag_search.answer_helpers import help_centre, result
 
 GAME = ("The Legend of Kestrel: Amber Crown is an adventure game by Northwind. It was released "
@@ -85,12 +85,24 @@ def test_the_shipped_model_reads_the_features_the_code_computes() -> None:
     assert load_gate(Path("/nonexistent/gate.json")) is None
 
 
-def test_thresholds_keep_false_abstain_under_the_cap() -> None:
+def test_the_abstain_threshold_keeps_false_abstain_under_the_cap_and_stops_at_the_guard(
+) -> None:
     confidences = [0.9, 0.8, 0.7, 0.95, 0.9, 0.85, 0.8, 0.75, 0.9, 0.2, 0.1, None]
     unanswerable = [False] * 9 + [True, True, False]  # the None: the relevance gate abstained
-    abstain_below, low_below = thresholds(confidences, unanswerable)
-    assert 0.2 < abstain_below <= 0.7  # catches both unanswerable, answers every answerable
-    assert low_below >= abstain_below
+    abstains = [lambda t, c=c: c is None or c < t for c in confidences]
+    chosen = abstain_threshold(abstains, unanswerable, lambda t: True)
+    assert 0.2 < chosen <= 0.7  # catches both unanswerable, answers every answerable
+    assert abstain_threshold(abstains, unanswerable, lambda t: t < 0.15) < 0.15
+    assert low_threshold(confidences, unanswerable, chosen) >= chosen
+
+
+def test_the_veto_needs_a_missing_name_when_the_model_says_so() -> None:
+    gate = RUNS_ONLY.model_copy(update={"veto_when_missing": ["name_runs_in_chunk"]})
+    assert gate.vetoes({"name_runs_in_chunk": 0.0}, 0.1)
+    assert not gate.vetoes({"name_runs_in_chunk": 1.0}, 0.1)  # confident enough in the rest
+    assert not gate.vetoes({"name_runs_in_chunk": 0.0}, 0.5)  # over abstain_below
+    assert gate.vetoes({"name_runs_in_chunk": 0.0}, 0.5, threshold=0.6)
+    assert RUNS_ONLY.vetoes({"name_runs_in_chunk": 1.0}, 0.1)  # no condition: confidence only
 
 
 RUNS_ONLY = GateModel(features=["name_runs_in_chunk"], mean=[0.5], scale=[0.5], coef=[4.0],
