@@ -37,6 +37,8 @@ def features(question: str, text: str = GAME) -> dict[str, float]:
 
 def test_a_swapped_name_is_a_run_the_passage_never_has() -> None:
     assert name_runs("When was Amber Crown released?") == [["amber", "crown"]]
+    # the question's own first word is capitalised, not part of the name
+    assert name_runs("Which Amber Crown level has the Glider?") == [["amber", "crown"]]
     assert features("When was Amber Crown released?")["name_runs_in_chunk"] == 1.0
     # each word is in the passage, the name they make is not
     assert features("When was Glider Crown released?")["name_runs_in_chunk"] == 0.0
