@@ -134,3 +134,25 @@ def test_without_a_model_an_answer_has_no_confidence(tmp_path: Path,
     answered = ask(help_centre(tmp_path), "Are refunds available within 30 days of purchase?")
     assert not answered.abstained and answered.confidence is None
     assert not answered.low_confidence and answered.gate_features  # features still read
+
+
+def test_the_cli_shows_low_confidence_and_json_carries_the_fields(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from products import available_products
+    from products.cli import build_app
+
+    monkeypatch.setattr(answer_module, "load_gate", lambda: RUNS_ONLY)
+    help_centre(tmp_path, collection="knowledge_base")
+    app = build_app(available_products())
+    question = "Are refunds available within 30 days of purchase?"
+    shown = CliRunner().invoke(app, ["rag", "ask", question])
+    assert shown.exit_code == 0, shown.output
+    assert "Low confidence (" in shown.output  # RUNS_ONLY flags everything under 0.99
+    as_json = CliRunner().invoke(app, ["rag", "ask", question, "--json"])
+    payload = json.loads(as_json.stdout)
+    assert payload["low_confidence"] is True and 0 < payload["confidence"] < 0.99
+    assert "name_runs_in_chunk" in payload["gate_features"]
