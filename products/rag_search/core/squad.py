@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -58,13 +59,16 @@ def load_squad(path: Path, corpus: Path, *, split: Split = "all", articles: int 
                limit: int | None = None) -> QASet:
     """Read a SQuAD file, write the chosen articles' paragraphs under `corpus`, return cases.
 
-    `articles` keeps the first N articles of the split, `limit` the first N questions; only
-    the paragraphs those questions and articles need are written.
+    `articles` keeps the first N articles of the split, `limit` the first N questions. The
+    folder is the eval's own (under the data dir) and is emptied first, so a corpus is
+    exactly the chosen articles' paragraphs.
     """
     data = _read_squad(path)
     chosen = [a for a in data if split == "all" or article_split(a["title"]) == split]
     chosen = chosen[:articles] if articles else chosen
-    corpus.mkdir(parents=True, exist_ok=True)
+    if corpus.is_dir():  # a previous run's paragraphs (another split) must not be ingested
+        shutil.rmtree(corpus)
+    corpus.mkdir(parents=True)
     cases: list[QACase] = []
     for article in chosen:
         title = str(article["title"])

@@ -46,6 +46,13 @@ def test_limit_articles_and_split_choose_the_cases(tmp_path: Path) -> None:
     assert chosen.cases and all(c.split == side for c in chosen.cases)
 
 
+def test_a_second_load_leaves_only_its_own_paragraphs(tmp_path: Path) -> None:
+    path = write_squad(tmp_path)
+    load_squad(path, tmp_path / "corpus")
+    load_squad(path, tmp_path / "corpus", articles=1)
+    assert {doc.parent.name for doc in (tmp_path / "corpus").rglob("*.md")} == {"harbour-town"}
+
+
 def test_a_file_that_is_not_squad_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
