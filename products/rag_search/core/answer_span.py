@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from products.rag_search.core.answer_gate import question_type
+from products.rag_search.core.span_reader import load_reader
 from products.rag_search.core.text import terms, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -48,6 +49,14 @@ def answer_span(question: str, sentence: str) -> str | None:
     return None
 
 
+def short_answer(question: str, sentence: str) -> str | None:
+    """The learned reader's span (core.span_reader) when its file ships, else the rule span."""
+    reader = load_reader()
+    if reader is None:
+        return answer_span(question, sentence)
+    return reader.read(question, sentence) or answer_span(question, sentence)
+
+
 def _unit_kept(quantity: str) -> str:
     """"300 pounds" keeps its unit, "1874 by" drops the glue word after the number."""
     head, _, last = quantity.rpartition(" ")
@@ -64,4 +73,4 @@ def _first_new(found: list[str], question: str) -> str | None:
     return None
 
 
-__all__ = ["answer_span"]
+__all__ = ["answer_span", "short_answer"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from products.rag_search.core.answer_span import answer_span
+from products.rag_search.core.answer_span import short_answer
 from products.rag_search.core.citations import best_sentence, cite, relabel_in_order
 from products.rag_search.core.extractive import extract
 from products.rag_search.core.injection import quarantine
@@ -84,7 +84,7 @@ def extractive_outcome(asked: Asked, note: str | None = None,
         return abstain(asked, "extractive", "no_sentence", None, result, warnings, note)
     built = build_answer(asked, "extractive", None, answer=found.text,
                          citations=found.citations, result=result, warnings=warnings, note=note)
-    built.span = answer_span(asked.search_query, found.best)
+    built.span = short_answer(asked.search_query, found.best)
     return built
 
 
