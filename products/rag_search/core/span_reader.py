@@ -24,7 +24,7 @@ from products.rag_search.core.answer_gate import question_type
 
 READER_FILE = Path(__file__).resolve().parent.parent / "span_reader.json"
 MAX_TOKENS = 7  # SQuAD answers are mostly 1-4 tokens; longer runs are rarely the whole answer
-_TOKEN = re.compile(r"[$£€]?\d[\d,.]*%?|[\w'’-]+|[^\w\s]")
+_TOKEN = re.compile(r"[$£€]?\d+(?:[,.]\d+)*%?|[\w'’-]+|[^\w\s]")
 _FUNCTION = frozenset(re.findall(r"\w+", (
     "a an the of in on at by for to from with and or but as is are was were be been "
     "that which who whom whose this these those it its their his her they he she we "
