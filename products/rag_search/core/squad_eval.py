@@ -182,9 +182,10 @@ def to_report(result: QAEval) -> EvalReport:
                           f"{result.articles} articles, one Markdown document per paragraph, "
                           "written under the data dir. Split by article: sha256(title) even = "
                           "tune, odd = heldout. Numbers only: no text of the set is quoted.",
-                          "EM / token F1 score the answer's short span when it has one, else "
-                          "its text without citation markers; containment and length use the "
-                          "answer text."])
+                          "EM / token F1 score the answer's short span (the learned span "
+                          "reader, MODEL_CARD.md) when it has one, else its text without "
+                          "citation markers; containment and length use the answer text shown "
+                          "(the span's sentence and at most one supporting unit)."])
 
 
 def write_qa_report(result: QAEval, path: Path) -> Path:
