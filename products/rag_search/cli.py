@@ -268,6 +268,19 @@ def run_eval(
     which: Annotated[str, typer.Option("--set", help="golden (questions one by one) or "
                                                      "conversation (chats with follow-ups, "
                                                      "evals/conversation.jsonl).")] = "golden",
+
+    squad: Annotated[Path | None, typer.Option("--squad", help="Score a SQuAD 1.1/2.0 JSON "
+                                               "file instead: one document per paragraph, "
+                                               "every question asked.")] = None,
+    questions: Annotated[Path | None, typer.Option("--questions", help="Score your own "
+                                                   "questions.jsonl (question, answers, "
+                                                   "source) over --data FOLDER.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N "
+                                              "questions (--squad / --questions).")] = None,
+    articles: Annotated[int | None, typer.Option("--articles", min=1, help="Only the first N "
+                                                 "articles of the split (--squad).")] = None,
+    split: Annotated[str, typer.Option("--split", help="tune, heldout or all (--squad; split "
+                                       "by article title hash).")] = "all",
 ) -> None:
     """Run the golden set: retrieval per mode, abstention, key facts, citations; write a report.
 
@@ -286,6 +299,10 @@ def run_eval(
     from products.rag_search.core.evaluation import run_eval as evaluate
     from products.rag_search.render import render_eval
 
+    if squad is not None or questions is not None:
+        _run_qa_eval(squad, questions, data, report, baseline, json_output,
+                     limit=limit, articles=articles, split=split)
+        return
     try:
         sources = _eval_sources(eval_set, data, calibrate)
         settings = _settings()
@@ -332,6 +349,49 @@ def run_conversation_eval(json_output: bool, report: Path | None, eval_set: Path
         emit_json({**result.model_dump(mode="json"), "report_path": str(path)})
     else:
         render_conversation_eval(result, path)
+
+def _run_qa_eval(squad: Path | None, questions: Path | None, data: Path | None,
+                 report: Path | None, baseline: bool, json_output: bool, **options: Any) -> None:
+    """`aipm eval rag --squad FILE` / `--questions FILE --data FOLDER` (core.squad_eval)."""
+    from products.rag_search.core import llm_for
+    from products.rag_search.core.squad import load_questions, load_squad
+    from products.rag_search.core.squad_eval import run_qa_eval, write_qa_report
+    from products.rag_search.render import eval_progress, render_qa_eval
+    from shared.errors import BadInput
+
+    try:
+        if options["split"] not in ("tune", "heldout", "all"):
+            raise BadInput(f"--split must be tune, heldout or all; got '{options['split']}'.")
+        settings = _settings()
+        if squad is not None:
+            corpus = settings.data_path("rag_search", "qa_corpus", squad.stem)
+            qa = load_squad(squad, corpus, split=options["split"],
+                            articles=options["articles"], limit=options["limit"])
+            name = f"{squad.name} ({options['split']})"
+        else:
+            assert questions is not None
+            if data is None:
+                raise BadInput("--questions needs --data FOLDER: the documents they ask about.")
+            qa, name = load_questions(questions, data.resolve(), limit=options["limit"]), \
+                questions.name
+        with eval_progress(enabled=not json_output) as progress:
+            result = run_qa_eval(settings, None if baseline else llm_for(settings), qa, name,
+                                 progress=progress)
+        path = write_qa_report(result, report or _qa_report_path(squad or questions))
+    except AIPMError as err:
+        fail(err, as_json=json_output)
+    if json_output:
+        emit_json({**result.model_dump(mode="json", exclude={"results"}),
+                   "report_path": str(path)})
+    else:
+        render_qa_eval(result, path)
+
+
+def _qa_report_path(source: Path | None) -> Path:
+    from products.rag_search.core.evaluation import PRODUCT_DIR
+
+    stem = source.stem if source is not None else "qa"
+    return PRODUCT_DIR / "evals" / f"report-{stem}.md"
 
 
 def _eval_sources(eval_set: Path | None, data: Path | None, calibrate: bool) -> dict[str, Path]:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -86,7 +86,8 @@ def _stop_on_interrupt(control: IngestControl | None) -> Iterator[None]:
 
 
 @contextmanager
-def eval_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+def eval_progress(enabled: bool,
+                  label: str = "Asking") -> Iterator[Callable[[int, int], None] | None]:
     """A bar for an eval's cases on stderr (none for --json or when piped)."""
     if not enabled or not _err.is_terminal:
         yield None
@@ -99,6 +100,25 @@ def eval_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], No
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def render_qa_eval(result: Any, report_path: Path) -> None:
+    """Each split's headline numbers as one table, then where the report was written."""
+    table = Table(title=f"{result.eval_set}: {result.cases} questions ({result.engine})")
+    splits = list(result.scores)
+    table.add_column("metric")
+    for split in splits:
+        table.add_column(split, justify="right")
+    for metric in result.scores[splits[0]]:
+        table.add_row(metric, *(_cell(result.scores[s].get(metric)) for s in splits))
+    _out.print(table)
+    _out.print(f"Report written to {report_path}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def render_ingest(report: IngestReport) -> None:
@@ -181,6 +201,8 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
         typer.echo(label)
     if answer.answer and not text_shown:
         typer.echo(plain(answer.answer))
+    if answer.span and not answer.abstained:
+        typer.echo(f"Short answer: {answer.span}")
     if answer.abstained and answer.abstain_reason:
         typer.echo(f"({answer.abstain_reason})")
     _citations("Sources", answer.citations)
@@ -193,13 +215,13 @@ def render_answer(answer: Answer, *, text_shown: bool = False) -> None:
 
 
 def answer_label(answer: Answer) -> str:
-    """ "(low confidence 0.31: check the sources)" over an answer the gate was unsure of;
-    the fields are read defensively (answers before the confidence field have none)."""
+    """ "Low confidence (0.31): ..." over an answer the gate was unsure of; the fields are
+    read defensively (answers before the confidence field have none)."""
     if answer.abstained or not getattr(answer, "low_confidence", False):
         return ""
     confidence = getattr(answer, "confidence", None)
-    shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
-    return f"(low confidence{shown}: the passages only partly match; check the sources)"
+    shown = f" ({confidence:.2f})" if isinstance(confidence, int | float) else ""
+    return f"Low confidence{shown}: the passages may not state this; check the source."
 
 
 def _citations(title: str, citations: list[Citation]) -> None:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from products.rag_search.core.answer_gate import gate_features, load_gate
 from products.rag_search.core.followup import ChatTurn, standalone_query
 from products.rag_search.core.gate import decide
 from products.rag_search.core.knowledge_base import KnowledgeBase
@@ -70,13 +71,42 @@ def stream_answer(kb: KnowledgeBase, question: str, *, k: int = 5,
     if mask_pii:
         asked = masked_asked(asked)
     engine = "llm" if llm is not None else "extractive"
+    features, confidence = judge(asked)
     if not asked.results:
         reason = "empty_collection" if kb.count() == 0 else "low_relevance"
         yield AnswerDone(answer=abstain(asked, engine, reason, llm))
     elif llm is None:
-        yield AnswerDone(answer=extractive_outcome(asked))
-    else:
-        yield from llm_stream(asked, llm)
+        answer = extractive_outcome(asked)
+        gate = load_gate()
+        if (not answer.abstained and gate is not None and confidence is not None
+                and gate.vetoes(features, confidence)):  # a sentence, but it does not answer
+            answer = abstain(asked, engine, "unsupported", None, warnings=answer.warnings)
+        yield AnswerDone(answer=with_confidence(answer, features, confidence))
+    else:  # the model judges answerability itself; the confidence is shown, not enforced
+        for event in llm_stream(asked, llm):
+            yield (AnswerDone(answer=with_confidence(event.answer, features, confidence))
+                   if isinstance(event, AnswerDone) else event)
+
+
+def judge(asked: Asked) -> tuple[dict[str, float], float | None]:
+    """The learned gate's features and confidence for the accepted passages ({} and None
+    when none was accepted, or no gate model is shipped: confidence is then unknown)."""
+    if not asked.results:
+        return {}, None
+    features = gate_features(asked.search_query, asked.weights, asked.results, asked.signals,
+                             asked.relevance)
+    gate = load_gate()
+    return features, (round(gate.confidence(features), 4) if gate is not None else None)
+
+
+def with_confidence(answer: Answer, features: dict[str, float],
+                    confidence: float | None) -> Answer:
+    """The answer with its confidence, and flagged low confidence below the tune threshold."""
+    gate = load_gate()
+    low = (not answer.abstained and gate is not None and confidence is not None
+           and confidence < gate.low_below)
+    return answer.model_copy(update={"gate_features": features, "confidence": confidence,
+                                     "low_confidence": low})
 
 
 def _retrieve(kb: KnowledgeBase, question: str, k: int, where: Mapping[str, Any] | None,

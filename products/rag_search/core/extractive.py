@@ -20,20 +20,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
-from products.rag_search.core.structure import is_list_item, keeps_own_line, quotable_units
+from products.rag_search.core.structure import (
+    is_code,
+    is_list_item,
+    keeps_own_line,
+    quotable_units,
+)
 
-MAX_SENTENCES = 3
+MAX_SENTENCES = 2  # the sentence that answers and at most one supporting sentence
+SUPPORT_WITHIN = 0.8  # a runner-up supports the answer when it scores this close to the best
 MAX_LIST_ITEMS = 8  # a chosen list item brings its list along, this many items at most
 KEEP_WITHIN = 0.6  # keep sentences scoring at least 60% of the best one
 MIN_WORDS = 3  # a heading fragment ("Steps:") is not an answer
 TYPE_BONUS = 0.25  # see DECISIONS.md for the eval with and without it
-MAX_GAP = 1  # sentences skipped between two chosen ones of a chunk that are put back
 _ARCHIVED = re.compile(r"\b(archived?|superseded|deprecated|outdated)\b", re.IGNORECASE)
 
 _ASKS_QUANTITY = re.compile(
@@ -44,6 +48,8 @@ _ASKS_PLACE = re.compile(r"\bwhere (do|can|should|would) (i|we|you)\b|\bwhere (i
                          r"\b(which|what) (menu|setting|page|tab)\b", re.IGNORECASE)
 _ASKS_YES_NO = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|may)\b",
                           re.IGNORECASE)
+_ASKS_EXPLANATION = re.compile(r"^\s*(why|how (do|does|did|can|could|should|would|to|is|are)"
+                               r")\b", re.IGNORECASE)
 _HAS_NUMBER = re.compile(r"\d")
 _HAS_VERDICT = re.compile(r"\b(not|no|never|cannot|can't|only|isn't|aren't|doesn't|don't)\b",
                           re.IGNORECASE)  # "Text-message codes are not supported."
@@ -60,19 +66,56 @@ class Candidate:
     header: str | None = None  # a table row's header row, shown above it
 
 
+@dataclass(frozen=True)
+class Extract:
+    """The answer text, its citations and the sentence that answers (the best one)."""
+
+    text: str
+    citations: list[Citation]
+    best: str = ""
+
+
 def extractive_answer(question: str, weights: dict[str, float],
                       results: Sequence[SearchResult]) -> tuple[str, list[Citation]]:
     """The answer text and its citations; ("", []) when no sentence shares a question term."""
+    found = extract(question, weights, results)
+    return found.text, found.citations
+
+
+def extract(question: str, weights: dict[str, float],
+            results: Sequence[SearchResult]) -> Extract:
+    """The sentence that answers plus at most one supporting unit (`size`), lists and table
+    rows in their shape; an empty Extract when no sentence shares a question term."""
     current = [r for r in results if not is_archived(r)]
     chosen = _choose(_candidates(weights, current or list(results),
                                  answer_type_cue(question)))
     if not chosen:
-        return "", []
-    follow = [] if asks_for_a_type(question) else _follow_on(chosen[0])
-    chosen.sort(key=_reading_order)
-    whole = sorted(_with_whole_lists(_with_gaps_filled(chosen) + follow, weights),
-                   key=_reading_order)
-    return render(whole), _citations(chosen)
+        return Extract("", [])
+    kept = size(question, chosen)
+    whole = sorted(_with_whole_lists(kept, weights), key=_reading_order)
+    return Extract(render(whole), _citations(sorted(kept, key=_reading_order)),
+                   chosen[0].sentence)
+
+
+def size(question: str, chosen: list[Candidate]) -> list[Candidate]:
+    """The answer's size rule: the best unit and at most one supporting unit. A question that
+    asks why or how (or states a symptom) is supported by the unit after the best one, where
+    the fix is; any other by the runner-up, when it scores within SUPPORT_WITHIN of the best,
+    or within KEEP_WITHIN when it holds the kind of answer asked (a verdict, a number) and the
+    best does not: "Codes by text message went out …" needs "… not supported any more"."""
+    best = chosen[0]
+    if wants_explanation(question):
+        return [best, *_follow_on(best)[:1]]
+    cue = answer_type_cue(question)
+    runner_up = [c for c in chosen[1:2] if c.score >= SUPPORT_WITHIN * best.score
+                 or (cue(c.sentence) and not cue(best.sentence))]
+    return [best, *runner_up]
+
+
+def wants_explanation(question: str) -> bool:
+    """"Why …", "How do I …" or a statement of a problem (no question mark), not "how many"."""
+    stripped = question.strip()
+    return bool(_ASKS_EXPLANATION.search(stripped)) or not stripped.endswith("?")
 
 
 def _reading_order(candidate: Candidate) -> tuple[int, int]:
@@ -99,23 +142,6 @@ def _with_whole_lists(chosen: list[Candidate], weights: dict[str, float]) -> lis
             found.setdefault((candidate.result.chunk_id, position), Candidate(
                 candidate.result, position, sentence, candidate.score, header))
     return list(found.values())
-
-
-def _with_gaps_filled(chosen: list[Candidate]) -> list[Candidate]:
-    """Two chosen sentences of one chunk with at most MAX_GAP sentences between them bring
-    those along: "hand it over under Settings > …" and "the previous Owner becomes an Admin"
-    lose the "must accept within 7 days" between them otherwise, and a quote read as one
-    passage is what the page says, not a collage."""
-    found = list(chosen)
-    for first, second in pairwise(chosen):
-        gap = range(first.position + 1, second.position)
-        if first.result.chunk_id != second.result.chunk_id or not 0 < len(gap) <= MAX_GAP:
-            continue
-        quotable = quotable_units(first.result.text)
-        found += [Candidate(first.result, position, quotable[position][0], first.score,
-                            quotable[position][1])
-                  for position in gap if not is_instruction_like(quotable[position][0])]
-    return found
 
 
 def _follow_on(best: Candidate) -> list[Candidate]:
@@ -155,7 +181,10 @@ def render(chosen: Sequence[Candidate]) -> str:
     table) keep their own lines, so a list reads as a list and a row as a small table."""
     text, headers_shown = "", set()
     for candidate in chosen:
-        piece = f"{candidate.sentence} [{label_for(candidate.result)}]"
+        label = f"[{label_for(candidate.result)}]"
+        # A fence closes only on a line of its own: the label goes under a code block.
+        piece = (f"{candidate.sentence}\n{label}" if is_code(candidate.sentence)
+                 else f"{candidate.sentence} {label}")
         if candidate.header and candidate.header not in headers_shown:
             headers_shown.add(candidate.header)
             piece = f"{candidate.header}\n{piece}"
@@ -245,5 +274,5 @@ def _citations(chosen: list[Candidate]) -> list[Citation]:
     return list(by_chunk.values())
 
 
-__all__ = ["TYPE_BONUS", "answer_type_cue", "extractive_answer",
-           "is_archived"]
+__all__ = ["MAX_SENTENCES", "SUPPORT_WITHIN", "TYPE_BONUS", "Extract", "answer_type_cue",
+           "extract", "extractive_answer", "is_archived", "size", "wants_explanation"]

@@ -90,6 +90,13 @@ class Answer(BaseModel):
     note: str | None = None  # why this is not the configured engine's answer (a fallback)
     standalone_question: str | None = None  # what was searched, when a follow-up was rewritten
     trace_id: str | None = None  # this answer's trace row: what a 👍/👎 (POST /v1/ratings) names
+    # The short phrase that answers (a name, a date, a number) when the sentence holds one.
+    span: str | None = None
+    # The learned gate's calibrated probability that the passages answer the question
+    # (core.answer_gate); None when no gate model is shipped or no passage was accepted.
+    confidence: float | None = None
+    low_confidence: bool = False  # confidence below the threshold chosen on the tune split
+    gate_features: dict[str, float] = Field(default_factory=dict)  # what the gate read
 
 
 __all__ = [

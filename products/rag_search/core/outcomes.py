@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from products.rag_search.core.answer_span import short_answer
 from products.rag_search.core.citations import best_sentence, cite, relabel_in_order
-from products.rag_search.core.extractive import extractive_answer
+from products.rag_search.core.extractive import extract
 from products.rag_search.core.injection import quarantine
 from products.rag_search.core.models import Answer, Citation, SearchResult
 from products.rag_search.core.relevance import Signals
@@ -27,6 +28,8 @@ DONT_KNOW = ("I don't know: the documents in this knowledge base do not seem to 
 REASONS = {
     "low_relevance": "No retrieved passage covers enough of the question.",
     "no_sentence": "No sentence in the retrieved passages matches the question.",
+    "unsupported": "The closest passages are about the question but do not seem to state its "
+                   "answer (a name, number, date or condition of the question is missing).",
     "model_not_in_sources": "The model said the sources do not contain the answer.",
     "empty_collection": "The knowledge base is empty: ingest some documents first.",
 }
@@ -75,12 +78,14 @@ def extractive_outcome(asked: Asked, note: str | None = None,
     if not readable:
         return abstain(asked, "extractive", "low_relevance", None, result, note=note)
     clean, flagged = _quarantined(readable)
-    text, citations = extractive_answer(asked.search_query, asked.weights, clean)
+    found = extract(asked.search_query, asked.weights, clean)
     warnings = injection_warnings(flagged)
-    if not text:
+    if not found.text:
         return abstain(asked, "extractive", "no_sentence", None, result, warnings, note)
-    return build_answer(asked, "extractive", None, answer=text, citations=citations,
-                        result=result, warnings=warnings, note=note)
+    built = build_answer(asked, "extractive", None, answer=found.text,
+                         citations=found.citations, result=result, warnings=warnings, note=note)
+    built.span = short_answer(asked.search_query, found.best)
+    return built
 
 
 def _quarantined(results: list[SearchResult]) -> tuple[list[SearchResult], list[str]]:

@@ -85,4 +85,4 @@ def test_a_low_confidence_answer_says_so_in_the_terminal(
 
     stream_to_terminal([AnswerDone(answer=Scored(answer="Maybe 30 days.", abstained=False,
                                                  engine="extractive"))])
-    assert "(low confidence 0.28" in capsys.readouterr().out
+    assert "Low confidence (0.28)" in capsys.readouterr().out

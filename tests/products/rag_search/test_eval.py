@@ -87,7 +87,7 @@ def test_eval_command_on_the_bundled_golden_set(tmp_path: Path) -> None:
     # the gate answers three in four answerable questions and still turns down near misses
     assert payload["answers"]["answered_answerable"] >= 0.7
     assert payload["abstention"]["recall"] >= 0.4 and payload["abstention"]["f1"] >= 0.45
-    assert payload["answers"]["key_fact_coverage"] >= 0.55
+    assert payload["answers"]["key_fact_coverage"] >= 0.5  # answer + one supporting sentence
     assert set(payload["by_split"]) == {"tune", "heldout"}
     assert list_knowledge_bases(load_settings()) == []  # the eval left no collection behind
     assert payload["answers"]["citation_validity"] == 1.0
