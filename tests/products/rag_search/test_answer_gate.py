@@ -140,7 +140,7 @@ def test_the_cli_shows_low_confidence_and_json_carries_the_fields(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from products.cli import build_app
+    from frontdoors.cli import build_app
     from typer.testing import CliRunner
 
     from products import available_products

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from products.cli import build_app
+from frontdoors.cli import build_app
 from typer.testing import CliRunner
 
 from products import available_products
