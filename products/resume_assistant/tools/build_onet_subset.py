@@ -4,8 +4,9 @@ Why a subset: the full file is 32k rows (occupation x product, with UNSPSC commo
 titles); the kit needs only the product and language NAMES postings use as requirements.
 Kept: every "Hot Technology" example, then the examples named for the most occupations,
 up to `LIMIT` names. Left out, because they are descriptions rather than named tools:
-category phrases ("Email software", "Compliance software": no capital after the first
-word), names that equal a commodity title, and single ordinary-English words that O*NET
+category phrases ("Database reporting software": no capital after the first word; a
+one-word name the file also writes in lower case, "Compliance software"), names that
+equal a commodity title, and single ordinary-English words that O*NET
 lists as products ("Zoom", "Slack", "Chef", "Go") - in a posting those are usually just words.
 
 Usage: python -m products.resume_assistant.tools.build_onet_subset "PATH/Technology Skills.txt"
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -28,7 +30,7 @@ AMBIGUOUS = frozenset({
     "act", "ada", "appletree", "basecamp", "blender", "blink", "bootstrap", "bowtie", "c",
     "canu", "chef", "compilers", "eko", "ethereal", "forth", "go", "google", "hms", "j",
     "litchi", "loom", "modula", "pascal", "puppet", "r", "react", "scheme", "seesaw", "slack",
-    "snort", "squeegee", "swift", "tadpoles", "zoom", "blat", "iproo"})
+    "snort", "squeegee", "swift", "tadpoles", "zoom", "blat", "magic"})
 SOURCE = "bstunney/onet-analysis, commit b01bdf77910d509252bfde1dd3322a8a1f694b08"
 HEADER = f"""\
 # O*NET Technology Skills subset: named software, languages and tools that postings ask for.
@@ -53,6 +55,15 @@ def _is_description(name: str) -> bool:
     words = name.replace("software", "").split()
     return len(words) != 1 and not any(c.isupper() for w in words[1:] for c in w) and \
         not any(c.isupper() for c in words[0][1:]) if words else True
+
+
+def _is_kind(name: str, hot: bool) -> bool:
+    """"Budgeting software", "Firewall software": one plain word before "software" names a
+    kind of program; kept only when O*NET marks it hot ("Salesforce software") or the word
+    is spelt as a brand is ("HubSpot software", "SAP software")."""
+    words = name.split()
+    return (len(words) == 2 and words[1].lower() == "software" and not hot and
+            not any(c.isupper() or c.isdigit() for c in words[0][1:]))
 
 
 def _forms(name: str) -> tuple[str, list[str]]:
@@ -85,17 +96,27 @@ def subset(rows: list[dict[str, str]], limit: int = LIMIT) -> list[tuple[str, li
         if row["Hot Technology"] == "Y":
             hot.add(row["Example"])
     ranked = sorted(occupations, key=lambda n: (n not in hot, -len(occupations[n]), n))
+    ordinary = _lowercase_words(rows)
     kept, seen = [], set()
     for name in ranked:
         canonical, aliases = _forms(name)
-        if (len(canonical) < 2 or canonical in AMBIGUOUS or canonical in titles or
-                canonical in seen or _is_description(name)):
+        if (len(canonical) < 2 or canonical in AMBIGUOUS or canonical in seen or
+                {canonical, normalize_text(name)} & titles or canonical in ordinary or
+                _is_description(name) or _is_kind(name, name in hot)):
             continue
         seen.add(canonical)
         kept.append((canonical, [a for a in aliases if a not in AMBIGUOUS and len(a) > 1]))
         if len(kept) == limit:
             break
     return kept
+
+
+def _lowercase_words(rows: list[dict[str, str]]) -> set[str]:
+    """Words the file itself writes in lower case ("Fund accounting software"): a one-word
+    name among them ("Accounting software" -> "accounting") is a category, not a product."""
+    texts = (row[column] for row in rows for column in ("Example", "Commodity Title"))
+    return {word for text in texts for word in re.findall(r"[\w+#.-]+", text)
+            if word.islower()}
 
 
 def main(argv: list[str]) -> int:
