@@ -67,12 +67,13 @@ def test_the_subset_keeps_named_tools_hot_first_and_drops_descriptions() -> None
             _row("1", "Slack"), _row("1", "Accounting software"),
             _row("1", "Hypertext markup language HTML"), _row("1", "The MathWorks MATLAB"),
             _row("1", "Fund accounting software"), _row("1", "Budgeting software"),
-            _row("1", "HubSpot software"), _row("1", "Quill software", hot="Y")]
+            _row("1", "HubSpot software"), _row("1", "Quill software", hot="Y"),
+            _row("1", "Debuggers"), _row("1", "Program debuggers")]
     kept = dict(subset(rows))
     assert list(kept)[:3] == ["quill", "zeta books", "acme ledger"]
     assert "email" not in kept and "email software" not in kept
     assert "slack" not in kept and "accounting" not in kept and "budgeting" not in kept
-    assert "fund accounting" not in kept
+    assert "fund accounting" not in kept and "debuggers" not in kept
     assert "hubspot" in kept and "quill" in kept
     assert kept["html"] == ["hypertext markup language", "hypertext markup language html"]
     assert kept["the mathworks matlab"] == []
