@@ -102,9 +102,25 @@ def original_wording(alias: str, text: str) -> str:
 
 
 def skills_in(text: str) -> list[str]:
-    """Canonical names of the vocabulary skills that `text` mentions, in vocabulary order."""
+    """Canonical names of the vocabulary skills that `text` mentions, in vocabulary order.
+    Only skills with an alias starting on a word of the text are tested: with the O*NET list
+    the vocabulary holds ~1,500 entries, and testing each one made ranking 100 postings
+    ~1.6x slower than one analysis."""
     haystack = padded(text)
-    return [skill.name for skill in load_vocabulary() if alias_in(skill, haystack)]
+    vocabulary, starts = _first_word_index()
+    candidates = sorted({i for word in set(haystack.split()) for i in starts.get(word, ())})
+    return [vocabulary[i].name for i in candidates if alias_in(vocabulary[i], haystack)]
+
+
+@functools.cache
+def _first_word_index() -> tuple[tuple[Skill, ...], dict[str, tuple[int, ...]]]:
+    """The vocabulary and, for each first word of an alias, the positions of its skills."""
+    vocabulary = load_vocabulary()
+    starts: dict[str, set[int]] = {}
+    for position, skill in enumerate(vocabulary):
+        for alias in skill.aliases:
+            starts.setdefault(alias.split(" ", 1)[0], set()).add(position)
+    return vocabulary, {word: tuple(sorted(found)) for word, found in starts.items()}
 
 
 def skill_named(name: str) -> Skill:
