@@ -44,14 +44,16 @@ class SafeCsvWriter:
         self._end = lineterminator
         self._specials = (delimiter, '"', "\r", "\n")
         # The C writer quotes exactly the cells `_field` quotes (delimiter, quote, CR, LF) when
-        # the line end is CR LF; a row with no formula-like cell goes through it in one call.
+        # the line end is CR LF; a row with no formula cell (a signed number is none) goes
+        # through it in one call.
         self._plain = (csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
                        if lineterminator == "\r\n" else None)
 
     def writerow(self, cells: Iterable[object]) -> None:
         """One record; None is written as an empty cell, like csv.writer does."""
         texts = ["" if cell is None else str(cell) for cell in cells]
-        if self._plain is not None and not any(map(_MAY_BE_FORMULA, texts)):
+        if self._plain is not None and all(map(_PLAIN_NUMBER.fullmatch,
+                                               filter(_MAY_BE_FORMULA, texts))):
             self._plain.writerow(texts)
             return
         if texts == [""]:
