@@ -87,3 +87,12 @@ def test_a_lone_cr_is_quoted_whatever_the_line_end() -> None:
     buffer = io.StringIO(newline="")
     SafeCsvWriter(buffer, lineterminator="\n").writerow(["a\rb", "c"])
     assert buffer.getvalue() == '"a\rb",c\n'
+
+
+@given(st.lists(st.lists(st.text(alphabet="ab ,\"\r\n=+-@1.'", max_size=6), max_size=4),
+                max_size=6))
+def test_a_chunk_of_text_rows_is_written_as_row_by_row(rows: list[list[str]]) -> None:
+    one, many = io.StringIO(newline=""), io.StringIO(newline="")
+    SafeCsvWriter(one).writerows(rows)
+    SafeCsvWriter(many).write_texts(rows)
+    assert many.getvalue() == one.getvalue()
