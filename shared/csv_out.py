@@ -12,12 +12,16 @@ held no formula cells are byte-identical to the csv module's output.
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import methodcaller
 from typing import TextIO
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_MAY_BE_FORMULA = methodcaller("startswith", FORMULA_PREFIXES)
 
 
 def neutralise(cell: str) -> str:
@@ -40,16 +44,36 @@ class SafeCsvWriter:
         self._delimiter = delimiter
         self._end = lineterminator
         self._specials = (delimiter, '"', "\r", "\n")
+        # The C writer quotes exactly the cells `_field` quotes (delimiter, quote, CR, LF) when
+        # the line end is CR LF; a row with no formula cell (a signed number is none) goes
+        # through it in one call.
+        self._plain = (csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
+                       if lineterminator == "\r\n" else None)
 
     def writerow(self, cells: Iterable[object]) -> None:
         """One record; None is written as an empty cell, like csv.writer does."""
         texts = ["" if cell is None else str(cell) for cell in cells]
+        if self._plain is not None and all(map(_PLAIN_NUMBER.fullmatch,
+                                               filter(_MAY_BE_FORMULA, texts))):
+            self._plain.writerow(texts)
+            return
         if texts == [""]:
             self._handle.write('""' + self._end)  # a lone empty cell, as csv.writer keeps it
             return
         self._handle.write(self._delimiter.join(self._field(t) for t in texts) + self._end)
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+    def write_texts(self, rows: Sequence[Sequence[str]]) -> None:
+        """Rows whose cells are all `str` (a chunk of output lines): one C-writer call for the
+        chunk when no cell is a formula, else row by row (the same bytes as `writerow`)."""
+        cells = chain.from_iterable(rows)
+        if self._plain is not None and all(map(_PLAIN_NUMBER.fullmatch,
+                                               filter(_MAY_BE_FORMULA, cells))):
+            self._plain.writerows(rows)
+            return
         for row in rows:
             self.writerow(row)
 

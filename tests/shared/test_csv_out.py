@@ -55,3 +55,44 @@ def test_any_cell_round_trips_and_none_reads_back_as_a_formula(rows: list[list[s
         assert [neutralise(cell) for cell in original] == written
         assert not any(cell.startswith(FORMULA_PREFIXES) and is_formula(cell)
                        for cell in written)
+
+
+def _reference(rows: list[list[str]], delimiter: str, end: str) -> str:
+    """The writer's rule cell by cell (neutralise, then quote a cell holding the delimiter, a
+    quote, CR or LF, or a neutralised one): the C-writer fast path must give the same bytes."""
+    lines = []
+    for row in rows:
+        if row == [""]:
+            lines.append('""' + end)
+            continue
+        cells = []
+        for cell in row:
+            safe = neutralise(cell)
+            quote = safe != cell or any(s in safe for s in (delimiter, '"', "\r", "\n"))
+            cells.append('"' + safe.replace('"', '""') + '"' if quote else safe)
+        lines.append(delimiter.join(cells) + end)
+    return "".join(lines)
+
+
+@given(st.lists(st.lists(st.text(alphabet="ab ,;\"\r\n\t=+-@1.'", max_size=6), max_size=5),
+                max_size=5), st.sampled_from([",", ";"]), st.sampled_from(["\r\n", "\n"]))
+def test_the_fast_path_writes_the_same_bytes_as_the_cell_by_cell_rule(
+        rows: list[list[str]], delimiter: str, end: str) -> None:
+    buffer = io.StringIO(newline="")
+    SafeCsvWriter(buffer, delimiter=delimiter, lineterminator=end).writerows(rows)
+    assert buffer.getvalue() == _reference(rows, delimiter, end)
+
+
+def test_a_lone_cr_is_quoted_whatever_the_line_end() -> None:
+    buffer = io.StringIO(newline="")
+    SafeCsvWriter(buffer, lineterminator="\n").writerow(["a\rb", "c"])
+    assert buffer.getvalue() == '"a\rb",c\n'
+
+
+@given(st.lists(st.lists(st.text(alphabet="ab ,\"\r\n=+-@1.'", max_size=6), max_size=4),
+                max_size=6))
+def test_a_chunk_of_text_rows_is_written_as_row_by_row(rows: list[list[str]]) -> None:
+    one, many = io.StringIO(newline=""), io.StringIO(newline="")
+    SafeCsvWriter(one).writerows(rows)
+    SafeCsvWriter(many).write_texts(rows)
+    assert many.getvalue() == one.getvalue()

@@ -64,6 +64,9 @@ class LeaningLayer:
     sentences: Linear | None
     embedder: str
     neutral_band: float
+    # A row with no feeling word is labelled by the sentence model only when it is this sure
+    # (|P - 0.5| >= sentence_band); else `neutral`. 1.0 (a file without the key): never.
+    sentence_band: float = 1.0
 
     def leaning(self, probability: float | None) -> str:
         """positive / negative by the probability; neutral when there is none."""
@@ -74,6 +77,13 @@ class LeaningLayer:
     def is_neutral(self, probability: float | None) -> bool:
         """Too close to even odds to call a side (the 3-class label, not the leaning)."""
         return probability is None or abs(probability - 0.5) < self.neutral_band
+
+    def sentence_label(self, probability: float | None) -> str:
+        """The 3-class label of a row with no feeling word: the sentence model's side when it
+        is nearly sure, else `neutral` (such rows state no feeling VADER can read)."""
+        if probability is None or abs(probability - 0.5) < self.sentence_band:
+            return "neutral"
+        return self.leaning(probability)
 
     def sentence_probabilities(self, texts: Sequence[str]) -> list[float | None]:
         """P(positive) of each text from its sentence vector; None without the embedder."""
@@ -107,7 +117,8 @@ def load_layer(path: Path = LAYER_PATH) -> LeaningLayer | None:
     sentences = data.get("sentences")
     return LeaningLayer(Linear.from_json(data["model"]),
                         Linear.from_json(sentences) if sentences else None,
-                        data.get("embedder", ""), float(data["neutral_band"]))
+                        data.get("embedder", ""), float(data["neutral_band"]),
+                        float(data.get("sentence_band", 1.0)))
 
 
 __all__ = ["FEATURES", "LAYER_PATH", "LeaningLayer", "Linear", "load_layer"]

@@ -43,6 +43,10 @@ class OutputWriter:
     def write(self, item: AnalyzedRow | Labelled) -> None:
         self._writer.writerow(output_cells(item))
 
+    def write_many(self, items: list[AnalyzedRow] | list[Labelled]) -> None:
+        """A chunk of rows in order, in one writer call when none holds a formula cell."""
+        self._writer.write_texts([output_cells(item) for item in items])
+
     def __enter__(self) -> OutputWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = SafeCsvWriter(self._file.__enter__())

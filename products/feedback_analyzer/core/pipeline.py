@@ -91,11 +91,12 @@ def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
     done = 0
     with OutputWriter(out, table.info.columns) as writer:
         for chunk in chunked(flag_duplicates(table.rows()), chunk_rows):
-            for row, analysis in zip(chunk, engine.analyze_rows(chunk), strict=True):
-                item = Labelled(row, analysis)
-                writer.write(item)
+            items = [Labelled(row, analysis) for row, analysis
+                     in zip(chunk, engine.analyze_rows(chunk), strict=True)]
+            writer.write_many(items)
+            for item in items:
                 builder.add(item)
-                statuses[analysis.status] += 1
+                statuses[item.analysis.status] += 1
             done += len(chunk)
             if progress:
                 progress(done)

@@ -66,17 +66,16 @@ class FeedbackTable:
 
     def _row(self, number: int, line: int, cells: list[str]) -> FeedbackRow:
         cells, ragged = self._fit(line, cells)
-        info = self.info
-        text = cells[self._index[info.text_column]]
-        row_id = cells[self._index[info.id_column]].strip() if info.id_column else ""
+        info, index = self.info, self._index
+        text = cells[index[info.text_column]]
+        row_id = cells[index[info.id_column]].strip() if info.id_column else ""
+        # No stars or date column: None without calling the parsers (they give None for "").
+        stars, when = info.stars_column, info.date_column
         return FeedbackRow(
             row_id=row_id or str(number), line=line, text=text, values=cells,
-            stars=stars_from(self._cell(cells, info.stars_column), info.stars_scale),
-            date=parse_date(self._cell(cells, info.date_column)),
+            stars=stars_from(cells[index[stars]], info.stars_scale) if stars else None,
+            date=parse_date(cells[index[when]]) if when else None,
             flag=text_flag(text) or ("ragged" if ragged else ""))
-
-    def _cell(self, cells: list[str], column: str | None) -> str:
-        return cells[self._index[column]] if column else ""
 
     def _fit(self, line: int, cells: list[str]) -> tuple[list[str], bool]:
         width = len(self.info.columns)

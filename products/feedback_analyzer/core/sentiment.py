@@ -143,13 +143,16 @@ def layered_result(text: str, score: float, probability: float | None, mixed: bo
                    layer: LeaningLayer, review_lexicon: bool = True,
                    evidence: bool = True) -> SentimentResult:
     """A no-star row's result from the layer's P(positive): the leaning is the likelier pole;
-    the label is `mixed` (two-sided rows), `neutral` for a row without a feeling word or rule
-    hit (its leaning is the sentence model's guess, not a stated feeling) or when the rules'
-    score is in VADER's band and the layer is near even odds, else the leaning."""
+    the label is `mixed` (two-sided rows); for a row without a feeling word or rule hit, the
+    sentence model's side only when it is nearly sure (`LeaningLayer.sentence_label`), else
+    `neutral`; `neutral` when the rules' score is in VADER's band and the layer is near even
+    odds; else the leaning."""
     leaning = layer.leaning(probability)
     if mixed:
         label = "mixed"
-    elif not evidence or (abs(score) < NEUTRAL_BAND and layer.is_neutral(probability)):
+    elif not evidence:
+        label = layer.sentence_label(probability)
+    elif abs(score) < NEUTRAL_BAND and layer.is_neutral(probability):
         label = "neutral"
     else:
         label = leaning

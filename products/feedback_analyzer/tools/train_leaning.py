@@ -11,7 +11,9 @@ Reads the labelled sets at run time (never copied into the repository), keeps ea
 2. the sentence model: logistic regression on WordLlama vectors of all polar tune rows, used
    only for rows without such evidence;
 3. the neutral band: the |P(positive) - 0.5| below which a row in VADER's neutral band stays
-   `neutral`, chosen to maximise the mean 3-class macro-F1 over the tune sets.
+   `neutral`, chosen to maximise the mean 3-class macro-F1 over the tune sets;
+4. the sentence band: how sure the sentence model must be to label a row with no feeling
+   word (else `neutral`), chosen to maximise the worst tune set's 3-class gain over VADER.
 Prints 5-fold cross-validated tune accuracy per set; held-out rows are never read here (score
 them with `aipm eval feedback --dataset ... --split heldout`).
 """
@@ -34,6 +36,7 @@ _ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = next((p for p in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared")
                      if p.is_dir()), _ROOT.parent / "shared") / "realdata" / "sentiment"
 BANDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+SENTENCE_BANDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.45, 0.46, 0.47, 0.48, 0.49, 0.5)  # 0.5: never
 
 
 def tune_rows(data: Path) -> dict[str, list[LabelledRow]]:
@@ -85,14 +88,36 @@ def three_class_f1(gold: list[str], predicted: list[str]) -> float:
     return classification_report(gold, predicted, ["positive", "neutral", "negative"]).macro_f1
 
 
+def _band_label(score: float, p: float | None, band: float) -> str:
+    """The engine's 3-class label of a row from its rule score and feature-model P(positive)
+    (None: no evidence, so `neutral` before the sentence band)."""
+    if p is None or (abs(score) < NEUTRAL_BAND and abs(p - 0.5) < band):
+        return "neutral"
+    return "positive" if p >= 0.5 else "negative"
+
+
+def choose_sentence_band(sets: dict[str, list[tuple[str, str, float | None]]],
+                         vader: dict[str, float]) -> float:
+    """How sure the sentence model must be (|P - 0.5|) to label a row with no feeling word:
+    the band whose worst tune set gains most 3-class macro-F1 over plain VADER (`vader`: each
+    set's VADER F1), so no set is given up for the others; ties go to the wider band. Each
+    item: (gold, the label without the sentence model, its P(positive) for a row without
+    evidence, else None)."""
+    def worst_gain(band: float) -> float:
+        return min(three_class_f1([g for g, _, _ in items],
+                                  [lab if p is None or abs(p - 0.5) < band
+                                   else "positive" if p >= 0.5 else "negative"
+                                   for _, lab, p in items]) - vader[name]
+                   for name, items in sets.items())
+
+    return max(SENTENCE_BANDS, key=lambda band: (round(worst_gain(band), 4), band))
+
+
 def choose_band(sets: dict[str, list[tuple[str, float, float | None]]]) -> float:
     """The neutral band with the best mean 3-class macro-F1 over the tune sets; ties go to the
     narrower band. Each item: (gold, rule score, P(positive) from the feature model, or None
     for a row without evidence, which the engine labels neutral)."""
-    def label(score: float, p: float | None, band: float) -> str:
-        if p is None or (abs(score) < NEUTRAL_BAND and abs(p - 0.5) < band):
-            return "neutral"
-        return "neutral" if p is None else "positive" if p >= 0.5 else "negative"
+    label = _band_label
 
     def mean_f1(band: float) -> float:
         return sum(three_class_f1([g for g, _, _ in items], [label(s, p, band)
@@ -130,14 +155,42 @@ def train(data: Path, out: Path) -> dict[str, object]:
                          model.probability(f) if has_evidence(f) else None)
                         for r, f in zip(items, features[name], strict=True)]
     band = choose_band(scored)
+    sentence_band = choose_sentence_band(_sentence_items(rows, scored, sentences, band),
+                                         _vader_f1(rows))
     layer = {"version": 1, "features": list(FEATURES), "model": model.to_json(),
              "sentences": sentences.to_json(), "embedder": "wordllama-l2supercat-256",
-             "neutral_band": band,
+             "neutral_band": band, "sentence_band": sentence_band,
              "trained_on": {name: len(items) for name, items in rows.items()},
              "tune_cv_accuracy_feature_model": cross_validated(x, y, groups),
              "sentence_model_rows": len(sx)}
     out.write_text(json.dumps(layer, indent=1) + "\n", encoding="utf-8")
     return layer
+
+
+def _sentence_items(rows: dict[str, list[LabelledRow]],
+                    scored: dict[str, list[tuple[str, float, float | None]]],
+                    sentences: Linear, band: float) -> dict[str, list[tuple[str, str,
+                                                                        float | None]]]:
+    """(gold, label without the sentence model, sentence P(positive) for a no-evidence row)."""
+    from shared.embeddings import WordLlamaEmbedder
+
+    out = {}
+    for name, items in rows.items():
+        bare = [i for i, (_, _, p) in enumerate(scored[name]) if p is None]
+        vectors = WordLlamaEmbedder().embed_documents([items[i].text for i in bare])
+        sure = dict(zip(bare, map(sentences.probability, vectors), strict=True))
+        out[name] = [(g, _band_label(s, p, band), sure.get(i))
+                     for i, (g, s, p) in enumerate(scored[name])]
+    return out
+
+
+def _vader_f1(rows: dict[str, list[LabelledRow]]) -> dict[str, float]:
+    """Plain VADER's 3-class macro-F1 on each set's tune rows (the anchor to beat)."""
+    from products.feedback_analyzer.core.dataset_eval import vader_predictions
+
+    return {name: three_class_f1([r.gold for r in items],
+                                 [p.label for p in vader_predictions(items)])
+            for name, items in rows.items()}
 
 
 def main() -> None:

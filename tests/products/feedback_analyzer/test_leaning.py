@@ -92,3 +92,32 @@ def test_the_shipped_layer_matches_the_features_and_a_stale_file_is_refused(
     with pytest.raises(ValueError, match="train_leaning"):
         load_layer(stale)
     assert load_layer(tmp_path / "absent.json") is None
+
+
+def _layer(sentence_band: float):
+    from products.feedback_analyzer.core.leaning import LeaningLayer
+
+    model = Linear(mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0)
+    return LeaningLayer(model, model, "test", 0.0, sentence_band)
+
+
+def test_a_row_without_a_feeling_word_is_labelled_only_when_the_sentence_model_is_nearly_sure(
+) -> None:
+    from products.feedback_analyzer.core.sentiment import layered_result
+
+    layer = _layer(0.49)
+    sure = layered_result("It came in a box", 0.0, 0.995, False, layer, evidence=False)
+    unsure = layered_result("It came in a box", 0.0, 0.9, False, layer, evidence=False)
+    sure_no = layered_result("It came in a box", 0.0, 0.004, False, layer, evidence=False)
+    assert (sure.label, sure.leaning) == ("positive", "positive")
+    assert (unsure.label, unsure.leaning) == ("neutral", "positive")
+    assert sure_no.label == "negative"
+    assert layer.sentence_label(None) == "neutral"
+    assert _layer(1.0).sentence_label(1.0) == "neutral"  # a file without the key: never
+
+
+def test_the_shipped_sentence_band_is_read_from_the_layer_file() -> None:
+    layer = load_layer()
+    assert layer is not None
+    data = json.loads(LAYER_PATH.read_text(encoding="utf-8"))
+    assert layer.sentence_band == data["sentence_band"] < 0.5

@@ -101,3 +101,13 @@ def test_nps_scores_map_onto_stars(tmp_path: Path) -> None:
     table = open_table(write_rows(tmp_path / "n.csv", rows))
     assert table.info.stars_scale == 10.0
     assert [r.stars for r in table.rows()] == [5.0, 1.0, 3.4]
+
+
+def test_each_row_carries_its_date_and_stars_and_none_without_those_columns(
+        tmp_path: Path) -> None:
+    read = list(open_table(write_rows(tmp_path / "f.csv", ROWS)).rows())
+    assert [r.date for r in read] == ["2026-03-01", "2026-03-02", "2026-04-11"]
+    assert [r.stars for r in read] == [5.0, 1.0, 3.0]
+    bare = list(open_table(write_rows(tmp_path / "g.csv", [[row[0], row[3]] for row in ROWS]))
+                .rows())
+    assert [(r.date, r.stars) for r in bare] == [(None, None)] * 3
