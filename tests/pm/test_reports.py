@@ -98,3 +98,10 @@ def test_the_committed_portfolio_measured_the_current_code(repo_root: Path) -> N
                 re.findall(r"- Code: sha256:([0-9a-f]{16}) \(products/(\w+)\)", text)}
     assert recorded == {spec.name: code_hash(PRODUCTS_DIR / spec.name)
                         for spec in available_products()}, "run `make reports`"
+
+
+def test_speeds_in_a_rate_table_do_not_make_a_report_differ() -> None:
+    table = "| set | rows | kit rows/s |\n|---|---|---|\n| a | 1000 | {speed} |\n"
+    assert same_but_dates(table.format(speed="1,066"), table.format(speed="2,760"))
+    other = "| set | rows | accuracy |\n|---|---|---|\n| a | 1000 | {value} |\n"
+    assert not same_but_dates(other.format(value="0.876"), other.format(value="0.875"))
