@@ -140,9 +140,9 @@ def test_the_cli_shows_low_confidence_and_json_carries_the_fields(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from frontdoors.cli import build_app
     from typer.testing import CliRunner
 
+    from frontdoors.cli import build_app
     from products import available_products
 
     monkeypatch.setattr(answer_module, "load_gate", lambda: RUNS_ONLY)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from frontdoors.cli import build_app
 from typer.testing import CliRunner
 
+from frontdoors.cli import build_app
 from products import available_products
 from products.rag_search.core.squad import article_split, load_questions, load_squad
 from products.rag_search.core.squad_eval import abstain_scores, run_qa_eval, score
