@@ -108,7 +108,7 @@ def free_port() -> int:
 def running_hub(workdir: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run frontdoors/hub.py` on a free loopback port; stopped on exit."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "products" / "hub.py"),
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "frontdoors" / "hub.py"),
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with log.open("wb") as sink:
