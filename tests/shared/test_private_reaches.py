@@ -9,7 +9,7 @@ import pytest
 from tests.pins import assert_tested_version, in_range
 
 REACHES = [("wordllama", "0.4", "0.5"), ("python-docx", "1.1", "1.3"),
-           ("chromadb", "1.0", "1.6")]
+           ("chromadb", "1.0.13", "1.6")]
 
 
 @pytest.mark.parametrize(("dist", "low", "high"), REACHES, ids=[r[0] for r in REACHES])
