@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from products.rag_search.core import ingest_lock
 from products.rag_search.core.ingest_lock import IngestBusy, collection_lock
 from products.rag_search.core.service import run_ingest
-from shared.config import load_settings
+from shared.config import Settings, load_settings
 from tests.products.rag_search.test_api import assert_error, client_for, upload
 from tests.products.rag_search.test_ui import PAGE, wait_for_ingest
 from tests.shared.loaders.bombs import empty_paragraph_docx, many_page_pdf
@@ -34,8 +34,9 @@ def test_a_second_ingest_waits_then_says_another_is_running(tmp_path: Path) -> N
     holder.start()
     try:
         assert entered.wait(10)
-        with pytest.raises(IngestBusy) as caught, collection_lock(settings, "busy_kb", wait_s=0.2):
-            pass
+        assert _try_lock(settings, "busy_kb") == "busy"
+        with pytest.raises(IngestBusy) as caught:
+            _take(settings, "busy_kb")
         assert caught.value.message.startswith("another ingest is running on busy_kb")
         assert caught.value.http_status == 409
     finally:
@@ -65,10 +66,34 @@ def test_concurrent_ingests_into_one_collection_both_finish(tmp_path: Path) -> N
     assert sorted(r.files_indexed for r in reports) == [0, 0, 4]  # serialised: one did the work
 
 
-def test_the_lock_is_reentrant_within_a_thread() -> None:
+def _take(settings: Settings, collection: str) -> str:
+    """Take and release the lock once, as a second ingest would."""
+    with collection_lock(settings, collection, wait_s=0.2):
+        return "taken"
+
+
+def _try_lock(settings: Settings, collection: str) -> str:
+    """From another thread (the lock is re-entrant only within one): "taken" or "busy"."""
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        try:
+            outcome.append(_take(settings, collection))
+        except IngestBusy:
+            outcome.append("busy")
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+def test_the_lock_is_reentrant_within_a_thread_and_held_until_the_outer_block_ends() -> None:
     settings = load_settings()
-    with collection_lock(settings, "kb_one"), collection_lock(settings, "kb_one", wait_s=0.1):
-        pass
+    with collection_lock(settings, "kb_one"):
+        assert _take(settings, "kb_one") == "taken"  # the same thread enters again at once
+        assert _try_lock(settings, "kb_one") == "busy"  # the inner exit did not release it
+    assert _try_lock(settings, "kb_one") == "taken"
     assert ingest_lock.WAIT_S > 0
 
 
