@@ -142,13 +142,19 @@ def render_markdown(case: CaseStudy, sections: list[Section]) -> str:
     parts = [f"# Case study: {case.title}", f"_{case.pitch}_ — generated {case.generated} by "
              f"`aipm portfolio {case.cli_name}` from the eval report, stress report and traces."]
     for section in sections:
-        parts.append(f"## {section.heading}")
-        parts += section.paragraphs
-        if section.bullets:
-            parts.append("\n".join(f"- {b}" for b in section.bullets))
-        if section.table:
-            parts.append(_markdown_table(section.table))
+        parts += section_markdown(section, "##")
     return "\n\n".join(parts) + "\n"
+
+
+def section_markdown(section: Section, heading: str) -> list[str]:
+    """One section as Markdown blocks under a `heading` ("##" in a case study, "###" in the
+    portfolio that holds several)."""
+    parts = [f"{heading} {section.heading}", *section.paragraphs]
+    if section.bullets:
+        parts.append("\n".join(f"- {b}" for b in section.bullets))
+    if section.table:
+        parts.append(_markdown_table(section.table))
+    return parts
 
 
 def _markdown_table(table: Table) -> str:
@@ -199,4 +205,5 @@ def _html_table(table: Table) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
-__all__ = ["Section", "build_sections", "render_html", "render_markdown", "write_case_study"]
+__all__ = ["Section", "build_sections", "render_html", "render_markdown", "section_markdown",
+           "write_case_study"]

@@ -19,8 +19,8 @@ from pm.portfolio import (
     Section,
     _html_table,
     _inline,
-    _markdown_table,
     build_sections,
+    section_markdown,
 )
 from pm.portfolio_data import CaseStudy, gather
 from products import PRODUCTS_DIR, get_product
@@ -61,12 +61,7 @@ def render_markdown(cases: list[tuple[CaseStudy, str]]) -> str:
         parts += [f"## {case.title}", f"_{case.pitch}_", f"- Code: sha256:{digest} "
                   f"(products/{case.product})"]
         for section in build_sections(case):
-            parts.append(f"### {section.heading}")
-            parts += section.paragraphs
-            if section.bullets:
-                parts.append("\n".join(f"- {b}" for b in section.bullets))
-            if section.table:
-                parts.append(_markdown_table(section.table))
+            parts += section_markdown(section, "###")
     return "\n\n".join(parts) + "\n"
 
 

@@ -22,7 +22,7 @@ from pm.code_hash import code_hash, recorded_hash
 from pm.facts import ProductPaths
 from pm.metrics import BLOCK_PATTERN, MetricValue, pretty_target
 from pm.prd_sections import Section
-from pm.report_tables import ParsedReport, as_number, split_row
+from pm.report_tables import ParsedReport, as_number, pipe_blocks, split_row
 
 MET = {"yes", "met", "✅", "✓", "pass", "passed", "achieved"}
 MISSED = {"no", "not met", "missed", "❌", "✗", "fail", "failed", "not achieved"}
@@ -107,13 +107,8 @@ def prose_claims(section: Section, names: dict[str, str]) -> list[Claim]:
 
 
 def _tables(body: str) -> list[tuple[list[str], list[list[str]]]]:
-    blocks: list[list[str]] = [[]]
-    for line in body.splitlines():
-        if line.strip().startswith("|"):
-            blocks[-1].append(line.strip())
-        elif blocks[-1]:
-            blocks.append([])
-    return [(split_row(b[0]), [split_row(line) for line in b[2:]]) for b in blocks if len(b) > 2]
+    return [(split_row(b[0]), [split_row(line) for line in b[2:]])
+            for b in pipe_blocks(body) if len(b) > 2]
 
 
 def row_numbers(cells: list[str]) -> list[tuple[float, int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pm.metrics import BLOCK_START, MetricValue
 from pm.prd_consistency import row_numbers, shows
 from pm.prd_sections import REQUIRED_SECTIONS, Section, find_sections
-from pm.report_tables import ParsedReport, as_number, split_row
+from pm.report_tables import ParsedReport, as_number, pipe_blocks, split_row
 
 TARGET_HEADERS = ("target", "launch bar", "goal")
 METHOD_HEADERS = ("how measured", "measured by", "method", "how it is measured")
@@ -27,21 +27,11 @@ def metrics_tables(sections: list[Section]) -> list[tuple[list[str], list[list[s
     """(header, rows) of every metrics table in the success-metrics sections."""
     tables = []
     for section in _metrics_sections(sections):
-        for block in _pipe_blocks(section.body):
+        for block in pipe_blocks(section.body):
             header = [cell.lower() for cell in split_row(block[0])]
             if header and "metric" in header[0] and len(block) > 2:
                 tables.append((header, [split_row(line) for line in block[2:]]))
     return tables
-
-
-def _pipe_blocks(body: str) -> list[list[str]]:
-    blocks: list[list[str]] = [[]]
-    for line in body.splitlines():
-        if line.strip().startswith("|"):
-            blocks[-1].append(line.strip())
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

@@ -141,10 +141,22 @@ def split_row(line: str) -> list[str]:
     return [cell.strip().replace("\\|", "|") for cell in cells]
 
 
+def pipe_blocks(body: str) -> list[list[str]]:
+    """The runs of consecutive pipe-table lines in a Markdown body, each stripped."""
+    blocks: list[list[str]] = [[]]
+    for line in body.splitlines():
+        if line.strip().startswith("|"):
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
 def as_number(text: str) -> float | None:
     """A printed cell as a number, or None for "—", "yes" and other text."""
     cleaned = text.replace("*", "").replace(",", "").strip()
     return float(cleaned) if NUMBER.match(cleaned) else None
 
 
-__all__ = ["ParsedReport", "ReportTable", "as_number", "parse_report", "read_report", "split_row"]
+__all__ = ["ParsedReport", "ReportTable", "as_number", "parse_report", "pipe_blocks", "read_report",
+           "split_row"]
