@@ -29,6 +29,7 @@ from products import ProductSpec, available_products
 
 pytestmark = pytest.mark.e2e
 FORK_TIMEOUT_S = 1500
+Forks = dict[str, tuple[Path, subprocess.CompletedProcess[str], float]]  # clone, make test, s
 
 # One real command per product, run by the fork's own console script: (arguments, JSON check).
 REAL_COMMANDS = {
@@ -77,7 +78,7 @@ def download_wheels(clones: list[Path], wheels: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def forked() -> Iterator[dict[str, tuple[Path, subprocess.CompletedProcess[str], float]]]:
+def forked() -> Iterator[Forks]:
     """Fork, clone and run `make test` in every fork at once; the results by product."""
     root = Path(tempfile.mkdtemp(prefix="aipm-fork-test-"))
     started = time.perf_counter()
@@ -102,8 +103,7 @@ def forked() -> Iterator[dict[str, tuple[Path, subprocess.CompletedProcess[str],
 @pytest.mark.timeout(FORK_TIMEOUT_S + 300)
 @pytest.mark.parametrize("spec", available_products(), ids=lambda s: s.name)
 def test_a_fork_installs_from_its_own_pyproject_and_passes_its_own_make_test(
-        spec: ProductSpec, forked: dict[str, tuple[Path, subprocess.CompletedProcess[str],
-                                                   float]]) -> None:
+        spec: ProductSpec, forked: Forks) -> None:
     clone, done, _ = forked[spec.name]
     assert done.returncode == 0, done.stdout[-4000:]
     assert " passed" in done.stdout and " failed" not in done.stdout
@@ -121,8 +121,7 @@ def test_a_fork_installs_from_its_own_pyproject_and_passes_its_own_make_test(
 @pytest.mark.timeout(FORK_TIMEOUT_S + 300)
 @pytest.mark.parametrize("spec", available_products(), ids=lambda s: s.name)
 def test_a_forks_own_cli_answers_help_and_one_real_command(
-        spec: ProductSpec, forked: dict[str, tuple[Path, subprocess.CompletedProcess[str],
-                                                   float]]) -> None:
+        spec: ProductSpec, forked: Forks) -> None:
     clone, done, _ = forked[spec.name]
     assert done.returncode == 0, done.stdout[-4000:]
     cli = clone / ".venv" / "bin" / spec.cli_name
