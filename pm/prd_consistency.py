@@ -23,6 +23,7 @@ from pm.facts import ProductPaths
 from pm.metrics import BLOCK_PATTERN, MetricValue, pretty_target
 from pm.prd_sections import Section
 from pm.report_tables import ParsedReport, as_number, pipe_blocks, split_row
+from shared.text import split_sentences
 
 MET = {"yes", "met", "✅", "✓", "pass", "passed", "achieved"}
 MISSED = {"no", "not met", "missed", "❌", "✗", "fail", "failed", "not achieved"}
@@ -97,7 +98,7 @@ def prose_claims(section: Section, names: dict[str, str]) -> list[Claim]:
     text = "\n".join(line for line in BLOCK_PATTERN.sub("", section.body).splitlines()
                      if not line.lstrip().startswith("|"))
     claims = []
-    for sentence in re.split(r"(?<=[.;!?])\s+|\n\n", text):
+    for sentence in split_sentences(text, ends=".;!?"):
         lowered = sentence.lower()
         for name, metric in names.items():
             if name in lowered and (word := PROSE_VERDICT.search(lowered.split(name, 1)[1])):

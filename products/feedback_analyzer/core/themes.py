@@ -22,11 +22,11 @@ from products.feedback_analyzer.core.privacy import redact_with_counts
 from products.feedback_analyzer.core.sentiment import label_for
 from products.feedback_analyzer.core.summary import ThemeCandidate
 from shared.embeddings import Embedder
+from shared.text import split_sentences
 
 MIN_ROWS_TO_CLUSTER = 6
 K_CHOICES = (2, 3, 4, 5, 6, 8)
 QUOTES_PER_THEME = 3
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[^\W\d_][\w']*")
 COMMON_WORD_SHARE = 0.08
 
@@ -283,7 +283,7 @@ def short_quote(text: str, limit: int = 220) -> str:
     if len(text) <= limit:
         return text
     kept = ""
-    for sentence in _SENTENCE.split(text):
+    for sentence in split_sentences(text, lines=False, casual=True):
         if len(kept) + len(sentence) > limit:
             break
         kept = f"{kept} {sentence}".strip()

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.structure import quotable_units
-from products.rag_search.core.text import split_sentences, terms
+from products.rag_search.core.text import terms
+from shared.text import split_sentences
 
 MIN_WORDS = 3
 _SPACES = re.compile(r"\s+")

@@ -36,6 +36,7 @@ from products.rag_search.core.prompts import escape_data, prompt_file
 from products.rag_search.core.relevance import term_weights
 from products.rag_search.core.text import terms, words
 from shared.errors import AIPMError
+from shared.text import split_sentences, word_spans
 
 if TYPE_CHECKING:
     from shared.llm import LLMClient
@@ -80,7 +81,6 @@ _AUX = (r"(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|may|m
 _FULL_QUESTION = re.compile(rf"^\s*(?:{_AUX}\b|(?:who|what|when|where|which|why|how)\s+"
                             rf"(?:much\s+|many\s+|long\s+|often\s+|far\s+)?{_AUX}\b)",
                             re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.+)$", re.MULTILINE)
 _SIBLINGS = re.compile(r"(?=\b([A-Za-z0-9][\w-]*)(?:\s*,\s*|\s+(?:and|or|nor)\s+|\s*/\s*|"
                        r"\s*\|\s*)([A-Za-z0-9][\w-]*))")
@@ -217,7 +217,7 @@ def listed_items(text: str) -> list[str]:
     if len(lines) >= 2:
         return lines
     best: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", _plain(text)):
+    for sentence in split_sentences(_plain(text), casual=True):
         parts = [part.strip(" .?!;:") for part in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)"
                                                           r"\s+", sentence)]
         parts = [part for part in parts if part]
@@ -228,9 +228,9 @@ def listed_items(text: str) -> list[str]:
 
 def _tail(segment: str) -> str:
     """"Invoices can be exported as PDF" -> "PDF": the words after the last stop word."""
-    found = list(_TOKEN.finditer(segment))
-    stops = [token for token in found if not terms(token.group())]
-    return segment[stops[-1].end():].strip() if stops and stops[-1] is not found[-1] else segment
+    found = word_spans(segment)
+    stops = [token for token in found if not terms(token[0])]
+    return segment[stops[-1][2]:].strip() if stops and stops[-1] is not found[-1] else segment
 
 
 def _plain(text: str) -> str:
@@ -239,9 +239,8 @@ def _plain(text: str) -> str:
 
 # -- "annual plans" -> "and for monthly plans?" ---------------------------------------------
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(found.group(), found.start(), found.end(), next(iter(terms(found.group())),
-                                                                     None))
-            for found in _TOKEN.finditer(text)]
+    return [_Token(word, start, end, next(iter(terms(word)), None))
+            for word, start, end in word_spans(text)]
 
 
 def _runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
@@ -358,8 +357,8 @@ def _lead_word(line: str) -> str | None:
     """The first word of a list item or table row ("- iOS: ..." -> "iOS"); None otherwise,
     so only neighbouring items of one list pair up."""
     item = _LIST_ITEM.match(line) or re.match(r"^\s*\|\s*(.+)$", line)
-    word = _TOKEN.search(item.group(1)) if item else None
-    return word.group() if word else None
+    found = word_spans(item.group(1)) if item else []
+    return found[0][0] if found else None
 
 
 def _apply(text: str, edits: dict[tuple[int, int], str]) -> str:

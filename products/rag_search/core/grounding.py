@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from products.rag_search.core.citations import MARKER, quote_in
+from shared.text import split_sentences
 
 _FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
-_SENTENCE_BREAK = re.compile(  # ". Next" ends a sentence; "1. Step", "e.g. Squid" do not
-    r"(?<=[^\d\s][.!?])(?<!e\.g\.)(?<!i\.e\.)(?<!etc\.)(?<!vs\.)\s+(?=[\"'(\[*_`]?[A-Z0-9])")
 _LEADING_MARKERS = re.compile(r"^((?:\[\s*S\d+\s*\]\s*)+)", re.IGNORECASE)
 _WORD = re.compile(r"\w", re.UNICODE)
 LEAD_IN_WORDS = 12  # "To turn on single sign-on for the whole workspace:" is a lead-in
@@ -73,7 +72,7 @@ def _ground_line(line: str, shown: Mapping[str, str], grounded: Grounded) -> str
 
 def sentences_of(line: str) -> list[str]:
     """Sentences of one line; markers written after the full stop stay with their sentence."""
-    pieces = [piece for piece in _SENTENCE_BREAK.split(line.strip()) if piece]
+    pieces = split_sentences(line, lines=False)
     merged: list[str] = []
     for piece in pieces:
         markers = _LEADING_MARKERS.match(piece)

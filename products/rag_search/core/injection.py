@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from products.rag_search.core.text import split_sentences
+from shared.text import split_sentences
 
 REMOVED = "[instruction-like text removed]"
 THRESHOLD = 1.0

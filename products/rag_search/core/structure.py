@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from products.rag_search.core.text import is_table_row, split_sentences, words
+from products.rag_search.core.text import is_table_row, words
+from shared.text import split_sentences
 
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _DIRECTIVE = re.compile(r"^\s*:::")  # mkdocstrings `::: package.module` and its options

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -28,19 +27,16 @@ from products.rag_search.core.qa_scoring import normalize_answer as normalize
 from products.rag_search.core.qa_scoring import token_f1
 from products.rag_search.core.span_reader import READER_FILE, candidates, features, tokens
 from products.rag_search.core.squad import article_split
+from shared.text import sentence_spans
 
 C = 1.0
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
 def sentence_at(context: str, offset: int) -> str:
     """The sentence of `context` that holds character `offset`."""
-    start = 0
-    for match in _SENTENCE.finditer(context):
-        if match.start() >= offset:
-            return context[start:match.start()]
-        start = match.end()
-    return context[start:]
+    spans = sentence_spans(context, lines=False)
+    return next((context[start:end] for start, end in spans if end > offset),
+                context[spans[-1][0]:] if spans else context)
 
 
 def examples(squad: Path) -> list[tuple[str, str, list[str]]]:

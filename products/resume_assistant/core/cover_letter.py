@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from products.resume_assistant.core.guard import GuardContext, guard_units, split_sentences
+from products.resume_assistant.core.guard import GuardContext, guard_units
 from products.resume_assistant.core.matching import ResumeIndex
 from products.resume_assistant.core.models import JobDescription, Resume, UnsupportedClaim
 from products.resume_assistant.core.prompts import prompt_file, user_prompt
 from products.resume_assistant.core.tailor import REJECT_SHARE, honest_keywords, order_by_relevance
 from shared.llm import LLMClient
+from shared.text import split_sentences
 
 TOP_BULLETS = 2
 
@@ -83,7 +84,7 @@ def guard_letter(draft: LetterDraft, context: GuardContext) -> GuardedLetter:
     """Guard each sentence; a paragraph keeps its surviving sentences."""
     paragraphs, blocked, gaps, total, kept = [], [], [], 0, 0
     for paragraph in draft.paragraphs:
-        result = guard_units(split_sentences(paragraph), context)
+        result = guard_units(split_sentences(paragraph, lines=False), context)
         blocked, gaps = blocked + result.blocked, gaps + result.gaps
         total, kept = total + result.total, kept + len(result.kept)
         if result.kept:

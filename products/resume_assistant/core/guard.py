@@ -49,7 +49,6 @@ CLAIM_DEGREES = tuple(w for w in degree_words() if len(w) >= 3 and w not in ("b 
 NUMERIC_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:k|m|mm|bn|b|pct|st|nd|rd|th|s|x)?")
 CERTIFICATION = re.compile(r"certif|licen[cs]|accredit|chartered", re.IGNORECASE)
 CAPITALISED = re.compile(r"[A-Z][\w&'+.-]*")
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 EMPLOYER_CUES = frozenset({"at", "for", "with", "joined", "from", "by"})
 INSTITUTION_CUES = ("university", "college", "institute", "school", "academy")
 _COMMON_TEXT = """
@@ -107,11 +106,6 @@ class GuardResult:
     @property
     def removed(self) -> int:
         return self.total - len(self.kept)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (the guard's unit for prose)."""
-    return [part.strip() for part in SENTENCE_SPLIT.split(text.strip()) if part.strip()]
 
 
 def guard_units(units: list[str], context: GuardContext) -> GuardResult:
@@ -233,4 +227,4 @@ def _certification(unit: str, context: GuardContext) -> list[tuple[str, str]]:
     return [] if check.supported else [("certification", unit)]
 
 
-__all__ = ["GuardContext", "GuardResult", "guard_units", "split_sentences", "unsupported_in"]
+__all__ = ["GuardContext", "GuardResult", "guard_units", "unsupported_in"]

@@ -11,7 +11,7 @@ import re
 
 from products.resume_assistant.core.models import JobDescription, Requirement, RequirementKind
 from products.resume_assistant.core.resume_parser import BULLET, clean_line
-from products.resume_assistant.core.segments import segment_lines, split_sentences
+from products.resume_assistant.core.segments import requirement_sentences, segment_lines
 from products.resume_assistant.core.skills import skills_in
 from products.resume_assistant.core.untrusted import drop_instructions
 from shared.errors import BadInput
@@ -85,7 +85,8 @@ def _flat_requirements(sections: list[tuple[str, str]],
     failing those, its duty sentences, which still say what the work is."""
     seen = {r.text for r in found}
     sections = [(kind, sentence) for kind, line in sections
-                for sentence in ([line] if kind in ("must", "nice") else split_sentences(line))]
+                for sentence in ([line] if kind in ("must", "nice")
+                                 else requirement_sentences(line))]
     asking = [(kind, line) for kind, line in sections if line not in seen and
               kind != "skip" and (REQUIREMENT_CUE.search(line) or _names_a_tool(kind, line)) and
               not NOT_A_REQUIREMENT.match(line) and len(line.split()) >= 2]

@@ -6,10 +6,11 @@ never composes), which is what lets the guard and the evidence quotes trust it.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from shared.text import split_sentences
 
 RequirementKind = Literal["must", "nice"]
 # Below this share of the text in parsed sections, the résumé's raw items are evidence too.
@@ -61,7 +62,7 @@ class Resume(BaseModel):
 
     def evidence_lines(self) -> list[str]:
         """Every line a requirement may quote as evidence, in résumé order."""
-        lines = [part for part in re.split(r"(?<=[.!?])\s+", self.summary) if part]
+        lines = split_sentences(self.summary, lines=False, casual=True)
         for role in self.experience:
             lines.extend([role.header, *role.bullets])
         lines.extend(entry.line for entry in self.education)

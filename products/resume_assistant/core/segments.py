@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from shared.text import split_sentences
+
 # A bullet decoded as Latin-1 (â€¢, â\x80¢, â¢, Â·), a real bullet, middle dot or a box glyph.
 MOJIBAKE_BULLET = re.compile(r"â(?:€|\x80)?[¢¦§]|Â·|[•·▪◦●‣■□➢✓✔]|&bull;|&middot;|\uf0b7|\ufffd")
 # "items.Next item", "items;Next", "Required)Experience": a stop glued to a capital.
@@ -30,7 +32,6 @@ LABEL_WORDS = re.compile(r"requirement|qualification|experience|education|skill|
                          r"bring|need|looking|preferred|nice|bonus|duties|about|benefit|"
                          r"licen|certif|language|you|must|what|who|essential|desired",
                          re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?;])\s+(?=[A-Z(\"'])")
 LONG_LINE = 300
 
 
@@ -46,7 +47,7 @@ def split_glued(line: str) -> list[str]:
         part = part.strip(" \t-–—*")
         if not part:
             continue
-        pieces.extend(split_sentences(part) if len(part) > LONG_LINE else [part])
+        pieces.extend(requirement_sentences(part) if len(part) > LONG_LINE else [part])
     return pieces
 
 
@@ -58,9 +59,9 @@ def _label_break(match: re.Match[str]) -> str:
     return f"\n{label}:\n"
 
 
-def split_sentences(text: str) -> list[str]:
+def requirement_sentences(text: str) -> list[str]:
     """A paragraph as sentences (a flat posting has one requirement a sentence)."""
-    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+    return split_sentences(text, lines=False, ends=".!?;")
 
 
 def segment_lines(text: str) -> list[str]:
@@ -72,4 +73,4 @@ def segment_lines(text: str) -> list[str]:
     return items
 
 
-__all__ = ["LONG_LINE", "MOJIBAKE_BULLET", "segment_lines", "split_glued", "split_sentences"]
+__all__ = ["LONG_LINE", "MOJIBAKE_BULLET", "requirement_sentences", "segment_lines", "split_glued"]

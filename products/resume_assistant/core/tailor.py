@@ -16,7 +16,6 @@ from products.resume_assistant.core.guard import (
     GuardContext,
     GuardResult,
     guard_units,
-    split_sentences,
 )
 from products.resume_assistant.core.matching import ResumeIndex
 from products.resume_assistant.core.models import JobDescription, Resume, UnsupportedClaim
@@ -29,6 +28,7 @@ from products.resume_assistant.core.skills import (
     skills_in,
 )
 from shared.llm import LLMClient
+from shared.text import split_sentences
 
 REJECT_SHARE = 0.5
 
@@ -98,7 +98,7 @@ def llm_draft(llm: LLMClient, resume: Resume, jd: JobDescription, gaps: list[str
 def guard_draft(draft: TailorDraft, resume: Resume, context: GuardContext) -> Guarded:
     """Guard the summary sentence by sentence, each bullet, each skill; unknown roles and
     roles left empty keep their original bullets (the résumé's own words)."""
-    summary = guard_units(split_sentences(draft.summary), context)
+    summary = guard_units(split_sentences(draft.summary, lines=False), context)
     skills = guard_units(draft.skills, context)
     blocked = [*summary.blocked, *skills.blocked]
     gaps = [*summary.gaps, *skills.gaps]

@@ -8,8 +8,9 @@ import pytest
 
 from products.rag_search.core.chunking import DraftChunk, chunk_document, chunk_text
 from products.rag_search.core.structure import quotable_units
-from products.rag_search.core.text import split_sentences, terms, words
+from products.rag_search.core.text import terms, words
 from shared.documents import Document, Section
+from shared.text import split_sentences
 
 
 def numbered_sentences(count: int) -> list[str]:
@@ -35,42 +36,6 @@ def test_terms_keep_digits_and_split_codes_on_punctuation() -> None:
 
 def test_words_fold_curly_apostrophes_and_case() -> None:
     assert words("Don’t STOP") == ["don't", "stop"]
-
-
-# --- split_sentences --------------------------------------------------------------------------
-
-def test_period_then_capital_starts_a_new_sentence() -> None:
-    assert split_sentences("Open the app. Next, click Save! Done? Yes.") == [
-        "Open the app.", "Next, click Save!", "Done?", "Yes."]
-
-
-def test_abbreviations_and_decimals_do_not_split() -> None:
-    text = "Use a processor, e.g. Stripe works fine. Plans cost 3.50 dollars. Version 2.5 is out."
-    assert split_sentences(text) == ["Use a processor, e.g. Stripe works fine.",
-                                     "Plans cost 3.50 dollars.", "Version 2.5 is out."]
-
-
-def test_blank_lines_end_paragraphs_even_without_a_period() -> None:
-    assert split_sentences("First paragraph without a stop\n\n  \nSecond paragraph") == [
-        "First paragraph without a stop", "Second paragraph"]
-
-
-def test_list_items_and_numbered_steps_are_their_own_sentences() -> None:
-    text = "To export:\n1. Open Billing\n2) Choose Invoices\n- pick a year\n* press Export"
-    assert split_sentences(text) == ["To export:", "1. Open Billing", "2) Choose Invoices",
-                                     "- pick a year", "* press Export"]
-
-
-def test_a_line_ending_a_sentence_splits_but_a_wrapped_line_does_not() -> None:
-    assert split_sentences("Refunds take five days.\nCards are charged monthly") == [
-        "Refunds take five days.", "Cards are charged monthly"]
-    assert split_sentences("Refunds take five\ndays to arrive.") == [
-        "Refunds take five\ndays to arrive."]
-
-
-def test_empty_and_whitespace_only_text_has_no_sentences() -> None:
-    assert split_sentences("") == []
-    assert split_sentences(" \n\n \t") == []
 
 
 # --- chunk_text --------------------------------------------------------------------------------
