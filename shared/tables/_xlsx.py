@@ -15,9 +15,8 @@ from pathlib import Path
 from shared.tables._limits import BadTable, TableLimits
 from shared.tables._text import Record
 
-# What openpyxl raises on a damaged or forged workbook while it reads rows. NotImplementedError
-# is among them: openpyxl raises it for workbook features it cannot read (it is caught, never
-# raised, here).
+# What openpyxl raises on a damaged or forged workbook while it reads rows (including its
+# error for workbook features it does not support: caught here, never raised).
 DAMAGED_XLSX_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError,
     EOFError, OverflowError, NotImplementedError, SyntaxError,  # lxml/ElementTree parse errors
