@@ -28,6 +28,9 @@ from shared.cli_support import emit_json, fail, require_free_port, run_child
 from shared.errors import AIPMError, BadInput
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Commands that write traces, stores, uploads or reports into the data dir (or start a server
+# or the hub, which do): checked once when they start.
+DATA_DIR_COMMANDS = frozenset({"hub", "serve", "stress", "rag", "feedback", "resume", "eval"})
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
@@ -36,6 +39,7 @@ class KitGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            _check_data_dir_for(ctx)
             return super().invoke(ctx)
         except AIPMError as err:
             fail(err)
@@ -55,6 +59,20 @@ class KitGroup(TyperGroup):
                           "is not built in this checkout yet. `aipm doctor` lists what is "
                           "available."))
         return super().resolve_command(ctx, args)
+
+
+def _check_data_dir_for(ctx: Any) -> None:
+    """Before a command that writes to the data dir starts: one line now if it cannot
+    (read-only, full), rather than a failure part-way through an ingest, a job or a server.
+    `--help`, `doctor` (which reports the data dir itself), `version`, `prd` and the like
+    need no data dir and are left alone."""
+    args = [*ctx._protected_args, *ctx.args]  # click 8.2+: the sub-command, then its args
+    if not args or args[0] not in DATA_DIR_COMMANDS or "--help" in args:
+        return
+    from shared.config import load_settings
+    from shared.files import check_data_dir
+
+    check_data_dir(load_settings().data_dir)
 
 
 def _data_dir() -> Path:

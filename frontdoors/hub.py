@@ -13,6 +13,7 @@ import streamlit as st
 from products import available_products
 from shared.config import load_settings
 from shared.errors import AIPMError
+from shared.files import check_data_dir
 from shared.ui_support import remember_settings
 
 FRONT_DOORS_DIR = Path(__file__).resolve().parent
@@ -38,7 +39,9 @@ def main() -> None:
     st.set_page_config(page_title="AI PM Starter Kit", page_icon=str(FAVICON),
                        layout="wide")
     try:
-        remember_settings(load_settings())
+        settings = load_settings()
+        check_data_dir(settings.data_dir)  # read-only or full: one line here, not a traceback
+        remember_settings(settings)
     except AIPMError as err:
         st.error(err.message)
         st.stop()

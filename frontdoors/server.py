@@ -9,6 +9,7 @@ Run it with `aipm serve`, or `uvicorn frontdoors.server:app`.
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from frontdoors.server_guard import LocalOriginGuard, reject_lone_surrogates
 from products import PRODUCTS, ProductSpec, available_products, kit_version, load_object
 from shared.api_support import SettingsDep, get_settings
 from shared.config import Settings, load_settings
+from shared.errors import AIPMError
 from shared.ops import build_ops_report
 from shared.ratings import (
     MAX_COMMENT_CHARS,
@@ -150,10 +152,25 @@ def create_app(
     return app
 
 
+def startup_settings() -> Settings:
+    """Settings for a server started as `uvicorn frontdoors.server:app`: a bad setting or a
+    read-only or full data dir is one line on stderr and exit 1 before uvicorn listens (`aipm
+    serve` checks the same in the CLI)."""
+    from shared.files import check_data_dir
+
+    try:
+        settings = load_settings()
+        check_data_dir(settings.data_dir)
+    except AIPMError as err:
+        sys.stderr.write(f"Error: {err.message}\n")
+        raise SystemExit(1) from None
+    return settings
+
+
 def __getattr__(name: str) -> FastAPI:
     """`frontdoors.server:app` for uvicorn, built on first access so importing stays cheap."""
     if name == "app":
-        globals()["app"] = create_app()
+        globals()["app"] = create_app(startup_settings())
         return globals()["app"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -24,9 +25,10 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from shared._private import PRIVATE_DIR, PRIVATE_FILE
-from shared.errors import AIPMError
+from shared.errors import AIPMError, BadInput
 
 MAX_NAME_CHARS = 120  # well under the 255 bytes file systems allow, even in UTF-8
+MIN_FREE_BYTES = 16 * 1024 * 1024  # below this an ingest or a job fails part-way: say so at start
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 DENIED_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _UNSAFE = re.compile(r"[^\w.\- ()+,@]")  # keep letters (any script), digits and plain marks
@@ -85,6 +87,37 @@ def atomic_text_writer(path: Path, encoding: str = "utf-8",
         raise
     finally:
         temp.unlink(missing_ok=True)
+
+
+def check_data_dir(data_dir: Path) -> Path:
+    """Refuse to start on a data dir that cannot take a write, with the same one line a write
+    would give later: creates the folder (0700), writes, fsyncs and removes a tiny probe file,
+    and calls a disk with under `MIN_FREE_BYTES` left full.
+
+    A probe write, not `os.access`: as root `access` says yes to a read-only folder, and only
+    a write sees a read-only mount or a full disk.
+    """
+    from shared._private import private_dir
+
+    probe = data_dir / f".write-check-{uuid.uuid4().hex[:12]}"
+    try:
+        private_dir(data_dir)
+        descriptor = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
+        try:
+            os.write(descriptor, b"ok")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+            probe.unlink()
+        free = shutil.disk_usage(data_dir).free
+    except OSError as err:
+        if is_data_dir_problem(err):
+            raise data_dir_error(data_dir, err) from err
+        raise BadInput(f"data dir {data_dir} cannot be used ({err.strerror or err}): set "
+                       "AIPM_DATA_DIR to a folder you can write to.") from err
+    if free < MIN_FREE_BYTES:
+        raise data_dir_error(data_dir, OSError(errno.ENOSPC, f"only {free / 1e6:.1f} MB free"))
+    return data_dir
 
 
 def safe_basename(name: str, default: str = "upload", max_chars: int = MAX_NAME_CHARS) -> str:
@@ -155,6 +188,7 @@ def store_upload(data_dir: Path, folder: Path, name: str, data: bytes) -> Path:
     return atomic_write(folder / safe_basename(name), data, data_dir)
 
 
-__all__ = ["MAX_NAME_CHARS", "DataDirError", "atomic_text_writer", "atomic_write",
+__all__ = ["MAX_NAME_CHARS", "MIN_FREE_BYTES", "DataDirError", "atomic_text_writer",
+           "atomic_write", "check_data_dir",
            "data_dir_error", "is_data_dir_problem", "private_dirs", "safe_basename",
            "store_upload", "write_error"]

@@ -32,8 +32,9 @@ class TooMuchContent(BadInput):
 
 
 def read_zip_part(name: str, archive: zipfile.ZipFile, part: str,
-                  max_bytes: int = MAX_PART_BYTES) -> bytes:
-    """One member of a zip, refused before reading when its declared size is over `max_bytes`.
+                  max_bytes: int = MAX_PART_BYTES, read: bool = True) -> bytes:
+    """One member of a zip, refused before reading when its declared size is over `max_bytes`
+    (`read=False`: only the check, for a caller that streams the member itself).
 
     zipfile stops reading at the declared size (and checks the CRC), so a member that lies
     about its size cannot expand further than the check allowed.
@@ -44,7 +45,7 @@ def read_zip_part(name: str, archive: zipfile.ZipFile, part: str,
             f"{name} expands to {info.file_size / 1e6:.0f} MB of XML ({part}), over the "
             f"{max_bytes / 1e6:.0f} MB one file may hold. It may be a zip bomb; if it is a real "
             "document, split it into smaller files.")
-    return archive.read(part)
+    return archive.read(part) if read else b""
 
 
 def check_text_size(name: str, chars: int, max_chars: int = MAX_TEXT_CHARS) -> None:
@@ -97,12 +98,16 @@ class Meter:
 
     def paragraph(self) -> None:
         self.paragraphs += 1
-        if self.paragraphs > self.budget.max_paragraphs:
+        self.at_least_paragraphs(self.paragraphs)
+        if self.paragraphs % self.TICK_EVERY == 0:
+            self.tick()
+
+    def at_least_paragraphs(self, count: int) -> None:
+        """Refuse a file known to hold at least `count` paragraphs when that is over budget."""
+        if count > self.budget.max_paragraphs:
             raise TooMuchContent(
                 f"{self.name} has over {self.budget.max_paragraphs:,} paragraphs, the limit for "
                 "one file. Split it into smaller files, or raise AIPM_LOAD_MAX_PARAGRAPHS.")
-        if self.paragraphs % self.TICK_EVERY == 0:
-            self.tick()
 
     def add_chars(self, count: int) -> None:
         self.chars += count

@@ -118,3 +118,27 @@ def test_an_aes_pdf_is_encrypted_even_without_the_aes_backend(
     monkeypatch.setattr(CryptAES, "decrypt", no_backend)
     with pytest.raises(EncryptedFile, match="give the password or an unencrypted copy"):
         load_bytes("open.pdf", data)
+
+
+def test_the_paragraph_bomb_is_refused_before_the_xml_is_parsed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The byte scan counts `<w:p` while the part decompresses: lxml never sees the bomb."""
+    from shared._loaders import _docx_xml
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the body was parsed before the paragraph count refused it")
+
+    monkeypatch.setattr(_docx_xml.etree, "iterparse", no_parse)
+    with pytest.raises(TooMuchContent, match="AIPM_LOAD_MAX_PARAGRAPHS"):
+        load_bytes("empty.docx", empty_paragraph_docx())
+
+
+def test_the_byte_scan_counts_tags_split_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared._loaders import _docx_xml
+
+    monkeypatch.setattr(_docx_xml, "SCAN_CHUNK", 7)  # every tag straddles some boundary
+    budget = LoadBudget(max_paragraphs=40)
+    assert load_bytes("few.docx", empty_paragraph_docx(39), budget=budget)  # 40 with the first
+    monkeypatch.setattr(_docx_xml.etree, "iterparse", lambda *a, **k: iter(()))
+    with pytest.raises(TooMuchContent, match="AIPM_LOAD_MAX_PARAGRAPHS"):
+        load_bytes("few.docx", empty_paragraph_docx(40), budget=budget)
