@@ -28,6 +28,7 @@ from shared.errors import AIPMError
 from shared.files import store_upload
 from shared.progress import BackgroundJob, WorkControl
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
+from shared.ui_tables import fitted_dataframe
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
 LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, another crash\" reads "
@@ -55,7 +56,7 @@ def pick_columns(path: Path) -> tuple[str | None, str | None]:
     """Preview the first rows; let the user override the detected text and --by columns."""
     table = open_table(path)
     st.caption(f"Detected: {table.info.describe()}; encoding {table.info.encoding}.")
-    st.dataframe([dict(zip(table.info.columns, row.values, strict=True))
+    fitted_dataframe([dict(zip(table.info.columns, row.values, strict=True))
                   for row in table.sample(5)], hide_index=True)
     columns = table.info.columns
     text = st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
@@ -148,7 +149,7 @@ def show(result, report: FeedbackReport, out: Path) -> None:
         flag = "" if claim.supported else " ⚠️ not supported by the cited rows"
         st.markdown(f"- {claim.text} — rows {', '.join(claim.row_ids)}{flag}")
     st.subheader("Opportunity backlog")
-    st.dataframe([o.model_dump(exclude={"quotes"}) for o in report.backlog], hide_index=True)
+    fitted_dataframe([o.model_dump(exclude={"quotes"}) for o in report.backlog], hide_index=True)
     show_themes(report)
     show_table(out)
     st.download_button("Download CSV", out.read_bytes(), file_name=out.name, mime="text/csv")
@@ -172,7 +173,7 @@ def show_table(out: Path) -> None:
 
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     wanted = st.multiselect("Filter by sentiment", ["positive", "neutral", "negative", "mixed"])
-    st.dataframe(frame[frame["sentiment"].isin(wanted)] if wanted else frame, hide_index=True)
+    fitted_dataframe(frame[frame["sentiment"].isin(wanted)] if wanted else frame, hide_index=True)
 
 
 def main() -> None:
