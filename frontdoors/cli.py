@@ -126,10 +126,16 @@ def ops(
 
 def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] = 8501) -> None:
     """Open the Streamlit hub (home, one page per product, Ops) on 127.0.0.1."""
+    import math
+
+    from shared.config import load_settings
+
     require_free_port("127.0.0.1", port)
+    upload_mb = max(1, math.ceil(load_settings().max_upload_mb))  # the widget's cap = the kit's
     command = [
         sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parent / "hub.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.maxUploadSize", str(upload_mb),
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
     ]
     raise typer.Exit(run_child(command))

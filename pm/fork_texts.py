@@ -19,6 +19,8 @@ make test
 # What a free Streamlit host (and `make demo`) reads: headless, no usage statistics.
 STREAMLIT_CONFIG = """[server]
 headless = true
+# The kit's upload cap (AIPM_MAX_UPLOAD_MB, default 25): the widget says what is accepted.
+maxUploadSize = 25
 
 [browser]
 gatherUsageStats = false

@@ -10,6 +10,7 @@ import streamlit as st
 from shared.config import Settings
 from shared.ops import OpsReport, build_ops_report, format_usd
 from shared.ui_support import current_settings, show_engine_badge
+from shared.ui_tables import fitted_dataframe
 
 RECENT_ROWS = 500
 TIME_AXIS = alt.X("time:T", title="Time", axis=alt.Axis(format="%H:%M:%S"))
@@ -69,7 +70,7 @@ def render_errors(report: OpsReport) -> None:
         st.caption("No failed calls.")
         return
     columns = ["ts", "product", "operation", "provider", "model", "status", "error"]
-    st.dataframe(pd.DataFrame([row.model_dump() for row in report.recent_errors])[columns],
+    fitted_dataframe(pd.DataFrame([row.model_dump() for row in report.recent_errors])[columns],
                  hide_index=True)
 
 
@@ -80,7 +81,7 @@ def render_llm(report: OpsReport) -> None:
         return
     render_totals(report)
     st.subheader("LLM calls by product and model")
-    st.dataframe(pd.DataFrame([row.model_dump() for row in report.by_model]), hide_index=True)
+    fitted_dataframe(pd.DataFrame([row.model_dump() for row in report.by_model]), hide_index=True)
     frame = calls_frame(report)
     if not frame.empty:
         render_charts(frame)
@@ -95,7 +96,7 @@ def render_operations(report: OpsReport) -> None:
                "errors": "errors", "items": "items", "p50_latency_ms": "p50 ms",
                "p95_latency_ms": "p95 ms"}
     frame = pd.DataFrame([row.model_dump() for row in report.operations])[list(columns)]
-    st.dataframe(frame.rename(columns=columns), hide_index=True)
+    fitted_dataframe(frame.rename(columns=columns), hide_index=True)
 
 
 def render_ratings(report: OpsReport) -> None:
@@ -105,7 +106,7 @@ def render_ratings(report: OpsReport) -> None:
     st.subheader("Answer ratings")
     frame = pd.DataFrame([row.model_dump() for row in report.ratings])
     frame["up_rate"] = (frame["up_rate"] * 100).round(1).astype(str) + "%"
-    st.dataframe(frame.rename(columns={"up": "👍", "down": "👎", "up_rate": "👍 rate"}),
+    fitted_dataframe(frame.rename(columns={"up": "👍", "down": "👎", "up_rate": "👍 rate"}),
                  hide_index=True)
     comments = [r for r in report.recent_ratings if r.comment]
     for rating in comments[:5]:

@@ -18,6 +18,7 @@ import typer
 
 from shared.cli_support import emit_json, fail
 from shared.errors import AIPMError
+from shared.progress import WorkControl, terminal_progress
 
 if TYPE_CHECKING:
     from shared.config import Settings
@@ -49,21 +50,6 @@ def _options(**values: Any) -> Any:
     if values.get("engine") not in ("auto", "baseline", "llm"):
         raise BadInput(f"--engine must be auto, baseline or llm; got '{values.get('engine')}'.")
     return AnalyzeOptions(**values)
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A live row counter on the terminal (stderr), off for --json."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("Analysing"), BarColumn(), TextColumn("{task.completed} rows"),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("rows", total=None)
-        yield lambda done: bar.update(task, completed=done)
 
 
 @app.command()
@@ -103,14 +89,18 @@ def analyze(
         if batch_api:
             _submit_batch(file, options, json_output)
             return
-        with _progress(not json_output) as progress:
-            result = analyze_file(_settings(), file, options, progress)
+        control = WorkControl(unit="rows")
+        with terminal_progress(control, "Analysing", enabled=not json_output,
+                               notice="Stopping after the current chunk of rows (Ctrl-C "
+                                      "again to abort)…"):
+            result = analyze_file(_settings(), file, options, control=control)
         if report is not None:
             _write_report(result, report)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
-        emit_json(result.summary.model_dump(mode="json"))
+        payload = result.summary.model_dump(mode="json")
+        emit_json(payload | {"cancelled": True} if result.summary.cancelled else payload)
         return
     _render_run(result)
 
@@ -143,8 +133,10 @@ def collect(job: Annotated[str, typer.Argument(help="The batch job id `analyze -
     from products.feedback_analyzer.core.batch_run import collect_batch_run
 
     try:
-        with _progress(not json_output) as progress:
-            state, result = collect_batch_run(_settings(), job, progress)
+        control = WorkControl(unit="rows")
+        with terminal_progress(control, "Collecting", enabled=not json_output,
+                               cancellable=False):
+            state, result = collect_batch_run(_settings(), job, control.advance)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if result is None:
@@ -173,6 +165,10 @@ def _render_run(result: Any) -> None:
     for problem in result.info.problems:
         typer.echo(f"Note: {problem}")
     typer.echo(f"Wrote {summary.output} in {summary.seconds:.1f} s.")
+    if summary.cancelled:
+        typer.echo(f"Cancelled after {summary.rows:,} rows: the CSV keeps every row labelled "
+                   "so far. Run again to do the whole file (an LLM run: add --resume to skip "
+                   "the rows already paid for).", err=True)
 
 
 @app.command()

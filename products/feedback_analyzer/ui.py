@@ -1,7 +1,8 @@
 """The feedback analyzer page of the hub (alone: `streamlit run products/feedback_analyzer/ui.py`).
 
 A thin adapter over `products.feedback_analyzer.core`: upload a file (or use the bundled
-sample), pick the text column from a preview, run with a progress bar, then read the charts,
+sample), pick the text column from a preview, run in a background job with a progress bar
+(rows, time left) and a stop button that keeps the rows done, then read the charts,
 themes, summary, backlog and a filterable table, and download the CSV and the Markdown report.
 Kit errors are shown with `st.error(message)`, never a traceback.
 """
@@ -25,13 +26,20 @@ from products.feedback_analyzer.core.service import build_report
 from shared.config import Settings
 from shared.errors import AIPMError
 from shared.files import store_upload
+from shared.progress import BackgroundJob, WorkControl
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
+from shared.ui_tables import fitted_dataframe
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "reviews.csv"
 LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, another crash\" reads "
           "mixed, not negative), knows only the languages VADER's lexicon covers (English), and "
-          "names themes by their words, not their meaning. LLM mode handles all three better.")
+          "names each theme by a short phrase taken from its rows, not by what the rows mean. LLM "
+          "mode handles all three better.")
 RESULT = "feedback_result"
+JOB = "feedback_job"
+POLL_SECONDS = 1.0
+STOPPED = ("Stopped after {rows:,} rows: everything below covers those rows only, and the "
+           "CSV keeps them. Analyse again to do the whole file.")
 
 
 def source_file(settings: Settings) -> Path | None:
@@ -48,7 +56,7 @@ def pick_columns(path: Path) -> tuple[str | None, str | None]:
     """Preview the first rows; let the user override the detected text and --by columns."""
     table = open_table(path)
     st.caption(f"Detected: {table.info.describe()}; encoding {table.info.encoding}.")
-    st.dataframe([dict(zip(table.info.columns, row.values, strict=True))
+    fitted_dataframe([dict(zip(table.info.columns, row.values, strict=True))
                   for row in table.sample(5)], hide_index=True)
     columns = table.info.columns
     text = st.selectbox("Text column", columns, index=columns.index(table.info.text_column))
@@ -74,19 +82,59 @@ def show_estimate(settings: Settings, path: Path, options: AnalyzeOptions) -> No
                f"batch API {estimate.batch_cost_usd:.4f} USD; {estimate.price_note}.")
 
 
-def run(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
-    bar = st.progress(0.0, text="Analysing…")
+def start(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
+    """Start the analysis in a thread of its own and return at once: the page shows its
+    progress and a stop button while it runs (see `show_job`)."""
     out = settings.data_path("feedback_results", f"{path.stem}.analyzed.csv")
-    result = analyze_file(settings, path, options.model_copy(update={"out": out}),
-                          lambda done: bar.progress(min(1.0, done / 1000), text=f"{done} rows"))
-    bar.progress(1.0, text=f"{result.summary.rows} rows done")
-    st.session_state[RESULT] = (result, build_report(settings, result), out)
+
+    def work(control: WorkControl) -> tuple:
+        result = analyze_file(settings, path, options.model_copy(update={"out": out}),
+                              control=control)
+        return result, build_report(settings, result), out
+
+    st.session_state.pop(RESULT, None)
+    st.session_state[JOB] = BackgroundJob(work, WorkControl(unit="rows"),
+                                          name="aipm-feedback-analyze").start()
+
+
+def show_job() -> None:
+    """A running job: its live progress; a finished one: its result (or its error) kept in
+    the session, and the job dropped."""
+    job: BackgroundJob | None = st.session_state.get(JOB)
+    if job is None:
+        return
+    if job.running:
+        _live_progress()
+        return
+    st.session_state.pop(JOB)
+    if job.error:
+        st.error(job.error)
+    elif job.result is not None:
+        st.session_state[RESULT] = job.result
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _live_progress() -> None:
+    job: BackgroundJob | None = st.session_state.get(JOB)
+    if job is None or not job.running:
+        st.rerun()  # the whole page, to show the result
+        return
+    control = job.control
+    stopping = control.cancelled
+    label = "Stopping after the current chunk…" if stopping else "Analysing…"
+    st.progress(control.share(), text=f"{label} {control.describe()}")
+    st.button("Stop analysis", key="feedback_stop", icon=":material/stop_circle:",
+              disabled=stopping, on_click=control.cancel,
+              help="Stops between two chunks of rows; the rows labelled so far are kept "
+                   "(CSV, charts, themes).")
 
 
 def show(result, report: FeedbackReport, out: Path) -> None:
     summary = result.summary
     st.success(f"{summary.rows} rows: {summary.ok} ok, {summary.failed} failed, "
                f"{summary.skipped} skipped ({summary.engine}, {summary.seconds:.1f} s).")
+    if summary.cancelled:
+        st.warning(STOPPED.format(rows=summary.rows))
     left, right = st.columns(2)
     left.altair_chart(sentiment_chart(report.counts), width="stretch")
     right.altair_chart(aspect_chart(report.counts), width="stretch")
@@ -101,7 +149,7 @@ def show(result, report: FeedbackReport, out: Path) -> None:
         flag = "" if claim.supported else " ⚠️ not supported by the cited rows"
         st.markdown(f"- {claim.text} — rows {', '.join(claim.row_ids)}{flag}")
     st.subheader("Opportunity backlog")
-    st.dataframe([o.model_dump(exclude={"quotes"}) for o in report.backlog], hide_index=True)
+    fitted_dataframe([o.model_dump(exclude={"quotes"}) for o in report.backlog], hide_index=True)
     show_themes(report)
     show_table(out)
     st.download_button("Download CSV", out.read_bytes(), file_name=out.name, mime="text/csv")
@@ -125,7 +173,7 @@ def show_table(out: Path) -> None:
 
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     wanted = st.multiselect("Filter by sentiment", ["positive", "neutral", "negative", "mixed"])
-    st.dataframe(frame[frame["sentiment"].isin(wanted)] if wanted else frame, hide_index=True)
+    fitted_dataframe(frame[frame["sentiment"].isin(wanted)] if wanted else frame, hide_index=True)
 
 
 def main() -> None:
@@ -142,11 +190,13 @@ def main() -> None:
                                  by=by)
         if st.button("Estimate"):
             show_estimate(settings, path, options)
-        if st.button("Analyse", type="primary"):
-            run(settings, path, options)
+        job = st.session_state.get(JOB)
+        if st.button("Analyse", type="primary", disabled=job is not None and job.running):
+            start(settings, path, options)
     except AIPMError as err:
         st.error(err.message)
         return
+    show_job()
     if RESULT in st.session_state:
         show(*st.session_state[RESULT])
 

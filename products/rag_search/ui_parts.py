@@ -20,6 +20,7 @@ from products.rag_search.core import (
     SearchResult,
 )
 from shared.config import Settings
+from shared.ui_tables import fitted_dataframe
 
 ENGINE_LABELS = {"extractive": "Extractive", "llm": "LLM"}
 NO_MODEL = "no LLM"
@@ -59,7 +60,7 @@ def render_ingest_report(report: IngestReport) -> None:
     if report.files_skipped:
         st.markdown("**Skipped files**")
         skipped = [{"file": item.path, "reason": item.error} for item in report.files_skipped]
-        st.dataframe(pd.DataFrame(skipped), hide_index=True)
+        fitted_dataframe(pd.DataFrame(skipped), hide_index=True)
 
 
 def stream_live(events: Iterable[AnswerDelta | AnswerDone]) -> Answer:
@@ -112,7 +113,7 @@ def render_results_table(results: Sequence[SearchResult]) -> None:
         st.caption("Nothing was retrieved.")
         return
     rows = [result.model_dump(include=set(RESULT_COLUMNS)) for result in results]
-    st.dataframe(pd.DataFrame(rows, columns=RESULT_COLUMNS), hide_index=True)
+    fitted_dataframe(pd.DataFrame(rows, columns=RESULT_COLUMNS), hide_index=True)
 
 
 def render_search_response(response: SearchResponse) -> None:

@@ -15,6 +15,7 @@ from products.resume_assistant.core.resume_parser import parse_resume
 from products.resume_assistant.core.service import Upload
 from products.resume_assistant.core.tailor import RoleDraft, TailorDraft, render_resume
 from shared.config import Settings
+from shared.ui_tables import fitted_dataframe
 
 
 def render_analysis(analysis: Analysis) -> None:
@@ -69,7 +70,7 @@ def render_ranking(ranking: Ranking) -> None:
     rows = [{"#": place, "score": row.score, "posting": row.title or row.posting,
              "why": row.error or row.explanation}
             for place, row in enumerate(ranking.postings, start=1)]
-    st.dataframe(rows, hide_index=True)
+    fitted_dataframe(rows, hide_index=True)
 
 
 def render_letter(settings: Settings, result: WrittenOutput) -> None:

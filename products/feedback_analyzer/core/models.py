@@ -137,6 +137,9 @@ class RunSummary(BaseModel):
     seconds: float
     cost_usd: float
     output: str | None
+    # Out of the dump: the --json keys are the issue's; the CLI adds it only when true.
+    cancelled: bool = Field(False, exclude=True,
+                            description="stopped by the user; the `rows` done were kept")
 
 
 class Estimate(BaseModel):

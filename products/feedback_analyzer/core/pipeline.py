@@ -71,8 +71,9 @@ class RunOutcome:
     """What a streamed run leaves behind for the summary and the report."""
 
     def __init__(self, info: TableInfo, counts: Counts, candidates: list[ThemeCandidate],
-                 statuses: dict[str, int], seconds: float) -> None:
+                 statuses: dict[str, int], seconds: float, cancelled: bool = False) -> None:
         self.info = info
+        self.cancelled = cancelled
         self.counts = counts
         self.candidates = candidates
         self.statuses = statuses
@@ -80,17 +81,23 @@ class RunOutcome:
 
 
 def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
-                    progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> RunOutcome:
+                    progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
+                    stop: Callable[[], bool] | None = None) -> RunOutcome:
     """Analyse every row of `table` with `engine` into `out`; returns counts and samples.
-    LLM runs use smaller chunks so the checkpoint advances every few seconds."""
+    LLM runs use smaller chunks so the checkpoint advances every few seconds. `stop` is
+    asked between two chunks: when it says yes the run ends there, the CSV keeps every row
+    labelled so far and the outcome says `cancelled` (a cancel loses no finished row)."""
     started = time.perf_counter()
     info = table.info
     builder = SummaryBuilder(columns=info.columns, group_column=info.group_column,
                              effort_column=info.effort_column)
     statuses = {"ok": 0, "failed": 0, "skipped": 0}
-    done = 0
+    done, cancelled = 0, False
     with OutputWriter(out, table.info.columns) as writer:
         for chunk in chunked(flag_duplicates(table.rows()), chunk_rows):
+            if stop is not None and stop():
+                cancelled = True
+                break
             items = [Labelled(row, analysis) for row, analysis
                      in zip(chunk, engine.analyze_rows(chunk), strict=True)]
             writer.write_many(items)
@@ -101,7 +108,7 @@ def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
             if progress:
                 progress(done)
     return RunOutcome(table.info, builder.counts(), builder.candidates, statuses,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, cancelled)
 
 
 def run_summary(outcome: RunOutcome, *, engine: str, model: str | None,
@@ -112,7 +119,8 @@ def run_summary(outcome: RunOutcome, *, engine: str, model: str | None,
                       engine=engine,  # type: ignore[arg-type]
                       model=model, counts=counts.sentiment, aspects=counts.aspects,
                       pii_redacted=pii, seconds=round(outcome.seconds, 3),
-                      cost_usd=round(cost_usd, 6), output=str(output) if output else None)
+                      cost_usd=round(cost_usd, 6), output=str(output) if output else None,
+                      cancelled=outcome.cancelled)
 
 
 __all__ = ["CHUNK_ROWS", "RowEngine", "RunOutcome", "chunked", "flag_duplicates",

@@ -7,6 +7,7 @@ report (themes, executive summary, backlog) from the counts and a sample of rows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -31,6 +32,7 @@ from products.feedback_analyzer.core.reader import FeedbackTable, open_table
 from products.feedback_analyzer.core.summary import Counts, ThemeCandidate
 from shared.config import Settings
 from shared.embeddings import get_embedder
+from shared.progress import WorkControl
 from shared.tables import TableLimits
 
 if TYPE_CHECKING:  # the LLM client and the report load only when used (keyless start-up)
@@ -91,8 +93,11 @@ def taxonomy_for(settings: Settings, table: FeedbackTable, path: Path | None) ->
 
 
 def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions | None = None,
-                 progress: Progress | None = None) -> AnalysisResult:
-    """Analyse every row of a CSV/TSV/XLSX file and write the output CSV."""
+                 progress: Progress | None = None,
+                 control: WorkControl | None = None) -> AnalysisResult:
+    """Analyse every row of a CSV/TSV/XLSX file and write the output CSV. With `control`
+    (the CLI's bar, the hub's job) the rows are counted first so progress has a total and an
+    ETA, and a cancel stops the run between two chunks keeping the rows already written."""
     from shared.ops import open_trace_store
     from shared.tracing import trace_operation
 
@@ -103,19 +108,39 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     taxonomy = taxonomy_for(settings, table, options.taxonomy)
     out = options.out or default_output(path)
     engine_name = resolve_engine(settings, options.engine)
+    stop = None
+    if control is not None:
+        control.total = control.total or sum(1 for _ in table.rows())
+        progress = _both(progress, control.advance)
+        stop = lambda: control.cancelled  # noqa: E731
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
                          engine=engine_name) as trace:
         if engine_name == "llm":
-            result = analyze_with_llm(settings, path, table, taxonomy, options, out, progress)
+            result = analyze_with_llm(settings, path, table, taxonomy, options, out, progress,
+                                      stop=stop)
         else:
-            result = _analyze_with_baseline(table, taxonomy, out, progress)
+            result = _analyze_with_baseline(table, taxonomy, out, progress, stop)
         trace.items = result.summary.rows
     return result.model_copy(update={"trace_id": trace.trace_id})
 
 
+def _both(first: Progress | None, second: Progress) -> Progress:
+    """One progress callback feeding two listeners (a caller's and the control's)."""
+    if first is None:
+        return second
+
+    def both(done: int) -> None:
+        first(done)
+        second(done)
+
+    return both
+
+
 def _analyze_with_baseline(table: FeedbackTable, taxonomy: Taxonomy, out: Path,
-                           progress: Progress | None) -> AnalysisResult:
-    outcome = stream_analysis(table, BaselineEngine(AspectTagger(taxonomy)), out, progress)
+                           progress: Progress | None,
+                           stop: Callable[[], bool] | None = None) -> AnalysisResult:
+    outcome = stream_analysis(table, BaselineEngine(AspectTagger(taxonomy)), out, progress,
+                              stop=stop)
     summary = run_summary(outcome, engine="baseline", model=None, pii={}, cost_usd=0.0,
                           output=out)
     return _result(summary, outcome, taxonomy, table)
@@ -151,12 +176,14 @@ def llm_engine_for(settings: Settings, path: Path, taxonomy: Taxonomy,
 
 def analyze_with_llm(settings: Settings, path: Path, table: FeedbackTable, taxonomy: Taxonomy,
                      options: AnalyzeOptions, out: Path, progress: Progress | None,
-                     engine: LLMEngine | None = None) -> AnalysisResult:
+                     engine: LLMEngine | None = None,
+                     stop: Callable[[], bool] | None = None) -> AnalysisResult:
     """Stream the file through the LLM engine (a fresh one, or one pre-filled by a batch)."""
     engine = engine or llm_engine_for(settings, path, taxonomy, options)[0]
     in_flight = options.rows_per_request * (options.concurrency or settings.llm_concurrency)
     try:
-        outcome = stream_analysis(table, engine, out, progress, chunk_rows=4 * in_flight)
+        outcome = stream_analysis(table, engine, out, progress, chunk_rows=4 * in_flight,
+                                  stop=stop)
     finally:
         engine.close()
     summary = run_summary(outcome, engine="llm", model=f"{engine.llm.provider}:{engine.llm.model}",
