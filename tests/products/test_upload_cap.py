@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -33,6 +34,10 @@ def test_a_forks_config_caps_uploads_at_the_kits_default() -> None:
 def test_the_feedback_upload_widget_says_25_mb_when_run_from_the_repo(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # where `streamlit run` reads .streamlit/config.toml
+    # Streamlit parses its config once per process; an earlier test may have parsed it from
+    # another directory, so read it again from here (and again afterwards, for later tests).
+    monkeypatch.setattr(st_config, "_config_options", None)  # restored after the test
+    st_config.get_config_options(force_reparse=True)
     page = ROOT / "products" / "feedback_analyzer" / "ui.py"
     app = AppTest.from_file(str(page), default_timeout=60).run()
     (uploader,) = app.get("file_uploader")
