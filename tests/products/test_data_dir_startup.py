@@ -12,9 +12,11 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+import uvicorn
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+import frontdoors.cli as cli
 import shared.files as files
 from frontdoors.cli import build_app
 from products import available_products
@@ -82,13 +84,20 @@ def test_cli_commands_that_write_stop_at_start_with_the_line(
     data_dir = load_settings().data_dir
     (tmp_path / "a.md").write_text("# Refunds\n\nRefunds take five business days.\n")
     read_only_under(monkeypatch, data_dir)
-    for argv in (["rag", "ingest", str(tmp_path)], ["serve", "--port", "1"], ["hub"]):
+    # Were the check gone, the server and the hub would start: record them instead of
+    # running them, so the test fails at once rather than hanging.
+    started: list[str] = []
+    monkeypatch.setattr(cli, "run_child", lambda command: started.append("hub") or 0)
+    monkeypatch.setattr(cli, "require_free_port", lambda host, port: None)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.append("serve"))
+    for argv in (["rag", "ingest", str(tmp_path)], ["serve", "--port", "8999"], ["hub"]):
         result = aipm(*argv)
         assert result.exit_code == 1, (argv, result.output)
         assert result.stderr.strip() == (f"Error: data dir {data_dir} is not writable "
                                          "(Read-only file system): free space or set "
                                          "AIPM_DATA_DIR to a folder you can write to.")
         assert "Traceback" not in result.output
+    assert started == []
 
 
 def test_cli_commands_that_need_no_data_dir_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
