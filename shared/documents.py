@@ -8,7 +8,8 @@ files on disk and write nothing anywhere: every loader reads from bytes in memor
 The loaders parse untrusted bytes with third-party parsers, whose failure modes on forged
 input are open-ended; `_load` turns any exception a loader lets through into a per-file
 `CorruptFile` naming the exception (and logs the traceback), so one bad file never stops a
-batch. The work a file may cause is bounded by `shared._loaders.limits`.
+batch. The work a file may cause is bounded by `shared._loaders.limits`, and its seconds
+by a child process that is killed at the budget (`shared._loaders.isolated`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 
 from shared._loaders import load_docx, load_html, load_markdown, load_pdf, load_text
+from shared._loaders.isolated import can_isolate, load_isolated, needs_isolation
 from shared._loaders.limits import (
     MAX_TEXT_CHARS,
     LoadBudget,
@@ -35,6 +37,7 @@ from shared._loaders.model import (
     Section,
     UnsupportedFormat,
 )
+from shared._loaders.pdf import warm_up_pdf
 from shared.config import Settings
 from shared.errors import BadInput, TooLarge
 
@@ -52,6 +55,9 @@ LOADERS: dict[str, Loader] = {
     ".txt": load_text,
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(LOADERS)
+# Run once in this process before a format's files are read in forked children, so that each
+# child does not import the parser afresh.
+WARM_UPS: dict[str, Callable[[], None]] = {".pdf": warm_up_pdf}
 
 
 def load_document(path: str | Path, *, max_bytes: int | None = None,
@@ -116,18 +122,32 @@ def _load(loader: Loader, name: str, data: bytes, budget: LoadBudget | None = No
         raise EmptyFile(f"{name} is empty (0 bytes). Check that it finished downloading or "
                         "saving, then try again.")
     budget = budget or LoadBudget()
-    try:
+    if can_isolate() and needs_isolation(name, len(data)):
+        WARM_UPS.get(PurePath(name).suffix.lower(), _no_warm_up)()
+        document = load_isolated(loader, name, data, budget, _read)
+    else:
         with metered(name, budget):
-            document = loader(name, data)
-    except BadInput:
-        raise
-    except Exception as exc:  # a parser's unforeseen failure on forged bytes: skip this file
-        log.warning("Could not read %s", name, exc_info=exc)
-        raise CorruptFile(f"{name} could not be read ({type(exc).__name__}: {str(exc)[:120]}). "
-                          "It looks damaged; re-export or re-download it and try again.") from exc
+            document = _read(loader, name, data)
     check_text_size(name, sum(len(section.text) for section in document.sections),
                     budget.max_chars)
     return document
+
+
+def _no_warm_up() -> None:
+    """Formats whose parser is imported with the loader need none."""
+
+
+def _read(loader: Loader, name: str, data: bytes) -> Document:
+    """The loader, with a parser's unforeseen failure on forged bytes turned into a per-file
+    CorruptFile (the traceback goes to the log)."""
+    try:
+        return loader(name, data)
+    except BadInput:
+        raise
+    except Exception as exc:
+        log.warning("Could not read %s", name, exc_info=exc)
+        raise CorruptFile(f"{name} could not be read ({type(exc).__name__}: {str(exc)[:120]}). "
+                          "It looks damaged; re-export or re-download it and try again.") from exc
 
 
 def upload_limit_bytes(settings: Settings) -> int:

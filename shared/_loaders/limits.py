@@ -116,9 +116,14 @@ class Meter:
     def tick(self) -> None:
         """Refuse a file that has taken longer than its budget of seconds so far."""
         if time.monotonic() > self.deadline:
-            raise TooMuchContent(
-                f"{self.name} took over {self.budget.max_seconds:g} s to read, the limit for one "
-                "file. Split it into smaller files, or raise AIPM_LOAD_MAX_SECONDS.")
+            raise over_time(self.name, self.budget)
+
+
+def over_time(name: str, budget: LoadBudget) -> TooMuchContent:
+    """The one message for a file that took longer than its seconds budget to read."""
+    return TooMuchContent(
+        f"{name} took over {budget.max_seconds:g} s to read, the limit for one file. Split it "
+        "into smaller files, or raise AIPM_LOAD_MAX_SECONDS.")
 
 
 _current: ContextVar[Meter | None] = ContextVar("shared_loader_meter", default=None)
@@ -141,4 +146,4 @@ def metered(name: str, budget: LoadBudget) -> Iterator[Meter]:
 
 
 __all__ = ["MAX_PART_BYTES", "MAX_TEXT_CHARS", "LoadBudget", "Meter", "TooMuchContent",
-           "check_text_size", "meter", "metered", "read_zip_part"]
+           "check_text_size", "meter", "metered", "over_time", "read_zip_part"]

@@ -3,8 +3,10 @@ tables come out as `a | b | c` rows (pdf_tables.py)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import zlib
 from typing import TYPE_CHECKING
 
 from shared._loaders.limits import meter
@@ -28,6 +30,7 @@ DAMAGED_PDF_ERRORS: tuple[type[Exception], ...] = (
 
 
 def load_pdf(name: str, data: bytes) -> Document:
+    """One section per page with text; image-only, encrypted and damaged files are named."""
     reader = _open(name, data)
     try:
         pages = _page_texts(name, reader)
@@ -131,3 +134,34 @@ def _corrupt(name: str, exc: Exception) -> CorruptFile:
 
 
 __all__ = ["load_pdf"]
+
+
+@functools.cache
+def warm_up_pdf() -> None:
+    """Read a one-page PDF once in this process, before files are read in forked children
+    (shared._loaders.isolated): pypdf, its fonts and its codecs load on first use (~60 ms),
+    and a child that loads them itself pays that again for every file."""
+    load_pdf("warm-up.pdf", one_page_pdf(b"BT /F1 12 Tf 72 720 Td (warm up) Tj ET"))
+
+
+def one_page_pdf(drawing: bytes) -> bytes:
+    """The smallest PDF whose one page runs `drawing` (PDF text operators, in Helvetica)."""
+    content = zlib.compress(drawing)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%b\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)

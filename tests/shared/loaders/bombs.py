@@ -2,13 +2,17 @@
 
 `empty_paragraph_docx()` is the probe's 64 KB DOCX of 8 million empty paragraphs (124 s and
 ~1 GB to load before the paragraph budget); `many_page_pdf()` is a 5,000-page PDF whose pages
-share one content stream, so it is small to build and was slow to read (69-85 s).
+share one content stream, so it is small to build and was slow to read (69-85 s);
+`drawing_operator_pdf()` is 9 KB and one page whose content stream inflates to 1.5 MB of
+text operators, which pypdf reads in one call of ~9 s (27 s for three times as many).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+
+from shared._loaders.pdf import one_page_pdf
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTENT_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
@@ -59,3 +63,7 @@ def many_page_pdf(pages: int = 5_000, text: str = "Refunds take five business da
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
               % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def drawing_operator_pdf(operators: int = 100_000) -> bytes:
+    return one_page_pdf(b"BT /F1 12 Tf 10 10 Td " + b"(ab) Tj 1 0 Td " * operators + b"ET")

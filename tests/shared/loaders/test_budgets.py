@@ -3,13 +3,29 @@ with the setting that raises the limit, and the rest of the batch goes on."""
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+import shared.documents as documents
+from shared._loaders.isolated import ISOLATE_ABOVE_BYTES, needs_isolation
+from shared._loaders.pdf import warm_up_pdf
 from shared.config import Settings
-from shared.documents import LoadBudget, TooMuchContent, iter_documents, load_budget, load_bytes
-from tests.shared.loaders.bombs import empty_paragraph_docx, many_page_pdf
+from shared.documents import (
+    CorruptFile,
+    Document,
+    EncryptedFile,
+    LoadBudget,
+    Section,
+    TooMuchContent,
+    iter_documents,
+    load_budget,
+    load_bytes,
+)
+from tests.shared.loaders.bombs import drawing_operator_pdf, empty_paragraph_docx, many_page_pdf
 from tests.shared.test_documents import make_docx
 
 
@@ -142,3 +158,60 @@ def test_the_byte_scan_counts_tags_split_across_chunks(monkeypatch: pytest.Monke
     monkeypatch.setattr(_docx_xml.etree, "iterparse", lambda *a, **k: iter(()))
     with pytest.raises(TooMuchContent, match="AIPM_LOAD_MAX_PARAGRAPHS"):
         load_bytes("few.docx", empty_paragraph_docx(40), budget=budget)
+
+
+def test_a_parser_stuck_in_one_call_is_stopped_at_the_seconds_budget(tmp_path: Path) -> None:
+    """The page's text is one pypdf call of several seconds, where the meter never ticks: the
+    child reading it is killed at the budget and the next file in the batch still loads."""
+    (tmp_path / "a-bomb.pdf").write_bytes(drawing_operator_pdf())
+    (tmp_path / "b-fine.md").write_text("# Refunds\n\nRefunds take five business days.\n")
+    results = dict(iter_documents(tmp_path, budget=LoadBudget(max_seconds=1)))
+    refused = results[tmp_path / "a-bomb.pdf"]
+    assert isinstance(refused, TooMuchContent)
+    assert refused.message == (f"{tmp_path / 'a-bomb.pdf'} took over 1 s to read, the limit "
+                               "for one file. Split it into smaller files, or raise "
+                               "AIPM_LOAD_MAX_SECONDS.")
+    assert "five business days" in results[tmp_path / "b-fine.md"].sections[0].text
+
+
+def test_a_loader_that_never_returns_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(documents.LOADERS, ".pdf", lambda name, data: time.sleep(60))
+    with pytest.raises(TooMuchContent, match=r"^stuck.pdf took over 0.2 s to read"):
+        load_bytes("stuck.pdf", b"%PDF-1.4", budget=LoadBudget(max_seconds=0.2))
+
+
+def test_a_reader_that_crashes_is_a_damaged_file_not_a_crash_of_the_kit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(documents.LOADERS, ".docx", lambda name, data: os._exit(3))
+    with pytest.raises(CorruptFile, match=r"^crash.docx made the reader crash \(exit code 3\)"):
+        load_bytes("crash.docx", b"PK\x03\x04")
+
+
+def test_errors_and_documents_come_back_from_the_child_unchanged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def loader(name: str, data: bytes) -> Document:
+        if data == b"bad":
+            raise EncryptedFile(f"{name} is encrypted (read in {os.getpid() != parent})")
+        return Document(source=name, title=str(os.getpid() != parent), format="pdf",
+                        sections=[Section(page=1, text="read in a child")])
+
+    monkeypatch.setitem(documents.LOADERS, ".pdf", loader)
+    assert load_bytes("ok.pdf", b"fine").title == "True"
+    with pytest.raises(EncryptedFile, match=r"^bad.pdf is encrypted \(read in True\)$"):
+        load_bytes("bad.pdf", b"bad")
+
+
+def test_small_text_files_are_read_in_process_and_big_ones_or_containers_are_not() -> None:
+    assert not needs_isolation("notes.md", ISOLATE_ABOVE_BYTES)
+    assert needs_isolation("notes.md", ISOLATE_ABOVE_BYTES + 1)
+    assert needs_isolation("tiny.PDF", 10) and needs_isolation("tiny.docx", 10)
+
+
+def test_pdf_parsing_is_loaded_in_the_parent_so_each_child_need_not() -> None:
+    """Without the warm-up every forked child imports pypdf afresh (~60 ms a file)."""
+    warm_up_pdf.cache_clear()
+    load_bytes("ok.pdf", many_page_pdf(1))
+    assert warm_up_pdf.cache_info().currsize == 1
+    assert "pypdf._text_extraction" in sys.modules
