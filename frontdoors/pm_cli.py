@@ -7,7 +7,7 @@ JSON object. Heavy imports stay inside the commands so `aipm --help` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,7 @@ from shared.errors import AIPMError
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 ProductArg = Annotated[str, typer.Argument(help="A built product, by name or CLI name (rag).")]
 
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (what was done is kept)
 prd_app = typer.Typer(no_args_is_help=True, help="PRD templates: new, check, sync.")
 
 
@@ -89,17 +90,34 @@ def stress(
 ) -> None:
     """Run a product's adversarial pack with its current engine and write its stress report.
 
-    Its trace rows are tagged `source=stress` (the Ops page hides them by default)."""
+    Its trace rows are tagged `source=stress` (the Ops page hides them by default). Ctrl-C
+    stops after the current case: the finished cases are printed and written to a report
+    marked partial (never the committed one), exit code 130."""
     from pm.stress_report import run_stress_pack
     from shared.config import load_settings
+    from shared.progress import WorkControl, terminal_progress
 
+    control = WorkControl(unit="cases")
     try:
-        run = run_stress_pack(product, load_settings(), report=report, update_repo=update_repo)
+        with terminal_progress(control, "Stress cases", enabled=not json_output,
+                               notice="Stopping after the current case (Ctrl-C again to "
+                                      "abort)…"):
+            run = run_stress_pack(product, load_settings(), report=report,
+                                  update_repo=update_repo, control=control)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
-        emit_json(run.model_dump(mode="json"))
-        return
+        emit_json(run.model_dump(mode="json") | ({"cancelled": True} if run.cancelled else {}))
+    else:
+        _render_stress(run)
+    if run.cancelled:
+        typer.echo(f"Cancelled after {run.total} of {run.planned} cases: the report holds those "
+                   f"only, marked partial ({run.report_path}). Run again for the whole pack.",
+                   err=True)
+        raise typer.Exit(INTERRUPTED)
+
+
+def _render_stress(run: Any) -> None:
     for outcome in run.outcomes:
         mark = "pass" if outcome.passed else "FAIL"
         typer.echo(f"{mark:4}  {outcome.failure_mode:34} {outcome.case}\n      {outcome.observed}")

@@ -10,7 +10,9 @@ dates keeps the committed file, so regenerating an unchanged tree changes nothin
 and "the reports reproduce" is `make reports && git diff --exit-code`.
 
 Run it as `python -m pm.reports` (what `make reports` calls); `--only` picks jobs
-by name, `--check` reports what differs without moving anything.
+by name, `--check` reports what differs without moving anything. It prints one line per job
+(job i of n, time since the start); Ctrl-C stops it with every committed file as it was
+(exit code 130).
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from products import PRODUCTS_DIR, available_products
 
@@ -34,6 +40,7 @@ RATE_HEADER = re.compile(r"rows/s|per second", re.IGNORECASE)
 NUMBER = re.compile(r"\d[\d,.]*")
 CLI = "from frontdoors.cli import main; main()"
 PORTFOLIO_DIR = Path("docs") / "case-study"
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -207,36 +214,75 @@ def plan_moves(jobs: Sequence[Job], stage: Path, repo: Path) -> list[Path]:
 Runner = Callable[[Job, Path], None]
 
 
+class Cancelled(RuntimeError):
+    """Ctrl-C during the runs: the stage is dropped and no committed report was touched."""
+
+
 def regenerate(jobs: Sequence[Job], repo: Path = REPO_ROOT, *, check: bool = False,
                runner: Runner | None = None,
                log: Callable[[str], None] | None = None) -> list[Path]:
     """Run every job into a staging dir; move the changed files only when all succeeded.
 
     Returns the files that changed (moved, or with `check`, that would be). A failing job
-    raises `RuntimeError` after the others ran, and nothing is moved.
+    raises `RuntimeError` after the others ran, and nothing is moved; a Ctrl-C during the
+    runs raises `Cancelled` (the running `aipm` child gets the same Ctrl-C and stops), and
+    nothing is moved either. Each job logs one line: job i of n, time since the start.
     """
+    say = log or _say
     with tempfile.TemporaryDirectory(prefix="aipm-reports-") as tmp:
         stage = Path(tmp)
-        failures = []
         skipped = [job for job in jobs if job.missing()]
         for job in skipped:
-            (log or _say)(f"- {job.name}: skipped, needs {job.missing()[0]} "
-                          "(the committed report stays)")
+            say(f"- {job.name}: skipped, needs {job.missing()[0]} (the committed report stays)")
         jobs = [job for job in jobs if job not in skipped]
-        for job in jobs:
-            (log or _say)(f"- {job.name}: {job.output}")
-            try:
-                (runner or _default_runner)(job, stage)
-            except Exception as err:  # every job runs, so one report shows every failure
-                failures.append(f"{job.name}: {err}")
-        if failures:
-            raise RuntimeError("No report was moved; failed: " + "; ".join(failures))
+        _run_all(jobs, stage, runner or _default_runner, say)
         changed = plan_moves(jobs, stage, repo)
         if not check:
-            for relative in changed:
-                (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(stage / relative, repo / relative)
+            _move_all(changed, stage, repo)
     return changed
+
+
+def _run_all(jobs: Sequence[Job], stage: Path, runner: Runner, say: Callable[[str], None]) -> None:
+    """Every job into the stage, one progress line each; failures are gathered, a Ctrl-C
+    stops at once."""
+    started, failures = time.monotonic(), []
+    for number, job in enumerate(jobs, start=1):
+        say(progress_line(number, len(jobs), job, time.monotonic() - started))
+        try:
+            runner(job, stage)
+        except KeyboardInterrupt:
+            raise Cancelled(f"Cancelled during job {number} of {len(jobs)} ({job.name}): no "
+                            "report was moved; the committed reports are as they were.") from None
+        except Exception as err:  # every job runs, so one report shows every failure
+            failures.append(f"{job.name}: {err}")
+    if failures:
+        raise RuntimeError("No report was moved; failed: " + "; ".join(failures))
+
+
+def progress_line(number: int, total: int, job: Job, elapsed: float) -> str:
+    """ "[3/17] eval-rag-techdocs: products/rag_search/evals/report-techdocs.md (1:05 in)" """
+    minutes, seconds = divmod(int(elapsed), 60)
+    return f"[{number}/{total}] {job.name}: {job.output} ({minutes}:{seconds:02d} in)"
+
+
+def _move_all(changed: Sequence[Path], stage: Path, repo: Path) -> None:
+    """The moves, with Ctrl-C held off: they take milliseconds, and half of them done would
+    be the one state `make reports` promises never to leave (some reports new, some old)."""
+    previous = _hold_interrupts()
+    try:
+        for relative in changed:
+            (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(stage / relative, repo / relative)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _hold_interrupts() -> Any:
+    """Ignore SIGINT (main thread only); returns the handler to put back, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _default_runner(job: Job, stage: Path) -> None:
@@ -274,6 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         changed = regenerate(jobs, check=options.check)
+    except Cancelled as err:
+        sys.stderr.write(f"{err}\n")
+        return INTERRUPTED
     except RuntimeError as err:
         sys.stderr.write(f"{err}\n")
         return 1
@@ -289,4 +338,5 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["Job", "all_jobs", "plan_moves", "product_jobs", "regenerate", "same_but_dates"]
+__all__ = ["Cancelled", "Job", "all_jobs", "plan_moves", "product_jobs", "progress_line",
+           "regenerate", "same_but_dates"]

@@ -27,12 +27,14 @@ from shared.config import Settings
 from shared.errors import NotFound
 from shared.evals import EvalReport, MetricTable, render_markdown
 from shared.evals.stress import StressOutcome, pass_rate
+from shared.files import atomic_text_writer
 from shared.ops import open_trace_store
+from shared.progress import WorkControl
 from shared.tracing import trace_operation, trace_source
 
 STRESS_SOURCE = "stress"  # the trace tag of every row a stress run writes
 
-StressPack = Callable[[Settings], list[StressOutcome]]
+StressPack = Callable[..., list[StressOutcome]]  # (settings[, control]) -> outcomes
 
 
 class StressRun(BaseModel):
@@ -48,6 +50,10 @@ class StressRun(BaseModel):
     pass_rate: float
     outcomes: list[StressOutcome]
     report_path: str = ""
+    # Out of the dump (the --json keys stay as they were); the CLI adds `cancelled` when true.
+    cancelled: bool = Field(False, exclude=True,
+                            description="stopped by the user; `outcomes` are the cases done")
+    planned: int = Field(0, exclude=True, description="the pack's cases, done or not")
 
 
 def load_pack(paths: ProductPaths) -> StressPack:
@@ -65,20 +71,25 @@ def data_dir_report(settings: Settings, paths: ProductPaths) -> Path:
 
 
 def run_stress_pack(product: str, settings: Settings, report: Path | None = None,
-                    update_repo: bool = False) -> StressRun:
+                    update_repo: bool = False, control: WorkControl | None = None) -> StressRun:
     """Run the pack, trace it as `source=stress` (no text), and write the report.
 
     The report goes to `report`, else the committed `evals/stress.md` when `update_repo`,
-    else the data dir.
+    else the data dir. With `control` (the CLI's bar) progress counts cases of the total and
+    a cancel stops before the next case: the report holds the finished cases, is marked
+    partial, and is never the committed file (a stopped `--update-repo` run writes to the
+    data dir instead).
     """
     paths = product_paths(product)
     pack = load_pack(paths)
     with trace_source(STRESS_SOURCE), trace_operation(
             open_trace_store(settings), product=paths.spec.name, operation="stress",
             engine=settings.engine) as row:
-        outcomes = pack(settings)
+        outcomes = pack(settings, control) if control is not None else pack(settings)
         row.items = len(outcomes)
     run = summarise(paths, outcomes)
+    if control is not None and control.cancelled and len(outcomes) < control.total:
+        run.cancelled, run.planned, update_repo = True, control.total, False
     target = report or (paths.stress_report if update_repo else data_dir_report(settings, paths))
     run.report_path = str(write_stress_report(run, target, paths.root))
     return run
@@ -107,8 +118,10 @@ def to_report(run: StressRun) -> EvalReport:
                                 "result": "pass" if o.passed else "FAIL",
                                 "expected": o.expected, "observed": o.observed}
              for n, o in enumerate(run.outcomes, start=1)}
+    partial = (f" — PARTIAL: cancelled after {run.total} of {run.planned} cases"
+               if run.cancelled else "")
     return EvalReport(
-        name=f"Stress test: {run.title}", date=run.date, engine=run.engine,
+        name=f"Stress test: {run.title}{partial}", date=run.date, engine=run.engine,
         eval_set=f"products/{run.product}/stress.py ({run.total} adversarial cases)",
         measures="whether the product holds against each failure mode",
         cases=run.total,
@@ -124,7 +137,8 @@ def write_stress_report(run: StressRun, path: Path, code_root: Path | None = Non
     """The Markdown report, stamped with the hash of the code in `code_root` when given."""
     text = render_markdown(to_report(run))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(stamp(text, code_root) if code_root else text, encoding="utf-8")
+    with atomic_text_writer(path) as handle:  # a Ctrl-C mid-write leaves the old report whole
+        handle.write(stamp(text, code_root) if code_root else text)
     return path
 
 

@@ -22,11 +22,18 @@ from pm.overview import (
     stress_modes,
 )
 from pm.report_tables import read_report
-from pm.stress_report import run_stress_pack
+from pm.stress_report import StressRun, run_stress_pack
 from products import available_products
 from shared.config import Settings
 from shared.errors import AIPMError
+from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
 from shared.ui_support import current_settings, show_engine_badge
+
+STRESS_LABELS = JobLabels(working="Running the stress pack…",
+                          stopping="Stopping after the current case…", stop="Stop the pack",
+                          stop_key="stress_stop",
+                          stop_help="Stops after the current case; the finished cases are "
+                                    "kept in a report marked partial.")
 
 
 def render_prd(view: ProductOverview) -> None:
@@ -65,18 +72,22 @@ def metrics_chart(frame: pd.DataFrame) -> alt.LayerChart:
 
 
 def render_stress(view: ProductOverview, settings: Settings) -> None:
-    if st.button("Run the stress pack", key=f"stress-{view.name}"):
-        with st.spinner(f"Running `aipm stress {view.cli_name}`…"):
-            run = run_stress_pack(view.name, settings)
-        st.success(f"{run.passed}/{run.total} adversarial cases held ({run.engine} engine).")
-        st.caption(f"Report written to `{run.report_path}` (the data dir). The committed "
-                   f"`evals/stress.md` changes only with `aipm stress {view.cli_name} "
-                   "--update-repo` or `make reports`.")
-        view = overview(view.name)
-        fresh = Path(run.report_path)
-        if fresh.is_file():  # show what this run found, not the committed report
-            view.stress_text = readable(fresh)
-            view.stress_modes = stress_modes(read_report(fresh))
+    """The stress button runs the pack in a background job: cases of the total with the time
+    left, and a stop that keeps the finished cases (a report marked partial, data dir)."""
+    job_key, run_key = f"stress_job_{view.name}", f"stress_run_{view.name}"
+    if st.button("Run the stress pack", key=f"stress-{view.name}",
+                 disabled=job_running(job_key)):
+        st.session_state.pop(run_key, None)
+        start_job(job_key, lambda control: run_stress_pack(view.name, settings, control=control),
+                  unit="cases", name=f"aipm-stress-{view.name}")
+    job = finished_job(job_key, STRESS_LABELS)
+    if job is not None and job.error:
+        st.error(job.error)
+    elif job is not None:
+        st.session_state[run_key] = job.result
+    run = st.session_state.get(run_key)
+    if run is not None:
+        view = show_stress_run(view, run)
     if view.stress_modes:
         frame = pd.DataFrame(view.stress_modes).melt(
             id_vars="failure mode", var_name="outcome", value_name="cases")
@@ -86,6 +97,23 @@ def render_stress(view: ProductOverview, settings: Settings) -> None:
                                                          range=["#2e7d32", "#c62828"]))),
             width="stretch")
     st.markdown(view.stress_text or f"_Not run yet: `aipm stress {view.cli_name}`._")
+
+
+def show_stress_run(view: ProductOverview, run: StressRun) -> ProductOverview:
+    """What this run found (not the committed report), and where its report went."""
+    st.success(f"{run.passed}/{run.total} adversarial cases held ({run.engine} engine).")
+    if run.cancelled:
+        st.warning(f"Stopped after {run.total} of {run.planned} cases: the report holds those "
+                   "only and says PARTIAL. Run the pack again for all of them.")
+    st.caption(f"Report written to `{run.report_path}` (the data dir). The committed "
+               f"`evals/stress.md` changes only with `aipm stress {view.cli_name} "
+               "--update-repo` or `make reports`.")
+    view = overview(view.name)
+    fresh = Path(run.report_path)
+    if fresh.is_file():
+        view.stress_text = readable(fresh)
+        view.stress_modes = stress_modes(read_report(fresh))
+    return view
 
 
 def render_case_study(view: ProductOverview, settings: Settings) -> None:

@@ -26,7 +26,8 @@ from products.feedback_analyzer.core.service import build_report
 from shared.config import Settings
 from shared.errors import AIPMError
 from shared.files import store_upload
-from shared.progress import BackgroundJob, WorkControl
+from shared.progress import WorkControl
+from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
 from shared.ui_tables import fitted_dataframe
 
@@ -37,7 +38,10 @@ LIMITS = ("The baseline cannot read sarcasm without a star rating (\"Great, anot
           "mode handles all three better.")
 RESULT = "feedback_result"
 JOB = "feedback_job"
-POLL_SECONDS = 1.0
+LABELS = JobLabels(working="Analysing…", stopping="Stopping after the current chunk…",
+                   stop="Stop analysis", stop_key="feedback_stop",
+                   stop_help="Stops between two chunks of rows; the rows labelled so far are "
+                             "kept (CSV, charts, themes).")
 STOPPED = ("Stopped after {rows:,} rows: everything below covers those rows only, and the "
            "CSV keeps them. Analyse again to do the whole file.")
 
@@ -93,40 +97,19 @@ def start(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
         return result, build_report(settings, result), out
 
     st.session_state.pop(RESULT, None)
-    st.session_state[JOB] = BackgroundJob(work, WorkControl(unit="rows"),
-                                          name="aipm-feedback-analyze").start()
+    start_job(JOB, work, unit="rows", name="aipm-feedback-analyze")
 
 
 def show_job() -> None:
     """A running job: its live progress; a finished one: its result (or its error) kept in
     the session, and the job dropped."""
-    job: BackgroundJob | None = st.session_state.get(JOB)
+    job = finished_job(JOB, LABELS)
     if job is None:
         return
-    if job.running:
-        _live_progress()
-        return
-    st.session_state.pop(JOB)
     if job.error:
         st.error(job.error)
     elif job.result is not None:
         st.session_state[RESULT] = job.result
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def _live_progress() -> None:
-    job: BackgroundJob | None = st.session_state.get(JOB)
-    if job is None or not job.running:
-        st.rerun()  # the whole page, to show the result
-        return
-    control = job.control
-    stopping = control.cancelled
-    label = "Stopping after the current chunk…" if stopping else "Analysing…"
-    st.progress(control.share(), text=f"{label} {control.describe()}")
-    st.button("Stop analysis", key="feedback_stop", icon=":material/stop_circle:",
-              disabled=stopping, on_click=control.cancel,
-              help="Stops between two chunks of rows; the rows labelled so far are kept "
-                   "(CSV, charts, themes).")
 
 
 def show(result, report: FeedbackReport, out: Path) -> None:
@@ -190,8 +173,7 @@ def main() -> None:
                                  by=by)
         if st.button("Estimate"):
             show_estimate(settings, path, options)
-        job = st.session_state.get(JOB)
-        if st.button("Analyse", type="primary", disabled=job is not None and job.running):
+        if st.button("Analyse", type="primary", disabled=job_running(JOB)):
             start(settings, path, options)
     except AIPMError as err:
         st.error(err.message)

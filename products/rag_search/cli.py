@@ -297,6 +297,7 @@ def run_eval(
     from products.rag_search.core.eval_report import write_report
     from products.rag_search.core.evaluation import REPORT_PATH
     from products.rag_search.core.evaluation import run_eval as evaluate
+    from products.rag_search.eval_run import eval_cases
     from products.rag_search.render import render_eval
 
     if squad is not None or questions is not None:
@@ -306,9 +307,10 @@ def run_eval(
     try:
         sources = _eval_sources(eval_set, data, calibrate)
         settings = _settings()
-        result = evaluate(settings, None if baseline else llm_for(settings), calibrate=calibrate,
-                          **sources)
-        path = write_report(result, report or REPORT_PATH)
+        with eval_cases(report or REPORT_PATH, json_output=json_output) as progress:
+            result = evaluate(settings, None if baseline else llm_for(settings),
+                              calibrate=calibrate, progress=progress, **sources)
+            path = write_report(result, report or REPORT_PATH)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
@@ -333,16 +335,18 @@ def run_conversation_eval(json_output: bool, report: Path | None, eval_set: Path
         write_conversation_report,
     )
     from products.rag_search.core.evaluation import SAMPLE_DATA
-    from products.rag_search.render import eval_progress, render_conversation_eval
+    from products.rag_search.eval_run import eval_cases
+    from products.rag_search.render import render_conversation_eval
 
     try:
         settings = _settings()
         llm = None if baseline else llm_for(settings)
-        with eval_progress(enabled=not json_output, label="Conversations") as progress:
+        with eval_cases(report or CONVERSATION_REPORT, json_output=json_output,
+                        label="Conversations", unit="conversations") as progress:
             result = run_conversation_eval(settings, eval_set=eval_set or CONVERSATION_SET,
                                            data=data or SAMPLE_DATA, llm=llm,
                                            progress=progress)
-        path = write_conversation_report(result, report or CONVERSATION_REPORT)
+            path = write_conversation_report(result, report or CONVERSATION_REPORT)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:
@@ -356,7 +360,8 @@ def _run_qa_eval(squad: Path | None, questions: Path | None, data: Path | None,
     from products.rag_search.core import llm_for
     from products.rag_search.core.squad import load_questions, load_squad
     from products.rag_search.core.squad_eval import run_qa_eval, write_qa_report
-    from products.rag_search.render import eval_progress, render_qa_eval
+    from products.rag_search.eval_run import eval_cases
+    from products.rag_search.render import render_qa_eval
     from shared.errors import BadInput
 
     try:
@@ -374,10 +379,11 @@ def _run_qa_eval(squad: Path | None, questions: Path | None, data: Path | None,
                 raise BadInput("--questions needs --data FOLDER: the documents they ask about.")
             qa, name = load_questions(questions, data.resolve(), limit=options["limit"]), \
                 questions.name
-        with eval_progress(enabled=not json_output) as progress:
+        target = report or _qa_report_path(squad or questions)
+        with eval_cases(target, json_output=json_output, unit="questions") as progress:
             result = run_qa_eval(settings, None if baseline else llm_for(settings), qa, name,
                                  progress=progress)
-        path = write_qa_report(result, report or _qa_report_path(squad or questions))
+            path = write_qa_report(result, target)
     except AIPMError as err:
         fail(err, as_json=json_output)
     if json_output:

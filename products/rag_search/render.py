@@ -85,23 +85,6 @@ def _stop_on_interrupt(control: IngestControl | None) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-@contextmanager
-def eval_progress(enabled: bool,
-                  label: str = "Asking") -> Iterator[Callable[[int, int], None] | None]:
-    """A bar for an eval's cases on stderr (none for --json or when piped)."""
-    if not enabled or not _err.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=_err, transient=True) as bar:
-        task = bar.add_task("", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield advance
-
-
 def render_qa_eval(result: Any, report_path: Path) -> None:
     """Each split's headline numbers as one table, then where the report was written."""
     table = Table(title=f"{result.eval_set}: {result.cases} questions ({result.engine})")
@@ -262,7 +245,6 @@ def _clip(text: str, limit: int) -> str:
 
 __all__ = [
     "answer_label",
-    "eval_progress",
     "ingest_progress",
     "render_answer",
     "render_collections",

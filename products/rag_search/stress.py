@@ -18,8 +18,9 @@ from products.rag_search.core.models import Answer
 from products.rag_search.core.service import llm_for, run_ask, run_ingest
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
-from shared.evals.stress import StressOutcome
+from shared.evals.stress import StressOutcome, run_cases
 from shared.privacy import redact_pii
+from shared.progress import WorkControl
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COLLECTION = "stress"
@@ -41,8 +42,9 @@ LONG_NUMBER = re.compile(r"\+?\d[\d ().-]{6,}\d")
 Ask = Callable[[str], Answer]
 
 
-def run_stress(settings: Settings) -> list[StressOutcome]:
-    """Every case, in a throw-away data dir so the user's knowledge bases are untouched."""
+def run_stress(settings: Settings, control: WorkControl | None = None) -> list[StressOutcome]:
+    """Every case, in a throw-away data dir so the user's knowledge bases are untouched
+    (`control`: cases of the total; a cancel keeps the cases done, see `run_cases`)."""
     with tempfile.TemporaryDirectory(prefix="aipm-stress-rag-") as tmp:
         local = settings.model_copy(update={"data_dir": Path(tmp) / "data"})
         _ingest(local, Path(tmp) / "hostile")
@@ -51,7 +53,7 @@ def run_stress(settings: Settings) -> list[StressOutcome]:
         def ask(question: str) -> Answer:
             return run_ask(local, question, collection=COLLECTION)
 
-        outcomes = [_run_case(case, ask, local) for case in CASES]
+        outcomes = run_cases(CASES, lambda case: _run_case(case, ask, local), control)
     return [o.model_copy(update={"engine": o.engine or engine}) for o in outcomes]
 
 

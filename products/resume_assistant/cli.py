@@ -222,13 +222,22 @@ def rank_postings(
     """Rank postings for one résumé: score, explanation, top met and missing requirements."""
     from products.resume_assistant.core.service import run_rank
     from products.resume_assistant.render import render_ranking
+    from shared.progress import WorkControl, terminal_progress
 
     try:
         from products.resume_assistant.core.ranking import postings_from_paths
 
-        result = run_rank(_settings(), _upload(resume), postings_from_paths(postings))
+        given = postings_from_paths(postings)
+        control = WorkControl(unit="postings")
+        with terminal_progress(control, "Ranking", enabled=not json_output,
+                               notice="Stopping after the current posting (Ctrl-C again to "
+                                      "abort)…"):
+            result = run_rank(_settings(), _upload(resume), given, control=control)
     except AIPMError as err:
         fail(err, as_json=json_output)
+    if json_output and result.cancelled:
+        emit_json(result.model_dump(mode="json") | {"cancelled": True})
+        return
     show_result(result, json_output, render_ranking)
 
 

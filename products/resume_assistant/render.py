@@ -41,7 +41,12 @@ def render_written(result: WrittenOutput, out: Path | None) -> None:
 
 def render_ranking(result: Ranking) -> None:
     """One block per posting, best first: score, explanation, top met and missing."""
-    typer.echo(f"{len(result.postings)} posting(s) ranked for {result.resume}\n")
+    if result.cancelled:
+        typer.echo(f"Cancelled: {len(result.postings)} of {result.given} posting(s) ranked for "
+                   f"{result.resume} (the ranking below covers those only; run again for "
+                   "all).\n")
+    else:
+        typer.echo(f"{len(result.postings)} posting(s) ranked for {result.resume}\n")
     for place, row in enumerate(result.postings, start=1):
         if row.error:
             typer.echo(f"{place:>3}. {row.posting}: {row.error}")

@@ -19,8 +19,9 @@ from products.resume_assistant.core.service import Upload, run_analyze
 from products.resume_assistant.core.writing import run_cover_letter, run_tailor
 from shared.config import Settings
 from shared.errors import AIPMError
-from shared.evals.stress import StressOutcome
+from shared.evals.stress import StressOutcome, run_cases
 from shared.ops import open_trace_store
+from shared.progress import WorkControl
 
 DATA = Path(__file__).resolve().parent / "data"
 MAYA = DATA / "resumes" / "maya_okafor_product_manager.md"
@@ -157,11 +158,11 @@ def _trace_dump(settings: Settings) -> str:
         return repr(db.execute("SELECT * FROM calls").fetchall())
 
 
-def run_stress(settings: Settings) -> list[StressOutcome]:
-    """Every case, in order, through the engine `settings` selects."""
+def run_stress(settings: Settings, control: WorkControl | None = None) -> list[StressOutcome]:
+    """Every case, in order, through the engine `settings` selects (`control`: cases of the
+    total; a cancel keeps the cases done, see `run_cases`)."""
     engine = "llm" if settings.engine == "llm" else "baseline"
-    return [_outcome(mode, case, expected, check, engine)
-            for mode, case, expected, check in _cases(settings)]
+    return run_cases(_cases(settings), lambda c: _outcome(*c, engine), control)
 
 
 __all__ = ["run_stress"]

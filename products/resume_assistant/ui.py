@@ -25,6 +25,7 @@ from products.resume_assistant.ui_parts import (
 )
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
+from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -37,6 +38,11 @@ PITCH = ("Match your résumé to a job, tailor it and draft the cover letter —
          "output comes from your résumé; anything else is blocked and shown to you.")
 RESULTS = {"analyze": "resume_last_analysis", "tailor": "resume_last_tailor",
            "letter": "resume_last_letter", "rank": "resume_last_rank"}
+RANK_JOB = "resume_rank_job"
+RANK_LABELS = JobLabels(working="Ranking…", stopping="Stopping after the current posting…",
+                        stop="Stop ranking", stop_key="resume_rank_stop",
+                        stop_help="Stops before the next posting; the postings ranked so far "
+                                  "are kept and shown.")
 
 
 def resume_input() -> Upload | None:
@@ -109,7 +115,8 @@ def rank_section(settings: Settings, resume: Upload | None) -> None:
         files = st.file_uploader("Postings (MD, TXT, HTML, PDF or one CSV); none: the samples",
                                  type=["md", "txt", "html", "htm", "pdf", "csv"],
                                  accept_multiple_files=True, key="resume_rank_files")
-        if not st.button("Rank postings", key="resume_rank"):
+        show_rank_job()
+        if not st.button("Rank postings", key="resume_rank", disabled=job_running(RANK_JOB)):
             return
         if resume is None:
             st.error(BadInput("Pick or upload a résumé first.").message)
@@ -120,7 +127,26 @@ def rank_section(settings: Settings, resume: Upload | None) -> None:
             uploads.extend(postings_from_csv(name, data) if name.lower().endswith(".csv")
                            else [(name, data)])
         postings = uploads or [(p.name, p.read_bytes()) for p in SAMPLE_JDS]
-        run_action(settings, "rank", lambda: run_rank(settings, resume, postings))
+        start_rank(settings, resume, postings)
+
+
+def start_rank(settings: Settings, resume: Upload, postings: list[Upload]) -> None:
+    """Rank in a background job: the page shows postings of the total with the time left
+    and a stop button that keeps the postings ranked so far (see `show_rank_job`)."""
+    st.session_state.pop(RESULTS["rank"], None)
+    start_job(RANK_JOB, lambda control: run_rank(settings, resume, postings, control=control),
+              unit="postings", name="aipm-resume-rank")
+
+
+def show_rank_job() -> None:
+    """A running ranking: its live progress; a finished one: its ranking kept (or its error)."""
+    job = finished_job(RANK_JOB, RANK_LABELS)
+    if job is None:
+        return
+    if job.error:
+        st.error(job.error)
+    elif job.result is not None:
+        st.session_state[RESULTS["rank"]] = job.result
 
 
 def forget_section(settings: Settings) -> None:

@@ -67,6 +67,9 @@ def render_tailored(settings: Settings, result: WrittenOutput, resume: Upload) -
 def render_ranking(ranking: Ranking) -> None:
     """The ranked postings as a table: place, score, title, explanation."""
     st.subheader("Postings ranked for this résumé")
+    if ranking.cancelled:
+        st.warning(f"Stopped after {len(ranking.postings)} of {ranking.given} postings: the "
+                   "table ranks those only. Rank again to do them all.")
     rows = [{"#": place, "score": row.score, "posting": row.title or row.posting,
              "why": row.error or row.explanation}
             for place, row in enumerate(ranking.postings, start=1)]

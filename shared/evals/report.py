@@ -116,10 +116,15 @@ def render_markdown(report: EvalReport, decimals: int = DEFAULT_DECIMALS) -> str
 
 def write_markdown_report(report: EvalReport, path: str | Path,
                           decimals: int = DEFAULT_DECIMALS) -> Path:
-    """Write `render_markdown(report)` to `path` (parents created) and return the path."""
+    """Write `render_markdown(report)` to `path` (parents created) and return the path. The
+    file is replaced in one rename, so a run stopped mid-write (Ctrl-C) leaves the previous
+    report whole, never half of each."""
+    from shared.files import atomic_text_writer
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(report, decimals), encoding="utf-8")
+    with atomic_text_writer(path) as handle:
+        handle.write(render_markdown(report, decimals))
     return path
 
 

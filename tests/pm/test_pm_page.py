@@ -54,6 +54,8 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(stress_report, "write_stress_report", write_to_tmp)
     app = run_pm_page()
     button(app, "Run the stress pack").click().run()
+    app.session_state["stress_job_rag_search"].wait(120)  # a thread; rerun as the poll would
+    app.run()
     assert not app.exception
     assert any("adversarial cases held" in s.value for s in app.success)
     assert written and "Failure modes" in written[0].read_text()
@@ -86,3 +88,38 @@ def test_the_page_shows_prd_gaps(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setattr(type(real), "prd", property(lambda self: prd))
     app = run_pm_page()
     assert "gap(s)" in app.warning[0].value and "missing section" in app.warning[0].value
+
+
+def test_the_stress_pack_shows_cases_of_total_and_stops_keeping_the_finished_ones(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack's second case is held (no timing): the bar says 1 of N, the stop keeps 2."""
+    import threading
+
+    from products.rag_search import stress as rag_pack
+
+    held, release, original, calls = threading.Event(), threading.Event(), rag_pack._run_case, []
+
+    def run_case(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            held.set()
+            release.wait(60)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(rag_pack, "_run_case", run_case)
+    app = run_pm_page()
+    button(app, "Run the stress pack").click().run()
+    assert held.wait(120), "the pack never reached its second case"
+    app.run()
+    (bar,) = app.get("progress")
+    assert f"1/{len(rag_pack.CASES)} cases" in bar.proto.text and "s left" in bar.proto.text
+    button(app, "Stop the pack").click().run()
+    job = app.session_state["stress_job_rag_search"]
+    assert job.control.cancelled
+    release.set()
+    job.wait(120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("/2 adversarial cases held" in s.value for s in app.success)
+    assert any(f"Stopped after 2 of {len(rag_pack.CASES)} cases" in w.value for w in app.warning)
+    assert "PARTIAL" in Path(job.result.report_path).read_text(encoding="utf-8")

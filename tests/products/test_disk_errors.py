@@ -24,6 +24,20 @@ def full(*args: object) -> None:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
+def full_outside_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fsync fails with ENOSPC for every file but the data dir's: the output's disk is full,
+    while the CLI's start-up probe of the data dir (issue 20) still passes."""
+    data_dir, real_fsync = load_settings().data_dir.resolve(), os.fsync
+
+    def fsync(descriptor: int) -> None:
+        target = Path(os.readlink(f"/proc/self/fd/{descriptor}"))
+        if data_dir in target.parents:
+            return real_fsync(descriptor)
+        return full()
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+
+
 def aipm(*argv: str):
     return CliRunner().invoke(build_app(available_products()), list(argv))
 
@@ -32,7 +46,7 @@ def test_cli_output_on_a_full_disk_is_one_line_and_no_half_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source, out = tmp_path / "in.csv", tmp_path / "out" / "o.csv"
     source.write_text(GOOD)
-    monkeypatch.setattr(files.os, "fsync", full)
+    full_outside_the_data_dir(monkeypatch)
     result = aipm("feedback", "analyze", str(source), "--out", str(out))
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"Error: folder {out.parent} is full (No space left on "
@@ -66,7 +80,7 @@ def test_an_earlier_output_survives_a_failed_rewrite(tmp_path: Path,
     source.write_text(GOOD)
     assert aipm("feedback", "analyze", str(source), "--out", str(out)).exit_code == 0
     before = out.read_bytes()
-    monkeypatch.setattr(files.os, "fsync", full)
+    full_outside_the_data_dir(monkeypatch)
     result = aipm("feedback", "analyze", str(source), "--out", str(out))
     assert result.exit_code == 1 and f"folder {tmp_path} is full" in result.stderr
     assert out.read_bytes() == before

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -116,11 +116,13 @@ def load_golden(path: Path = EVAL_SET) -> list[GoldenCase]:
 
 
 def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL_SET,
-             data: Path = SAMPLE_DATA, calibrate: bool = False) -> RagEval:
+             data: Path = SAMPLE_DATA, calibrate: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> RagEval:
     """Score retrieval, abstention and answers on the golden set (see the module docstring).
 
     With `calibrate`, the gate's weight and threshold are chosen on the `tune` cases and saved
-    before any question is answered, so the report shows the new setting at work.
+    before any question is answered, so the report shows the new setting at work. `progress`
+    hears (cases answered, cases) after each answer, the slow part with an LLM.
     """
     cases = load_golden(eval_set)
     tune = [i for i, case in enumerate(cases) if case.split == "tune"]
@@ -137,7 +139,7 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
                               f"{eval_set.name}", lexical_weight=weight,
                               embedder=kb.store.embedder.name, reader=reader)
         ranked = {mode: [ranked_sources(kb, c.question, mode) for c in cases] for mode in MODES}
-        answers = [ask(kb, case.question, k=K, llm=llm) for case in cases]
+        answers = _answers(kb, cases, llm, progress)
         embedder = kb.store.embedder.name
     calibration = load_calibration()
     rows = sweep([relevance(found[i], calibration.lexical_weight) for i in tune],
@@ -155,6 +157,16 @@ def run_eval(settings: Settings, llm: LLMClient | None, *, eval_set: Path = EVAL
         results=[_case_result(c, a, r, f) for c, a, r, f in zip(
             cases, answers, ranked["hybrid"], found, strict=True)],
     )
+
+
+def _answers(kb: KnowledgeBase, cases: list[GoldenCase], llm: LLMClient | None,
+             progress: Callable[[int, int], None] | None) -> list[Answer]:
+    answers = []
+    for case in cases:
+        answers.append(ask(kb, case.question, k=K, llm=llm))
+        if progress is not None:
+            progress(len(answers), len(cases))
+    return answers
 
 
 def _suggest(found: list[list[Signals]], unanswerable: list[bool]

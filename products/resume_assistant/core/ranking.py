@@ -48,6 +48,10 @@ class Ranking(BaseModel):
     resume: str
     engine: str
     postings: list[RankedPosting]
+    # Out of the dump (the CLI/API shape is the issue's): the CLI adds `cancelled` when true.
+    cancelled: bool = Field(False, exclude=True,
+                            description="stopped by the user; `postings` are the ones done")
+    given: int = Field(0, exclude=True, description="how many postings were asked for")
 
 
 def postings_from_paths(paths: Iterable[Path]) -> list[Upload]:
@@ -86,12 +90,17 @@ def postings_from_csv(name: str, data: bytes) -> list[Upload]:
 
 def rank(index: ResumeIndex, postings: list[Upload], engine: str, *,
          max_bytes: int | None = None,
-         progress: Callable[[int], None] | None = None) -> list[RankedPosting]:
-    """Every posting scored against one indexed résumé, best first (errors last)."""
+         progress: Callable[[int], None] | None = None,
+         stop: Callable[[], bool] | None = None) -> list[RankedPosting]:
+    """Every posting scored against one indexed résumé, best first (errors last). `stop` is
+    asked before each posting: when it says yes the ranking ends there and holds the
+    postings scored so far (a cancel loses none of them)."""
     threshold = similarity_threshold(index.embedder.name)
     profile = TextProfile.of(index, index.resume.text)
     ranked = []
     for number, (name, data) in enumerate(postings, start=1):
+        if stop is not None and stop():
+            break
         ranked.append(_one(index, name, data, threshold, engine, profile, max_bytes))
         if progress:
             progress(number)

@@ -22,6 +22,7 @@ from shared.documents import load_budget, upload_limit_bytes
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import LLMClient, get_llm
 from shared.ops import open_trace_store
+from shared.progress import WorkControl
 from shared.tracing import trace_operation
 
 if TYPE_CHECKING:
@@ -87,18 +88,26 @@ def run_analyze(settings: Settings, resume: Upload, jd: Upload) -> Analysis:
     return result
 
 
-def run_rank(settings: Settings, resume: Upload, postings: list[Upload]) -> Ranking:
-    """Rank postings for one résumé: parsed and embedded once, one trace row for the batch."""
+def run_rank(settings: Settings, resume: Upload, postings: list[Upload],
+             control: WorkControl | None = None) -> Ranking:
+    """Rank postings for one résumé: parsed and embedded once, one trace row for the batch.
+    With `control` (the CLI's bar, the hub's job) progress counts postings of the total and
+    a cancel stops before the next posting, keeping the ones already ranked."""
     from products.resume_assistant.core.ranking import Ranking, index_resume, rank
 
     engine = baseline_engine_name(settings)
     limit = upload_limit_bytes(settings)
+    progress, stop = None, None
+    if control is not None:
+        control.total = len(postings)
+        progress, stop = control.advance, lambda: control.cancelled
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="rank",
                          engine=engine) as row:
         index = index_resume(resume, embedder_for(settings), limit)
-        ranked = rank(index, postings, engine, max_bytes=limit)
+        ranked = rank(index, postings, engine, max_bytes=limit, progress=progress, stop=stop)
         row.items = len(ranked)
-    return Ranking(resume=resume[0], engine=engine, postings=ranked)
+    return Ranking(resume=resume[0], engine=engine, postings=ranked,
+                   cancelled=len(ranked) < len(postings), given=len(postings))
 
 
 __all__ = [

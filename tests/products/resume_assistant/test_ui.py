@@ -78,6 +78,8 @@ def test_tailor_shows_side_by_side_diff_downloads_and_saves_outputs(tmp_path: Pa
 def test_rank_control_ranks_the_samples_with_the_matching_pm_posting_first() -> None:
     app = run_page()
     click(app, "resume_rank")
+    app.session_state["resume_rank_job"].wait(60)  # ranked in a thread; rerun as the poll would
+    app.run()
     table = app.dataframe[0].value
     assert next(iter(table["posting"])) == "Senior Product Manager, Growth"
     assert str(next(iter(table["why"]))).split()[1] == "of"
