@@ -30,6 +30,9 @@ class WorkControl:
         self.done = 0
         self.started = time.monotonic()
         self.listeners: list[Callable[[WorkControl], None]] = []
+        # Whether anything shows `total`: counting the work first costs a pass over it (a
+        # 100k-row CSV: ~0.35 s, 6% of the run), wasted when no bar is drawn.
+        self.needs_total = True
         self._stop = threading.Event()
 
     def cancel(self) -> None:
@@ -142,6 +145,7 @@ def terminal_progress(control: WorkControl, label: str, enabled: bool = True,
     err = Console(stderr=True)
     with stop_on_interrupt(control, notice) if cancellable else nullcontext():
         if not enabled or not err.is_terminal:
+            control.needs_total = False
             yield
             return
         columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),

@@ -110,7 +110,8 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
     engine_name = resolve_engine(settings, options.engine)
     stop = None
     if control is not None:
-        control.total = control.total or sum(1 for _ in table.rows())
+        if control.needs_total and not control.total:
+            control.total = sum(1 for _ in table.rows())
         progress = _both(progress, control.advance)
         stop = lambda: control.cancelled  # noqa: E731
     with trace_operation(open_trace_store(settings), product=PRODUCT, operation="analyze",
