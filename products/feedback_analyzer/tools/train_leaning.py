@@ -12,8 +12,9 @@ Reads the labelled sets at run time (never copied into the repository), keeps ea
    only for rows without such evidence;
 3. the neutral band: the |P(positive) - 0.5| below which a row in VADER's neutral band stays
    `neutral`, chosen to maximise the mean 3-class macro-F1 over the tune sets;
-4. the sentence band: how sure the sentence model must be to label a row with no feeling
-   word (else `neutral`), chosen to maximise the worst tune set's 3-class gain over VADER.
+4. the sentence bands: how sure the sentence model must be to label a row with no feeling
+   word positive, and negative (else `neutral`), chosen to maximise the worst tune set's
+   3-class gain over VADER, then the mean gain.
 Prints 5-fold cross-validated tune accuracy per set; held-out rows are never read here (score
 them with `aipm eval feedback --dataset ... --split heldout`).
 """
@@ -96,21 +97,31 @@ def _band_label(score: float, p: float | None, band: float) -> str:
     return "positive" if p >= 0.5 else "negative"
 
 
-def choose_sentence_band(sets: dict[str, list[tuple[str, str, float | None]]],
-                         vader: dict[str, float]) -> float:
-    """How sure the sentence model must be (|P - 0.5|) to label a row with no feeling word:
-    the band whose worst tune set gains most 3-class macro-F1 over plain VADER (`vader`: each
-    set's VADER F1), so no set is given up for the others; ties go to the wider band. Each
-    item: (gold, the label without the sentence model, its P(positive) for a row without
-    evidence, else None)."""
-    def worst_gain(band: float) -> float:
-        return min(three_class_f1([g for g, _, _ in items],
-                                  [lab if p is None or abs(p - 0.5) < band
-                                   else "positive" if p >= 0.5 else "negative"
-                                   for _, lab, p in items]) - vader[name]
-                   for name, items in sets.items())
+def choose_sentence_bands(sets: dict[str, list[tuple[str, str, float | None]]],
+                          vader: dict[str, float]) -> tuple[float, float]:
+    """How sure the sentence model must be to label a row with no feeling word, as
+    (positive band, negative band): positive when P >= 0.5 + the first, negative when
+    P <= 0.5 - the second. The pair whose worst tune set gains most 3-class macro-F1 over
+    plain VADER (`vader`: each set's VADER F1), so no set is given up for the others, then
+    the best mean gain; ties go to the wider bands. Each item: (gold, the label without the
+    sentence model, its P(positive) for a row without evidence, else None)."""
+    def label(lab: str, p: float | None, positive: float, negative: float) -> str:
+        if p is None:
+            return lab
+        return ("positive" if p >= 0.5 + positive else
+                "negative" if p <= 0.5 - negative else lab)
 
-    return max(SENTENCE_BANDS, key=lambda band: (round(worst_gain(band), 4), band))
+    def gains(bands: tuple[float, float]) -> list[float]:
+        return [three_class_f1([g for g, _, _ in items],
+                               [label(lab, p, *bands) for _, lab, p in items]) - vader[name]
+                for name, items in sets.items()]
+
+    def key(bands: tuple[float, float]) -> tuple[float, float, float, float]:
+        each = gains(bands)
+        return round(min(each), 4), round(sum(each) / len(each), 4), bands[0], bands[1]
+
+    return max(((positive, negative) for positive in SENTENCE_BANDS
+                for negative in SENTENCE_BANDS), key=key)
 
 
 def choose_band(sets: dict[str, list[tuple[str, float, float | None]]]) -> float:
@@ -155,11 +166,12 @@ def train(data: Path, out: Path) -> dict[str, object]:
                          model.probability(f) if has_evidence(f) else None)
                         for r, f in zip(items, features[name], strict=True)]
     band = choose_band(scored)
-    sentence_band = choose_sentence_band(_sentence_items(rows, scored, sentences, band),
-                                         _vader_f1(rows))
+    sentence_band, negative_band = choose_sentence_bands(
+        _sentence_items(rows, scored, sentences, band), _vader_f1(rows))
     layer = {"version": 1, "features": list(FEATURES), "model": model.to_json(),
              "sentences": sentences.to_json(), "embedder": "wordllama-l2supercat-256",
              "neutral_band": band, "sentence_band": sentence_band,
+             "negative_sentence_band": negative_band,
              "trained_on": {name: len(items) for name, items in rows.items()},
              "tune_cv_accuracy_feature_model": cross_validated(x, y, groups),
              "sentence_model_rows": len(sx)}

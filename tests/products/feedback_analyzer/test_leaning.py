@@ -94,11 +94,11 @@ def test_the_shipped_layer_matches_the_features_and_a_stale_file_is_refused(
     assert load_layer(tmp_path / "absent.json") is None
 
 
-def _layer(sentence_band: float):
+def _layer(sentence_band: float, negative_band: float | None = None):
     from products.feedback_analyzer.core.leaning import LeaningLayer
 
     model = Linear(mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0)
-    return LeaningLayer(model, model, "test", 0.0, sentence_band)
+    return LeaningLayer(model, model, "test", 0.0, sentence_band, negative_band)
 
 
 def test_a_row_without_a_feeling_word_is_labelled_only_when_the_sentence_model_is_nearly_sure(
@@ -116,8 +116,33 @@ def test_a_row_without_a_feeling_word_is_labelled_only_when_the_sentence_model_i
     assert _layer(1.0).sentence_label(1.0) == "neutral"  # a file without the key: never
 
 
-def test_the_shipped_sentence_band_is_read_from_the_layer_file() -> None:
+def test_the_negative_side_has_its_own_band() -> None:
+    """A complaint stated as a fact is commoner than praise without a feeling word, so the
+    negative side may need less certainty than the positive one."""
+    layer = _layer(0.49, 0.40)
+    assert layer.sentence_label(0.08) == "negative"  # 0.5 - 0.08 = 0.42 >= 0.40
+    assert layer.sentence_label(0.92) == "neutral"  # 0.42 < 0.49
+    assert layer.sentence_label(0.11) == "neutral"  # 0.39 < 0.40
+    assert layer.sentence_label(0.099) == "negative"
+    assert _layer(0.4).sentence_label(0.08) == "negative"  # one band: both sides alike
+    assert _layer(0.4).sentence_label(0.92) == "positive"
+
+
+def test_the_shipped_sentence_bands_are_read_from_the_layer_file() -> None:
     layer = load_layer()
     assert layer is not None
     data = json.loads(LAYER_PATH.read_text(encoding="utf-8"))
     assert layer.sentence_band == data["sentence_band"] < 0.5
+    assert layer.negative_sentence_band == data["negative_sentence_band"] < 0.5
+
+
+def test_training_picks_the_band_pair_whose_worst_set_gains_most() -> None:
+    from products.feedback_analyzer.tools.train_leaning import choose_sentence_bands
+
+    # Set "a": its no-evidence rows are negative at P 0.05 and neutral at P 0.95 (so a
+    # positive band under 0.45 costs it); set "b" is already labelled.
+    sets = {"a": [("negative", "neutral", 0.05), ("neutral", "neutral", 0.95),
+                  ("positive", "positive", None), ("negative", "negative", None)],
+            "b": [("positive", "positive", None), ("negative", "negative", None)]}
+    positive, negative = choose_sentence_bands(sets, {"a": 0.0, "b": 0.0})
+    assert positive > 0.45 and negative <= 0.45
