@@ -8,7 +8,6 @@ run through the `aipm` CLI in a subprocess because each product's eval is a CLI 
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,8 +19,10 @@ from pm.portfolio import build_sections, render_html, render_markdown
 from pm.portfolio_data import gather
 from pm.prd_check import Problem, check_prd
 from pm.report_tables import ParsedReport, as_number, read_report
+from shared.child_progress import run_with_progress
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
+from shared.progress import WorkControl
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 EVAL_TIMEOUT_S = 900
@@ -87,18 +88,22 @@ def stress_modes(report: ParsedReport) -> list[dict[str, object]]:
             for mode, row in table.rows.items()]
 
 
-def run_eval_command(cli_name: str) -> str:
-    """`aipm eval <product>` in a subprocess; returns its last line, raises on failure."""
+def run_eval_command(cli_name: str, control: WorkControl | None = None) -> str:
+    """`aipm eval <product>` in a child process; returns its last line, raises on failure.
+    With `control` (the page's job): its progress feeds the bar, and a stop sends the child
+    Ctrl-C, after which it writes no report (the last one stays)."""
     command = [sys.executable, "-c", "from frontdoors.cli import main; main()", "eval", cli_name]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=EVAL_TIMEOUT_S)
-    except subprocess.TimeoutExpired as err:
+    run = run_with_progress(command, control or WorkControl(unit="steps"), EVAL_TIMEOUT_S)
+    if run.timed_out:
         raise BadInput(f"`aipm eval {cli_name}` took over {EVAL_TIMEOUT_S} s and was stopped; "
-                       "run it in a terminal to see where it spends its time.") from err
-    if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:]
+                       "run it in a terminal to see where it spends its time.")
+    if run.stopped:
+        return (f"Stopped: `aipm eval {cli_name}` wrote no report; the last report is "
+                "unchanged.")
+    if run.returncode != 0:
+        last = (run.stderr.strip() or run.stdout.strip()).splitlines()[-1:]
         raise BadInput(f"`aipm eval {cli_name}` failed: {' '.join(last) or 'no output'}")
-    lines = done.stdout.strip().splitlines()
+    lines = run.stdout.strip().splitlines()
     return lines[-1] if lines else "done"
 
 

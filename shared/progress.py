@@ -10,7 +10,9 @@ cancel never loses done work. Issue 21, item 3; docs/decisions.md has the action
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +21,11 @@ from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Set by a parent that runs a command as a child process and shows its progress (the hub's
+# "Run the eval"): with no terminal to draw on, the command writes `aipm-progress DONE TOTAL`
+# lines to stderr instead, which `progress_line` reads back.
+PROGRESS_LINES_ENV = "AIPM_PROGRESS_LINES"
+_LINE_PREFIX = "aipm-progress "
 
 
 class WorkControl:
@@ -132,7 +139,8 @@ def terminal_progress(control: WorkControl, label: str, enabled: bool = True,
                       cancellable: bool = True) -> Iterator[None]:
     """A rich bar on stderr (count of total, time left) fed by `control`, and Ctrl-C as a
     cancel (unless the work cannot stop part-way: then Ctrl-C aborts as usual). No bar for
-    --json or when stderr is not a terminal; Ctrl-C still cancels."""
+    --json or when stderr is not a terminal; Ctrl-C still cancels. With `AIPM_PROGRESS_LINES`
+    set (a parent process shows the progress) it writes `progress_line` lines instead."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -144,6 +152,10 @@ def terminal_progress(control: WorkControl, label: str, enabled: bool = True,
 
     err = Console(stderr=True)
     with stop_on_interrupt(control, notice) if cancellable else nullcontext():
+        if os.environ.get(PROGRESS_LINES_ENV):
+            with _progress_lines(control):
+                yield
+            return
         if not enabled or not err.is_terminal:
             control.needs_total = False
             yield
@@ -163,4 +175,29 @@ def terminal_progress(control: WorkControl, label: str, enabled: bool = True,
                 control.listeners.remove(redraw)
 
 
-__all__ = ["BackgroundJob", "WorkControl", "stop_on_interrupt", "terminal_progress"]
+@contextmanager
+def _progress_lines(control: WorkControl) -> Iterator[None]:
+    """One `aipm-progress DONE TOTAL` line on stderr per step, for a parent process."""
+    def write(seen: WorkControl) -> None:
+        sys.stderr.write(f"{_LINE_PREFIX}{seen.done} {seen.total}\n")
+        sys.stderr.flush()
+
+    control.listeners.append(write)
+    try:
+        yield
+    finally:
+        control.listeners.remove(write)
+
+
+def progress_line(line: str) -> tuple[int, int] | None:
+    """(done, total) from a child's `aipm-progress` line; None for any other line."""
+    if not line.startswith(_LINE_PREFIX):
+        return None
+    parts = line[len(_LINE_PREFIX):].split()
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+__all__ = ["PROGRESS_LINES_ENV", "BackgroundJob", "WorkControl", "progress_line",
+           "stop_on_interrupt", "terminal_progress"]

@@ -25,7 +25,6 @@ from pm.report_tables import read_report
 from pm.stress_report import StressRun, run_stress_pack
 from products import available_products
 from shared.config import Settings
-from shared.errors import AIPMError
 from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
 from shared.ui_support import current_settings, show_engine_badge
 
@@ -34,6 +33,9 @@ STRESS_LABELS = JobLabels(working="Running the stress pack…",
                           stop_key="stress_stop",
                           stop_help="Stops after the current case; the finished cases are "
                                     "kept in a report marked partial.")
+EVAL_LABELS = JobLabels(working="Running the eval…", stopping="Stopping the eval…",
+                       stop="Stop the eval", stop_key="eval_stop",
+                       stop_help="Stops the eval; no report is written and the last one stays.")
 
 
 def render_prd(view: ProductOverview) -> None:
@@ -46,12 +48,18 @@ def render_prd(view: ProductOverview) -> None:
 
 
 def render_eval(view: ProductOverview) -> None:
-    if st.button("Run the eval", key=f"eval-{view.name}"):
-        with st.spinner(f"Running `aipm eval {view.cli_name}`…"):
-            try:
-                st.success(run_eval_command(view.cli_name))
-            except AIPMError as err:
-                st.error(err.message)
+    """The eval runs as a background job: steps of the total with the time left, and a stop
+    that ends it without a report (the last one stays)."""
+    job_key = f"eval_job_{view.name}"
+    if st.button("Run the eval", key=f"eval-{view.name}", disabled=job_running(job_key)):
+        start_job(job_key, lambda control: run_eval_command(view.cli_name, control),
+                  unit="steps", name=f"aipm-eval-{view.name}")
+    job = finished_job(job_key, EVAL_LABELS)
+    if job is not None:
+        if job.error:
+            st.error(job.error)
+        else:
+            st.success(job.result)
         view = overview(view.name)
     if view.report_error:
         st.info(view.report_error)

@@ -142,7 +142,8 @@ def run_eval(
     Mounted by the platform CLI as `aipm eval resume`.
     """
     from products.resume_assistant.core.eval_report import write_report
-    from products.resume_assistant.core.evaluation import REPORT_PATH, evaluate
+    from products.resume_assistant.core.evaluation import REPORT_PATH, eval_steps, evaluate
+    from shared.progress import WorkControl, terminal_progress
 
     if pairs is not None:
         _pairs_eval(pairs, split, report, json_output)
@@ -150,8 +151,12 @@ def run_eval(
     if guard:
         _guard_eval(report, json_output)
         return
+    control = WorkControl(unit="steps", total=eval_steps())
     try:
-        result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate)
+        with terminal_progress(control, "Scoring the golden set", enabled=not json_output,
+                               cancellable=False):
+            result = evaluate(_settings(), use_llm=not baseline, calibrate=calibrate,
+                              progress=control.advance)
         path = write_report(result, report or REPORT_PATH)
     except AIPMError as err:
         fail(err, as_json=json_output)

@@ -62,18 +62,61 @@ def test_the_stress_button_runs_the_pack(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert any(str(written[0]) in c.value for c in app.caption)  # where this run's report is
 
 
+def settle_job(app: AppTest, key: str) -> None:
+    """Wait for the page's background job (if it has not already ended and been shown) and
+    rerun, as the page's poll would."""
+    try:
+        job = app.session_state[key]
+    except KeyError:  # it ended within the click's own run
+        return
+    job.wait(60)
+    app.run()
+
+
 def test_the_eval_button_reports_success_and_failure(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(overview_module, "run_eval_command", lambda cli: f"eval {cli} done")
+    monkeypatch.setattr(overview_module, "run_eval_command",
+                        lambda cli, control=None: f"eval {cli} done")
     app = run_pm_page()
     button(app, "Run the eval").click().run()
+    settle_job(app, "eval_job_rag_search")
     assert any(s.value == "eval rag done" for s in app.success)
 
-    def broken(cli: str) -> str:
+    def broken(cli: str, control=None) -> str:  # type: ignore[no-untyped-def]
         raise BadInput(f"`aipm eval {cli}` failed: boom")
 
     monkeypatch.setattr(overview_module, "run_eval_command", broken)
     button(app, "Run the eval").click().run()
+    settle_job(app, "eval_job_rag_search")
     assert any("failed: boom" in e.value for e in app.error)
+
+
+def test_the_eval_shows_steps_of_total_and_a_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    halfway = threading.Event()
+
+    def eval_until_stopped(cli: str, control) -> str:  # type: ignore[no-untyped-def]
+        control.total = 10
+        control.advance(4)
+        halfway.set()
+        for _ in range(600):
+            if control.cancelled:
+                return f"Stopped: `aipm eval {cli}` wrote no report"
+            threading.Event().wait(0.1)
+        return "not stopped"
+
+    monkeypatch.setattr(overview_module, "run_eval_command", eval_until_stopped)
+    app = run_pm_page()
+    button(app, "Run the eval").click().run()
+    assert halfway.wait(60)
+    app.run()
+    (bar,) = app.get("progress")
+    assert "Running the eval… 4/10 steps" in bar.proto.text
+    button(app, "Stop the eval").click().run()
+    job = app.session_state["eval_job_rag_search"]
+    job.wait(60)
+    app.run()
+    assert any(s.value == "Stopped: `aipm eval rag` wrote no report" for s in app.success)
 
 
 def test_a_failing_eval_command_is_one_clear_error() -> None:

@@ -10,7 +10,9 @@ name no vocabulary skill, number or trap that the résumé does not contain.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -30,6 +32,8 @@ from products.resume_assistant.core.service import llm_for, load_inputs
 from products.resume_assistant.core.writing import letter_inputs, tailor_inputs
 from shared.config import Settings
 from shared.errors import BadInput
+
+T = TypeVar("T")
 
 PRODUCT_DIR = Path(__file__).resolve().parent.parent
 GOLDEN_PATH = PRODUCT_DIR / "evals" / "golden.jsonl"
@@ -76,13 +80,35 @@ def _upload(relative: object) -> tuple[str, bytes]:
     return path.name, path.read_bytes()
 
 
+def eval_steps(path: Path = GOLDEN_PATH) -> int:
+    """How many steps `evaluate` reports: two per golden row and one per swept threshold."""
+    return 2 * len(load_golden(path)) + len(SWEEP)
+
+
+def _stepper(progress: Callable[[int], None] | None) -> Callable[[T], T]:
+    """A pass-through that counts one step per value it is given."""
+    done = [0]
+
+    def step(value: T) -> T:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0])
+        return value
+
+    return step
+
+
 def evaluate(settings: Settings, *, use_llm: bool = True, calibrate: bool = False,
-             path: Path = GOLDEN_PATH) -> EvalResult:
-    """Run every row; with `calibrate`, pick the tune split's best threshold and save it."""
+             path: Path = GOLDEN_PATH,
+             progress: Callable[[int], None] | None = None) -> EvalResult:
+    """Run every row; with `calibrate`, pick the tune split's best threshold and save it.
+    `progress(done)` counts steps of `eval_steps(rows)`: each row read, each threshold of
+    the sweep, each row's tailoring (the sweep is over half of the ~7 s)."""
     rows = load_golden(path)
-    inputs = [load_inputs(settings, _upload(r["resume"]), _upload(r["jd"])) for r in rows]
+    step = _stepper(progress)
+    inputs = [step(load_inputs(settings, _upload(r["resume"]), _upload(r["jd"]))) for r in rows]
     embedder = inputs[0].index.embedder.name
-    sweep = {str(t): _requirement_counts(rows, inputs, t, "tune").f1 for t in SWEEP}
+    sweep = {str(t): step(_requirement_counts(rows, inputs, t, "tune").f1) for t in SWEEP}
     threshold = similarity_threshold(embedder)
     if calibrate:
         threshold = float(max(sweep, key=lambda t: (sweep[t], -abs(float(t) - 0.6))))
@@ -90,7 +116,7 @@ def evaluate(settings: Settings, *, use_llm: bool = True, calibrate: bool = Fals
     analyses = [analyze(i.index, i.jd, threshold, "eval") for i in inputs]
     engine_settings = settings if use_llm else settings.model_copy(update={"provider": "none"})
     llm = llm_for(engine_settings)
-    outputs = [(tailor_inputs(engine_settings, i), letter_inputs(engine_settings, i))
+    outputs = [step((tailor_inputs(engine_settings, i), letter_inputs(engine_settings, i)))
                for i in inputs]
     splits = {name: _split_scores(rows, inputs, analyses, outputs, name) for name in SPLITS}
     return EvalResult(engine=f"llm ({llm.provider}:{llm.model})" if llm else "baseline",

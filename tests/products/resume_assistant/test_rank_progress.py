@@ -105,3 +105,18 @@ def test_json_adds_cancelled_only_when_the_ranking_was_stopped(
     hold_second_posting(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT)).set()
     stopped = json.loads(rank_cli("--json").stdout)
     assert stopped["cancelled"] is True and len(stopped["postings"]) == 2
+
+
+def test_the_golden_eval_reports_every_step_to_a_parent(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the hub (AIPM_PROGRESS_LINES) the eval writes steps of its total, ending at it."""
+    from products.resume_assistant.core.evaluation import eval_steps
+
+    monkeypatch.setenv("AIPM_PROGRESS_LINES", "1")
+    result = CliRunner().invoke(build_app(available_products()),
+                                ["eval", "resume", "--baseline", "--report",
+                                 str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    steps = [line for line in result.stderr.splitlines() if line.startswith("aipm-progress")]
+    total = eval_steps()
+    assert len(steps) == total and steps[-1] == f"aipm-progress {total} {total}"
