@@ -10,14 +10,21 @@ read against the question:
   the share the best sentence (and its passage) holds; the rarest term the passage lacks;
 - answer type: a who/when/how-many/where question and whether the sentence holds a name, a
   date, a number, a place (a sentence with nothing of the asked type does not answer it);
-- conditions: a negation in the question the sentence does not carry (or the reverse);
+- conditions: a negation in the question the sentence does not carry (or the reverse); a
+  word of the question whose opposite the evidence has instead ("first" where it says
+  "last"); a number of the question ("two buttons") the evidence does not have;
+- a strict answer type: "how long" needs a duration, "how many" a number that is not a
+  year, "when" a year or month in the evidence window;
+- margin: how far the best sentence's coverage leads the runner-up's (a near miss often
+  matches several sentences equally);
 - retrieval: the gate's relevance, coverage and cosine of the top passage.
 
 A logistic regression over these features (trained on the SQuAD 2.0 tune split only by
 tools/train_gate.py, coefficients in answer_gate.json, MODEL_CARD.md) turns them into
 P(the passages answer the question): the answer's `confidence`. Below `abstain_below`, when
-the passage also lacks one of the question's multi-word names (`veto_when_missing`), the
-extractive engine says "I don't know"; below `low_below` an answer is flagged low confidence.
+the evidence also lacks something the question states (`veto_when_missing`: a multi-word
+name, a name pair, a number, the asked type, or holds an opposite), the extractive engine
+says "I don't know"; below `low_below` an answer is flagged low confidence.
 Both thresholds were chosen on tune data only (SQuAD tune split, golden-set tune cases).
 """
 
@@ -37,6 +44,7 @@ from products.rag_search.core.models import SearchResult
 from products.rag_search.core.names import question_names
 from products.rag_search.core.relevance import Signals, coverage, searchable
 from products.rag_search.core.structure import quotable_units
+from products.rag_search.core.text import STOPWORDS as _STOPWORDS
 from products.rag_search.core.text import terms, words
 
 GATE_FILE = Path(__file__).resolve().parent.parent / "answer_gate.json"  # beside calibration.json
@@ -69,8 +77,30 @@ FEATURES = (
     "numbers_in_chunk", "pairs_in_chunk", "type_asked", "type_found", "negation_mismatch",
     "question_terms", "name_runs_in_chunk", "name_pairs_in_chunk", "pairs_in_window",
     "window_coverage", "word_pairs_in_chunk", "word_triples_in_chunk", "longest_run",
-    "name_pairs_in_window",
+    "name_pairs_in_window", "sentence_margin", "type_held",
 )
+# Shares and flags that are 1.0 unless the evidence lacks something the question states; the
+# veto reads them (GateModel.veto_when_missing), the regression reads FEATURES.
+CONDITIONS = ("numbers_in_window", "type_held", "antonym_free")
+# Word pairs written for the kit: a near-miss question often swaps a word for its opposite.
+_OPPOSITES = (("first", "last"), ("before", "after"), ("increase", "decrease"),
+              ("increased", "decreased"), ("largest", "smallest"), ("most", "least"),
+              ("earliest", "latest"), ("early", "late"), ("win", "lose"), ("won", "lost"),
+              ("positive", "negative"), ("left", "right"), ("best", "worst"),
+              ("higher", "lower"), ("highest", "lowest"), ("major", "minor"),
+              ("began", "ended"), ("male", "female"), ("oldest", "newest"),
+              ("north", "south"), ("east", "west"), ("inside", "outside"),
+              ("success", "failure"), ("accepted", "rejected"), ("allowed", "banned"),
+              ("longest", "shortest"), ("public", "private"), ("fewer", "more"))
+OPPOSITE: dict[str, frozenset[str]] = {
+    word: frozenset(b for a, b in (*_OPPOSITES, *((y, x) for x, y in _OPPOSITES)) if a == word)
+    for pair in _OPPOSITES for word in pair}
+_COUNT_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "first", "second", "third", "fourth", "fifth", "single", "double"])
+_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)",
+                       re.IGNORECASE)
+_YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+_WHEN_HELD = re.compile(r"\b(1[0-9]|20)\d\d\b|\b(january|february|march|april|may|june|"
+                        r"july|august|september|october|november|december)\b", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’-]*)+")
 
@@ -180,10 +210,12 @@ def name_runs(question: str) -> list[list[str]]:
 
 
 def name_pairs(question: str) -> list[tuple[str, str]]:
-    """Adjacent word pairs of the question in which one word is a name ("Midna console")."""
+    """Adjacent word pairs of the question in which one word is a name ("Midna console") and
+    neither is a stopword."""
     names = {w.lower() for name in question_names(question) for w in _plain(name)}
     sequence = _plain(question)
-    return [pair for pair in pairwise(sequence) if pair[0] in names or pair[1] in names]
+    return [pair for pair in pairwise(sequence) if (pair[0] in names or pair[1] in names)
+            and not (_STOPWORDS & set(pair))]  # "the Team", "will Tallyflow" say nothing
 
 
 def _longest_run(question: Sequence[str], text: Sequence[str]) -> int:
@@ -213,6 +245,39 @@ def _window(sentence: str, passage: SearchResult | None) -> str:
     return " ".join(units[max(0, at - 1):at + 2])
 
 
+def holds_strict_type(question: str, window: str) -> float:
+    """1.0 unless the question asks for a kind the evidence window cannot hold: "how long"
+    without a duration ("delayed by Nintendo" gives no length), "how many" whose only numbers
+    are years, "when" with no year or month. Questions of no such kind get 1.0."""
+    kind, lowered = question_type(question), question.lower()
+    if "how long" in lowered:
+        return float(_DURATION.search(window) is not None)
+    if kind == "quantity":
+        counts = [n for n in _NUMBER.findall(window) if not _YEAR.match(n.strip(",."))]
+        return float(bool(counts or _NUMBER_WORD.search(window)))
+    if kind == "when":
+        return float(_WHEN_HELD.search(window) is not None)
+    return 1.0
+
+
+def condition_features(question: str, window: str) -> dict[str, float]:
+    """The CONDITIONS: the question's numbers (digits and count words, "two buttons") the
+    window holds, the strict answer type, and 0.0 when a word of the question is missing from
+    the window while its opposite is there ("first" asked, "last" written)."""
+    asked, held = _plain(question), set(_plain(window))
+    numbers = [w for w in asked if w in _COUNT_WORDS or w.isdigit()]
+    flipped = any(w not in held and OPPOSITE.get(w, frozenset()) & held for w in asked)
+    return {"numbers_in_window": _share(numbers, held), "type_held": holds_strict_type(
+        question, window), "antonym_free": float(not flipped)}
+
+
+def sentence_margin(weights: dict[str, float], results: Sequence[SearchResult]) -> float:
+    """How far the best sentence's coverage leads the runner-up's in the top passages."""
+    scores = sorted((coverage(weights, sentence) for result in results[:EVIDENCE_CHUNKS]
+                     for sentence, _ in quotable_units(result.text)), reverse=True)
+    return scores[0] - scores[1] if len(scores) > 1 else (scores[0] if scores else 0.0)
+
+
 def gate_features(question: str, weights: dict[str, float], results: Sequence[SearchResult],
                   found: Sequence[Signals], relevance: float) -> dict[str, float]:
     """The features the learned gate reads (see the module docstring), all in [0, 1] or counts."""
@@ -234,6 +299,8 @@ def gate_features(question: str, weights: dict[str, float], results: Sequence[Se
     word_pairs, word_triples = set(pairwise(asked_words)), _triples(asked_words)
     window_pairs = set(pairwise(_plain(window)))
     return {
+        **condition_features(question, window),
+        "sentence_margin": sentence_margin(weights, results),
         "word_pairs_in_chunk": (len(word_pairs & chunk_word_pairs) / len(word_pairs)
                                 if word_pairs else 1.0),
         "word_triples_in_chunk": (len(word_triples & _triples(chunk_words)) / len(word_triples)
@@ -268,5 +335,6 @@ def gate_features(question: str, weights: dict[str, float], results: Sequence[Se
     }
 
 
-__all__ = ["FEATURES", "GATE_FILE", "GateModel", "best_sentence", "gate_features",
-           "holds_type", "load_gate", "question_type"]
+__all__ = ["CONDITIONS", "FEATURES", "GATE_FILE", "OPPOSITE", "GateModel", "best_sentence",
+           "condition_features", "gate_features", "holds_strict_type", "holds_type",
+           "load_gate", "question_type", "sentence_margin"]

@@ -29,6 +29,7 @@ whom why will with would you your yours yourself yourselves also may might must 
 """.split()  # noqa: SIM905 - a word list reads better as prose than as 130 quoted strings
 )
 
+STOPWORDS = _STOPWORDS  # the question words that name nothing (core.answer_gate reads them)
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -57,4 +58,4 @@ def is_table_row(text: str) -> bool:
     return " | " in text and "\n" not in text.strip()
 
 
-__all__ = ["is_table_row", "terms", "words"]
+__all__ = ["STOPWORDS", "is_table_row", "terms", "words"]

@@ -11,14 +11,18 @@ import pytest
 from products.rag_search.core import answer as answer_module
 from products.rag_search.core.answer import ask
 from products.rag_search.core.answer_gate import (
+    CONDITIONS,
     FEATURES,
     GATE_FILE,
     GateModel,
+    condition_features,
     gate_features,
     holds_type,
     load_gate,
+    name_pairs,
     name_runs,
     question_type,
+    sentence_margin,
 )
 from products.rag_search.core.relevance import Signals
 from products.rag_search.tools.train_gate import abstain_threshold, low_threshold
@@ -69,7 +73,7 @@ def test_the_answer_type_asked_and_found() -> None:
 
 
 def test_every_feature_the_model_reads_is_computed() -> None:
-    assert set(features("When was Amber Crown released?")) == set(FEATURES)
+    assert set(features("When was Amber Crown released?")) == {*FEATURES, *CONDITIONS}
 
 
 def test_confidence_is_the_logistic_of_the_standardised_features() -> None:
@@ -156,3 +160,51 @@ def test_the_cli_shows_low_confidence_and_json_carries_the_fields(
     payload = json.loads(as_json.stdout)
     assert payload["low_confidence"] is True and 0 < payload["confidence"] < 0.99
     assert "name_runs_in_chunk" in payload["gate_features"]
+
+
+def test_a_number_of_the_question_the_evidence_lacks_is_a_missing_condition() -> None:
+    assert condition_features("Which mechanic lets two buttons do this?",
+                              "The mechanic lets one button do this.")["numbers_in_window"] == 0.0
+    assert condition_features("Which mechanic lets one button do this?",
+                              "The mechanic lets one button do this.")["numbers_in_window"] == 1.0
+
+
+def test_an_opposite_written_where_the_question_word_is_missing_is_caught() -> None:
+    assert condition_features("Who was the first king?", "The last king was Bo.")[
+        "antonym_free"] == 0.0
+    assert condition_features("Who was the first king?", "The first king, not the last, was Bo."
+                              )["antonym_free"] == 1.0  # the asked word is there too
+
+
+def test_the_strict_type_needs_a_duration_a_count_or_a_date() -> None:
+    held = {"how long was it delayed?": ("It was delayed by six months.",
+                                         "It was delayed in 2005."),
+            "how many games were sold?": ("It sold 40,000 games.", "The games came out in 2006."),
+            "when was it released?": ("It came out in March.", "It came out after the sequel.")}
+    for question, (holds, lacks) in held.items():
+        assert condition_features(question, holds)["type_held"] == 1.0, question
+        assert condition_features(question, lacks)["type_held"] == 0.0, question
+    assert condition_features("What is it?", "Nothing.")["type_held"] == 1.0
+
+
+def test_name_pairs_leave_out_stopwords() -> None:
+    assert name_pairs("How much does the Team plan cost?") == [("team", "plan")]
+
+
+def test_the_margin_is_how_far_the_best_sentence_leads() -> None:
+    one = [result(1, "Kestrel amber crown. Nothing else here.", "a.md")]
+    two = [result(1, "Kestrel amber crown. Kestrel amber crown too.", "a.md")]
+    assert sentence_margin(WEIGHTS, one) > sentence_margin(WEIGHTS, two)
+
+
+def test_of_tied_thresholds_the_lowest_is_chosen() -> None:
+    confidences = [0.9, 0.9, 0.9, 0.1, 0.1]
+    unanswerable = [False, False, False, True, True]
+    abstains = [lambda t, c=c: c < t for c in confidences]
+    assert abstain_threshold(abstains, unanswerable, lambda t: True) <= 0.102
+
+
+def test_the_shipped_veto_reads_the_conditions() -> None:
+    gate = load_gate()
+    assert gate is not None
+    assert {"numbers_in_window", "antonym_free"} <= set(gate.veto_when_missing)
