@@ -95,7 +95,9 @@ _OPPOSITES = (("first", "last"), ("before", "after"), ("increase", "decrease"),
 OPPOSITE: dict[str, frozenset[str]] = {
     word: frozenset(b for a, b in (*_OPPOSITES, *((y, x) for x, y in _OPPOSITES)) if a == word)
     for pair in _OPPOSITES for word in pair}
-_COUNT_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "first", "second", "third", "fourth", "fifth", "single", "double"])
+_COUNT_WORDS = frozenset(re.findall(r"\w+", (
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty hundred thousand million billion first second third fourth fifth single double")))
 _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)",
                        re.IGNORECASE)
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
