@@ -127,6 +127,8 @@ def features(question: str, sentence: str, span: tuple[int, int],
         "matches_within_3": min(len(window & asked), 4) / 4,
         "in_brackets": float(before in {"(", '"', "“"} or after in {")", '"', "”"}),
         "lower_share": sum(t[:1].islower() for t in run) / len(run),
+        # "300" of "300 pounds": a number cut from the unit after it
+        "unit_left_out": float(any(ch.isdigit() for ch in run[-1]) and after[:1].islower()),
         "bias": 1.0,
         "len_1": float(length == 1), "len_2": float(length == 2), "len_3": float(length == 3),
         "len_4_5": float(4 <= length <= 5), "len_6_plus": float(length >= 6),
