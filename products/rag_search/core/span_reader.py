@@ -85,6 +85,16 @@ def _wh(question: str) -> str:
     return min(hits)[1] if hits else "other"
 
 
+def _head(question: str) -> str:
+    """The noun the wh-word asks about ("what year", "which country", "what kind of device"),
+    or "" when there is none: the answer often sits next to that word in the sentence."""
+    found = re.search(r"\b(?:what|which|how many|how much)\s+(?:kind of |type of |sort of )?"
+                      r"([a-z][\w'’-]*)", question.lower())
+    head = found.group(1) if found else ""
+    return "" if head in _FUNCTION or head in {"did", "does", "do", "was", "were", "is",
+                                                "are", "has", "had", "can"} else head
+
+
 def features(question: str, sentence: str, span: tuple[int, int],
              toks: list[Token] | None = None) -> dict[str, float]:
     """The candidate's features (names are the keys of span_reader.json's weights)."""
@@ -106,7 +116,19 @@ def features(question: str, sentence: str, span: tuple[int, int],
     kind = question_type(question) or "other"
     wh = _wh(question)
     length = last - first
+    head = _head(question)
+    window = {_norm(t.text) for t in toks[max(0, first - 3):first]} | {
+        _norm(t.text) for t in toks[last:last + 3]}
     values = {
+        "match_just_before": float(first > 0 and _norm(toks[first - 1].text) in asked),
+        "match_just_after": float(last < len(toks) and _norm(toks[last].text) in asked),
+        "head_nearby": float(bool(head) and head in window),
+        "head_inside": float(bool(head) and head in {_norm(t) for t in run}),
+        "matches_within_3": min(len(window & asked), 4) / 4,
+        "in_brackets": float(before in {"(", '"', "“"} or after in {")", '"', "”"}),
+        "lower_share": sum(t[:1].islower() for t in run) / len(run),
+        # "300" of "300 pounds": a number cut from the unit after it
+        "unit_left_out": float(any(ch.isdigit() for ch in run[-1]) and after[:1].islower()),
         "bias": 1.0,
         "len_1": float(length == 1), "len_2": float(length == 2), "len_3": float(length == 3),
         "len_4_5": float(4 <= length <= 5), "len_6_plus": float(length >= 6),

@@ -9,6 +9,7 @@ from pathlib import Path
 from products.rag_search.core import answer_span as answer_span_module
 from products.rag_search.core.span_reader import (
     SpanReader,
+    _head,
     candidates,
     features,
     load_reader,
@@ -97,3 +98,20 @@ def test_training_labels_the_gold_candidate_and_finds_its_sentence() -> None:
     assert sum(labels) == 1 and len(labels) == len(matrix) > 1 and set(groups) == {0}
     assert "log_distance" in names
     assert design([("Who built it?", SENTENCE, ["a shipwright"])])[2] == []
+
+
+def test_the_head_noun_of_the_question_is_what_the_wh_word_asks_about() -> None:
+    assert _head("What kind of device can read it?") == "device"
+    assert _head("Which country is it in?") == "country"
+    assert _head("What did the keepers paint?") == ""  # an auxiliary, not a noun
+
+
+def test_features_see_the_head_noun_and_question_words_beside_the_span() -> None:
+    question = "What colour did the keepers paint the tower?"
+    toks = tokens(LAMP)
+    spans = {LAMP[toks[a].start:toks[b - 1].end]: (a, b) for a, b in candidates(LAMP, question)}
+    white = features(question, LAMP, spans["white"], toks)
+    assert white["match_just_before"] == 1.0 or white["match_just_after"] == 1.0
+    assert white["matches_within_3"] > 0.0
+    assert features("What colour is the tower?", "The colour was white.", (3, 4))[
+        "head_nearby"] == 1.0
