@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +27,7 @@ from products.rag_search.core import (
     IngestReport,
     SearchResponse,
 )
+from shared.progress import stop_on_interrupt
 from shared.vectorstore import CollectionInfo
 
 if TYPE_CHECKING:  # the eval (ingest, loaders, LLM client) is not on the ask path
@@ -65,24 +64,12 @@ def ingest_progress(enabled: bool, control: IngestControl | None = None
             yield advance
 
 
-@contextmanager
-def _stop_on_interrupt(control: IngestControl | None) -> Iterator[None]:
+def _stop_on_interrupt(control: IngestControl | None) -> AbstractContextManager[None]:
     """The first SIGINT asks the ingest to stop between files; the handler is put back after."""
-    if control is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        if control.cancelled:
-            raise KeyboardInterrupt
-        control.cancel()
-        _err.print("Stopping after the current file (Ctrl-C again to abort)…")
-
-    previous = signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    if control is None:
+        return nullcontext()
+    return stop_on_interrupt(control, "Stopping after the current file (Ctrl-C again to "
+                                      "abort)…")
 
 
 def render_qa_eval(result: Any, report_path: Path) -> None:
