@@ -126,19 +126,30 @@ def ops(
 
 def hub(port: Annotated[int, typer.Option(help="Port for the Streamlit hub.")] = 8501) -> None:
     """Open the Streamlit hub (home, one page per product, Ops) on 127.0.0.1."""
+    require_free_port("127.0.0.1", port)
+    raise typer.Exit(run_child(hub_command(port)))
+
+
+def hub_command(port: int) -> list[str]:
+    """`streamlit run` of the hub as `aipm hub` starts it (the browser tests and the README's
+    screenshots start this same command): loopback only, the upload widget capped at the
+    kit's own limit, a minimal toolbar."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parent / "hub.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.maxUploadSize", str(widget_upload_mb()),
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+    ]
+
+
+def widget_upload_mb() -> int:
+    """The kit's upload limit (AIPM_MAX_UPLOAD_MB) in the whole MB Streamlit's widget takes,
+    rounded up so that the widget never refuses a file the kit accepts."""
     import math
 
     from shared.config import load_settings
 
-    require_free_port("127.0.0.1", port)
-    upload_mb = max(1, math.ceil(load_settings().max_upload_mb))  # the widget's cap = the kit's
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parent / "hub.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.maxUploadSize", str(upload_mb),
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-    ]
-    raise typer.Exit(run_child(command))
+    return max(1, math.ceil(load_settings().max_upload_mb))
 
 
 def serve(

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import httpx
 
+from frontdoors.cli import hub_command, widget_upload_mb
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -75,6 +77,9 @@ TRUNCATED_JS = """
 """
 
 
+UPLOAD_CAP = re.compile(r"\d+mb per file")  # what Streamlit's uploader says, lower-cased
+
+
 @dataclass
 class PageVisit:
     """What one page at one size showed: the problems found and where its screenshot is."""
@@ -86,6 +91,7 @@ class PageVisit:
     page_errors: list[str] = field(default_factory=list)
     deprecations: list[str] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
+    upload_caps: list[str] = field(default_factory=list)  # a widget's cap not the kit's
     exceptions: int = 0
 
     def problems(self) -> list[str]:
@@ -94,6 +100,8 @@ class PageVisit:
                 + [f"{where}: page error: {e}" for e in self.page_errors]
                 + [f"{where}: deprecation warning: {e}" for e in self.deprecations]
                 + [f"{where}: truncated text: {e}" for e in self.truncated]
+                + [f"{where}: upload widget says {e}, not the kit's {widget_upload_mb()}MB"
+                   for e in self.upload_caps]
                 + ([f"{where}: {self.exceptions} Streamlit exception(s)"]
                    if self.exceptions else []))
 
@@ -108,9 +116,7 @@ def free_port() -> int:
 def running_hub(workdir: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run frontdoors/hub.py` on a free loopback port; stopped on exit."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "frontdoors" / "hub.py"),
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    command = [*hub_command(port), "--server.headless", "true"]  # as `aipm hub` starts it
     with log.open("wb") as sink:
         # cwd is a scratch dir, so a developer's own .env (with real keys) is never read.
         process = subprocess.Popen(command, cwd=workdir, env=env or dict(os.environ),
@@ -171,6 +177,8 @@ def _visit(browser, url: str, name: str, marker: str, size: str,  # type: ignore
         visit.truncated = page.evaluate(TRUNCATED_JS)
         body = page.locator("body").inner_text().lower()
         visit.deprecations += [w for w in DEPRECATION_WORDS if w in body]
+        visit.upload_caps = [cap for cap in UPLOAD_CAP.findall(body)
+                             if cap != f"{widget_upload_mb()}mb per file"]
         page.screenshot(path=str(shot), full_page=True)
     finally:
         page.close()

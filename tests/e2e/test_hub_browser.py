@@ -9,7 +9,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from frontdoors.cli import hub_command
 from shared.ratings import rate_answer
 from shared.tracing import TraceRow, TraceStore, traced_operation
 
@@ -65,9 +65,7 @@ def hub_url(repo_root: Path, tmp_path: Path) -> Iterator[str]:
     rate_answer(data_dir, row.trace_id or "", "up", "Found the refund rule")
     port = free_port()
     log = tmp_path / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(repo_root / "frontdoors" / "hub.py"),
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    command = [*hub_command(port), "--server.headless", "true"]  # as `aipm hub` starts it
     with log.open("wb") as sink:
         # cwd is the test's tmp dir, so a developer's own .env (with real keys) is never read.
         process = subprocess.Popen(command, cwd=tmp_path, env=dict(os.environ),
