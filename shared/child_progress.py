@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from typing import IO
 
@@ -55,20 +56,19 @@ def run_with_progress(command: list[str], control: WorkControl,
 def _wait(child: subprocess.Popen[str], control: WorkControl,
           timeout_s: float) -> tuple[bool, bool]:
     """Wait for the child, passing a cancel on as one SIGINT; (stopped, timed out)."""
-    stopped, waited = False, 0.0
+    stopped, deadline = False, time.monotonic() + timeout_s
     while True:
         try:
             child.wait(timeout=POLL_SECONDS)
             return stopped, False
-        except subprocess.TimeoutExpired:
-            waited += POLL_SECONDS
-        if control.cancelled and not stopped:
-            child.send_signal(signal.SIGINT)
-            stopped = True
-        if waited > timeout_s:
-            child.kill()
-            child.wait()
-            return stopped, True
+        except subprocess.TimeoutExpired:  # still running: pass on a stop, or give up
+            if control.cancelled and not stopped:
+                child.send_signal(signal.SIGINT)
+                stopped = True
+            if time.monotonic() > deadline:
+                child.kill()
+                child.wait()
+                return stopped, True
 
 
 def _read_all(stream: IO[str] | None, into: list[str]) -> None:

@@ -123,7 +123,9 @@ def _load(loader: Loader, name: str, data: bytes, budget: LoadBudget | None = No
                         "saving, then try again.")
     budget = budget or LoadBudget()
     if can_isolate() and needs_isolation(name, len(data)):
-        WARM_UPS.get(PurePath(name).suffix.lower(), _no_warm_up)()
+        warm_up = WARM_UPS.get(PurePath(name).suffix.lower())
+        if warm_up is not None:
+            warm_up()
         document = load_isolated(loader, name, data, budget, _read)
     else:
         with metered(name, budget):
@@ -131,10 +133,6 @@ def _load(loader: Loader, name: str, data: bytes, budget: LoadBudget | None = No
     check_text_size(name, sum(len(section.text) for section in document.sections),
                     budget.max_chars)
     return document
-
-
-def _no_warm_up() -> None:
-    """Formats whose parser is imported with the loader need none."""
 
 
 def _read(loader: Loader, name: str, data: bytes) -> Document:

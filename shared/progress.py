@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,16 +26,6 @@ T = TypeVar("T")
 # lines to stderr instead, which `progress_line` reads back.
 PROGRESS_LINES_ENV = "AIPM_PROGRESS_LINES"
 _LINE_PREFIX = "aipm-progress "
-
-
-class Cancellable(Protocol):
-    """Anything work checks between two units: this module's `WorkControl`, RAG's ingest
-    control."""
-
-    @property
-    def cancelled(self) -> bool: ...
-
-    def cancel(self) -> None: ...
 
 
 class WorkControl:
@@ -122,7 +112,7 @@ class BackgroundJob(Generic[T]):
 
 
 @contextmanager
-def stop_on_interrupt(control: Cancellable, notice: str) -> Iterator[None]:
+def stop_on_interrupt(control: WorkControl, notice: str) -> Iterator[None]:
     """The first Ctrl-C sets `control`'s flag (the work stops at its next boundary and keeps
     what it did); a second one aborts. The previous handler is put back after."""
     if threading.current_thread() is not threading.main_thread():
@@ -209,5 +199,5 @@ def progress_line(line: str) -> tuple[int, int] | None:
     return int(parts[0]), int(parts[1])
 
 
-__all__ = ["PROGRESS_LINES_ENV", "BackgroundJob", "Cancellable", "WorkControl", "progress_line",
+__all__ = ["PROGRESS_LINES_ENV", "BackgroundJob", "WorkControl", "progress_line",
            "stop_on_interrupt", "terminal_progress"]

@@ -1,10 +1,10 @@
 """A long hub action as a background job: live progress (count of total, time left) and a
 stop button that keeps the work done, the same way on every page (issue 21, item 3).
 
-A page starts the job with `start_job` and calls `finished_job` on every run: while the job
+A page starts the job with `start_job` and calls `job_result` on every run: while the job
 runs it draws the progress fragment (which polls the counters and offers the stop button);
-when the job has ended it hands the job back once, for the page to keep its result or show its
-error. The work itself is plain core code fed a `shared.progress.WorkControl`.
+when the job has ended it shows its error, or hands its result back once for the page to
+keep. The work itself is plain core code fed a `shared.progress.WorkControl`.
 """
 
 from __future__ import annotations
@@ -41,16 +41,21 @@ def job_running(key: str) -> bool:
     return job is not None and job.running
 
 
-def finished_job(key: str, labels: JobLabels) -> BackgroundJob | None:
-    """The job under `key` once it has ended (dropped from the session: handed back once);
-    None while it runs (its progress is drawn instead) or when there is none."""
+def job_result(key: str, labels: JobLabels) -> Any | None:
+    """The result of the job under `key` once it has ended (the job is dropped from the
+    session, so it is handed back once). While it runs its progress is drawn instead; an
+    ended job's error is shown here with `st.error`; both give None, as does no job."""
     job: BackgroundJob | None = st.session_state.get(key)
     if job is None:
         return None
     if job.running:
         _live_progress(key, labels)
         return None
-    return st.session_state.pop(key)
+    st.session_state.pop(key)
+    if job.error:
+        st.error(job.error)
+        return None
+    return job.result
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -67,4 +72,4 @@ def _live_progress(key: str, labels: JobLabels) -> None:
               disabled=stopping, on_click=control.cancel, help=labels.stop_help)
 
 
-__all__ = ["POLL_SECONDS", "JobLabels", "finished_job", "job_running", "start_job"]
+__all__ = ["POLL_SECONDS", "JobLabels", "job_result", "job_running", "start_job"]

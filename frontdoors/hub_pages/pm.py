@@ -25,7 +25,7 @@ from pm.report_tables import read_report
 from pm.stress_report import StressRun, run_stress_pack
 from products import available_products
 from shared.config import Settings
-from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
+from shared.ui_jobs import JobLabels, job_result, job_running, start_job
 from shared.ui_support import current_settings, show_engine_badge
 
 STRESS_LABELS = JobLabels(working="Running the stress pack…",
@@ -54,13 +54,10 @@ def render_eval(view: ProductOverview) -> None:
     if st.button("Run the eval", key=f"eval-{view.name}", disabled=job_running(job_key)):
         start_job(job_key, lambda control: run_eval_command(view.cli_name, control),
                   unit="steps", name=f"aipm-eval-{view.name}")
-    job = finished_job(job_key, EVAL_LABELS)
-    if job is not None:
-        if job.error:
-            st.error(job.error)
-        else:
-            st.success(job.result)
-        view = overview(view.name)
+    outcome = job_result(job_key, EVAL_LABELS)
+    if outcome is not None:
+        st.success(outcome)
+        view = overview(view.name)  # the report the eval just wrote
     if view.report_error:
         st.info(view.report_error)
     rows = metric_rows(view.metrics)
@@ -88,11 +85,9 @@ def render_stress(view: ProductOverview, settings: Settings) -> None:
         st.session_state.pop(run_key, None)
         start_job(job_key, lambda control: run_stress_pack(view.name, settings, control=control),
                   unit="cases", name=f"aipm-stress-{view.name}")
-    job = finished_job(job_key, STRESS_LABELS)
-    if job is not None and job.error:
-        st.error(job.error)
-    elif job is not None:
-        st.session_state[run_key] = job.result
+    finished = job_result(job_key, STRESS_LABELS)
+    if finished is not None:
+        st.session_state[run_key] = finished
     run = st.session_state.get(run_key)
     if run is not None:
         view = show_stress_run(view, run)

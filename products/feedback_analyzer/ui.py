@@ -27,7 +27,7 @@ from shared.config import Settings
 from shared.errors import AIPMError
 from shared.files import store_upload
 from shared.progress import WorkControl
-from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
+from shared.ui_jobs import JobLabels, job_result, job_running, start_job
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
 from shared.ui_tables import fitted_dataframe
 
@@ -103,13 +103,9 @@ def start(settings: Settings, path: Path, options: AnalyzeOptions) -> None:
 def show_job() -> None:
     """A running job: its live progress; a finished one: its result (or its error) kept in
     the session, and the job dropped."""
-    job = finished_job(JOB, LABELS)
-    if job is None:
-        return
-    if job.error:
-        st.error(job.error)
-    elif job.result is not None:
-        st.session_state[RESULT] = job.result
+    result = job_result(JOB, LABELS)
+    if result is not None:
+        st.session_state[RESULT] = result
 
 
 def show(result, report: FeedbackReport, out: Path) -> None:

@@ -102,7 +102,7 @@ def _run(job: IngestJob, work: IngestWork) -> None:
 def progress_text(job: IngestJob) -> str:
     """ "12/40 files · 85 chunks · about 3 s left · billing/refunds.md" """
     control = job.control
-    parts = [f"{control.files_done}/{control.files_total or '?'} files",
+    parts = [f"{control.done}/{control.total or '?'} files",
              f"{control.chunks_added:,} chunks"]
     eta = control.eta_seconds()
     if eta is not None:
@@ -110,11 +110,6 @@ def progress_text(job: IngestJob) -> str:
     if control.current:
         parts.append(control.current)
     return " · ".join(parts)
-
-
-def share_done(job: IngestJob) -> float:
-    control = job.control
-    return min(1.0, control.files_done / control.files_total) if control.files_total else 0.0
 
 
 def show_ingest_status(settings: Settings, collection: str) -> None:
@@ -148,7 +143,7 @@ def _live_status(settings: Settings, collection: str) -> None:
         st.rerun()  # the whole page: counts, report, the queued question
     stopping = job.control.cancelled
     label = "Stopping after the current file…" if stopping else "Indexing…"
-    st.progress(share_done(job), text=f"{label} {progress_text(job)}")
+    st.progress(job.control.share(), text=f"{label} {progress_text(job)}")
     st.caption("You can keep asking: answers use what is indexed so far, and nothing you "
                "do on this page stops the indexing.")
     st.button("Stop indexing", key="rag_stop_ingest", icon=":material/stop_circle:",
@@ -157,4 +152,4 @@ def _live_status(settings: Settings, collection: str) -> None:
 
 
 __all__ = ["IngestJob", "current_job", "finished_text", "progress_text", "running_job",
-           "share_done", "show_ingest_status", "start_ingest"]
+           "show_ingest_status", "start_ingest"]

@@ -25,7 +25,7 @@ from products.resume_assistant.ui_parts import (
 )
 from shared.config import Settings
 from shared.errors import AIPMError, BadInput
-from shared.ui_jobs import JobLabels, finished_job, job_running, start_job
+from shared.ui_jobs import JobLabels, job_result, job_running, start_job
 from shared.ui_support import current_settings, rating_widget, show_engine_badge
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -140,13 +140,9 @@ def start_rank(settings: Settings, resume: Upload, postings: list[Upload]) -> No
 
 def show_rank_job() -> None:
     """A running ranking: its live progress; a finished one: its ranking kept (or its error)."""
-    job = finished_job(RANK_JOB, RANK_LABELS)
-    if job is None:
-        return
-    if job.error:
-        st.error(job.error)
-    elif job.result is not None:
-        st.session_state[RESULTS["rank"]] = job.result
+    result = job_result(RANK_JOB, RANK_LABELS)
+    if result is not None:
+        st.session_state[RESULTS["rank"]] = result
 
 
 def forget_section(settings: Settings) -> None:

@@ -47,8 +47,9 @@ def load_isolated(loader: Loader, name: str, data: bytes, budget: LoadBudget,
                   read: Callable[[Loader, str, bytes], Document]) -> Document:
     """`read(loader, name, data)` under `budget` in a forked child, killed at the budget: its
     Document, or the BadInput it raised, or TooMuchContent when time ran out."""
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
+    fork = multiprocessing.get_context("fork")
+    receiver, sender = fork.Pipe(duplex=False)
+    child = fork.Process(
         target=_child, args=(sender, read, loader, name, data, budget), daemon=True)
     child.start()
     sender.close()

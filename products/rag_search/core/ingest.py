@@ -9,7 +9,6 @@ that cannot be read is skipped with the reason, and the rest carry on.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,43 +27,28 @@ from shared.documents import (
     upload_limit_bytes,
 )
 from shared.errors import BadInput
+from shared.progress import WorkControl
 from shared.vectorstore import Chunk, MetadataValue, check_collection_name
 
 Progress = Callable[[int, int, str], None]  # (files done, files in total, current source)
 
 
-class IngestControl:
-    """One ingest's live counters, read from another thread (the hub page, the CLI's bar),
-    and the flag that stops it between two files. A stopped ingest keeps every file it
-    finished and rebuilds the BM25 index for them, so nothing done is lost; running the same
-    ingest again skips those files (unchanged) and does the rest."""
+class IngestControl(WorkControl):
+    """One ingest's live counters (files done of total, chunks added, the current file), read
+    from another thread (the hub page, the CLI's bar), and the flag that stops it between two
+    files. A stopped ingest keeps every file it finished and rebuilds the BM25 index for them,
+    so nothing done is lost; running the same ingest again skips those files (unchanged) and
+    does the rest."""
 
     def __init__(self) -> None:
-        self.files_total = 0
-        self.files_done = 0
+        super().__init__(unit="files")
         self.chunks_added = 0
         self.current = ""
-        self.started = time.monotonic()
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def eta_seconds(self) -> float | None:
-        """Seconds left at the pace so far (None before the first file is done)."""
-        if not self.files_done or not self.files_total:
-            return None
-        elapsed = time.monotonic() - self.started
-        return elapsed / self.files_done * (self.files_total - self.files_done)
 
     def _advance(self, file: str, report: IngestReport) -> None:
-        self.files_done += 1
         self.current = file
         self.chunks_added = report.chunks_added
+        self.advance(self.done + 1)
 
 
 @dataclass(frozen=True)
@@ -98,7 +82,7 @@ def _ingest_paths(settings: Settings, paths: Sequence[str | Path], *, collection
     started = time.perf_counter()
     files = find_files(paths)
     if control is not None:
-        control.files_total = len(files)
+        control.total = len(files)
     if reindex:
         delete_knowledge_base(settings, collection)
     kb = KnowledgeBase(settings, collection)

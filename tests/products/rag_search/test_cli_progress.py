@@ -57,12 +57,12 @@ def test_a_control_shows_counts_and_time_left_and_stops_the_core_ingest(tmp_path
     seen: list[tuple[int, int, float | None]] = []
 
     def progress(done: int, total: int, source: str) -> None:
-        seen.append((control.files_done, control.chunks_added, control.eta_seconds()))
+        seen.append((control.done, control.chunks_added, control.eta_seconds()))
         if done == 1:
             control.cancel()
 
     report = ingest_paths(load_settings(), [corpus], progress=progress, control=control)
-    assert report.cancelled and report.files_indexed == 1 and control.files_total == 4
+    assert report.cancelled and report.files_indexed == 1 and control.total == 4
     assert seen[0][0] == 1 and seen[0][1] == report.chunks_added and seen[0][2] is not None
 
 
