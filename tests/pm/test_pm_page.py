@@ -13,6 +13,7 @@ from pm import stress_report
 from pm.facts import product_paths
 from pm.overview import run_eval_command
 from shared.errors import BadInput
+from tests.hub_jobs import progress_text, stop_held_job
 
 HUB = str(Path(products.__file__).resolve().parents[1] / "frontdoors" / "hub.py")
 
@@ -154,15 +155,9 @@ def test_the_stress_pack_shows_cases_of_total_and_stops_keeping_the_finished_one
     button(app, "Run the stress pack").click().run()
     assert held.wait(120), "the pack never reached its second case"
     app.run()
-    (bar,) = app.get("progress")
-    assert f"1/{len(rag_pack.CASES)} cases" in bar.proto.text and "s left" in bar.proto.text
-    button(app, "Stop the pack").click().run()
-    job = app.session_state["stress_job_rag_search"]
-    assert job.control.cancelled
-    release.set()
-    job.wait(120)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
+    text = progress_text(app)
+    assert f"1/{len(rag_pack.CASES)} cases" in text and "s left" in text
+    job = stop_held_job(app, "Stop the pack", "stress_job_rag_search", release, timeout_s=120)
     assert any("/2 adversarial cases held" in s.value for s in app.success)
     assert any(f"Stopped after 2 of {len(rag_pack.CASES)} cases" in w.value for w in app.warning)
     assert "PARTIAL" in Path(job.result.report_path).read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from frontdoors.cli import build_app
 from products import available_products
 from products.feedback_analyzer.core import pipeline
 from products.feedback_analyzer.core.baseline import BaselineEngine
+from tests.hub_jobs import progress_text, stop_held_job
 
 PAGE = str(Path(products.__file__).resolve().parent / "feedback_analyzer" / "ui.py")
 CHUNK = 100
@@ -62,15 +63,8 @@ def test_the_page_shows_rows_of_total_and_a_stop_that_keeps_the_rows_done(
     assert held.wait(30), "the job never reached its second chunk"
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    (bar,) = app.get("progress")
-    assert "100/520 rows" in bar.proto.text and "s left" in bar.proto.text
-    next(b for b in app.button if b.label == "Stop analysis").click().run()
-    job = app.session_state["feedback_job"]
-    assert job.control.cancelled
-    release.set()
-    job.wait(60)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
+    assert "100/520 rows" in progress_text(app) and "s left" in progress_text(app)
+    job = stop_held_job(app, "Stop analysis", "feedback_job", release)
     assert "200 rows" in app.success[0].value  # the held chunk finished; nothing after it
     assert "Stopped after 200 rows" in app.warning[0].value
     out = Path(job.result[2])

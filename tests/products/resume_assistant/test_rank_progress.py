@@ -22,6 +22,7 @@ import products
 from frontdoors.cli import build_app
 from products import available_products
 from products.resume_assistant.core import ranking
+from tests.hub_jobs import progress_text, stop_held_job
 from tests.products.resume_assistant.helpers import DATA, MAYA
 
 PAGE = str(Path(products.__file__).resolve().parent / "resume_assistant" / "ui.py")
@@ -64,15 +65,8 @@ def test_the_page_shows_postings_of_total_and_a_stop_that_keeps_the_ranked_ones(
     assert held.wait(30), "the job never reached its second posting"
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    (bar,) = app.get("progress")
-    assert f"1/{len(JOBS)} postings" in bar.proto.text and "s left" in bar.proto.text
-    next(b for b in app.button if b.label == "Stop ranking").click().run()
-    job = app.session_state["resume_rank_job"]
-    assert job.control.cancelled
-    release.set()
-    job.wait(60)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
+    assert f"1/{len(JOBS)} postings" in progress_text(app) and "s left" in progress_text(app)
+    stop_held_job(app, "Stop ranking", "resume_rank_job", release)
     assert len(app.dataframe[0].value) == 2  # the held posting finished; nothing after it
     assert f"Stopped after 2 of {len(JOBS)} postings" in app.warning[0].value
     assert not app.get("progress")
