@@ -216,6 +216,34 @@ def _wordllama_model() -> Any:
     return StaticEmbedder(folder)
 
 
+WORD_CACHE_SIZE = 100_000  # distinct words kept; a corpus's vocabulary, not a dictionary's
+_word_cache: dict[str, Any] = {}
+
+
+def word_vectors(words: Sequence[str]) -> Any | None:
+    """One unit vector per word (a numpy array, rows in order) from WordLlama's bundled static
+    table, or None when the package is not installed (callers then match words exactly).
+
+    For word-level matching ("biggest" near "largest"), not for documents: one embed call
+    for the words not seen before, then a cache (cleared when it reaches WORD_CACHE_SIZE,
+    so a long-running server does not grow without bound)."""
+    import numpy as np
+
+    try:
+        model = _wordllama_model()
+    except BadInput:
+        return None
+    new = list(dict.fromkeys(w for w in words if w not in _word_cache))
+    if len(_word_cache) + len(new) > WORD_CACHE_SIZE:
+        _word_cache.clear()
+        new = list(dict.fromkeys(words))
+    if new:
+        _word_cache.update(zip(new, model.embed(new), strict=True))
+    if not words:
+        return np.zeros((0, WordLlamaEmbedder.dimension), dtype=np.float32)
+    return np.array([_word_cache[w] for w in words], dtype=np.float32)
+
+
 EmbedderFactory = Callable[[Settings, str], Embedder]
 EMBEDDERS: dict[str, EmbedderFactory] = {}
 
@@ -282,4 +310,5 @@ __all__ = [
     "embedder_key_for",
     "get_embedder",
     "register_embedder",
+    "word_vectors",
 ]

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shared.config import Settings, load_settings
@@ -190,3 +191,28 @@ def test_the_default_embedder_never_imports_scikit_learn() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, check=True, cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "False"
+
+
+def test_word_vectors_are_unit_rows_in_order_and_the_cache_stays_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import embeddings
+
+    monkeypatch.setattr(embeddings, "WORD_CACHE_SIZE", 3)
+    monkeypatch.setattr(embeddings, "_word_cache", {})
+    vectors = embeddings.word_vectors(["largest", "biggest", "largest"])
+    assert vectors.shape == (3, 256)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert np.allclose(vectors[0], vectors[2]) and float(vectors[0] @ vectors[1]) > 0.6
+    embeddings.word_vectors(["harbour", "town"])
+    assert len(embeddings._word_cache) <= 3
+    assert embeddings.word_vectors([]).shape == (0, 256)
+
+
+def test_word_vectors_are_none_without_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import embeddings
+
+    def missing() -> None:
+        raise embeddings.BadInput("no wordllama")
+
+    monkeypatch.setattr(embeddings, "_wordllama_model", missing)
+    assert embeddings.word_vectors(["largest"]) is None

@@ -2,7 +2,8 @@
 
 Every sentence of the retrieved chunks (all k, as the LLM sees them) is scored by the
 IDF-weighted share of the question's terms it contains (the same weights as the relevance
-signal), plus a bonus when it holds the kind of answer the question asks for: a number for
+signal; a term it says in other words counts in part, core.soft_coverage), plus a bonus when
+it holds the kind of answer the question asks for: a number for
 "how long / how many / which version / what limit", a menu path for "where do I", a verdict
 ("not", "only") for a yes/no question. That is the classic answer-type cue of extractive QA:
 "How often does it sync?" is answered by "changes are sent every 30 minutes", which shares
@@ -25,6 +26,7 @@ from products.rag_search.core.citations import cite, label_for
 from products.rag_search.core.injection import is_instruction_like
 from products.rag_search.core.models import Citation, SearchResult
 from products.rag_search.core.relevance import coverage
+from products.rag_search.core.soft_coverage import SoftMatcher
 from products.rag_search.core.structure import (
     is_code,
     is_list_item,
@@ -88,7 +90,7 @@ def extract(question: str, weights: dict[str, float],
     rows in their shape; an empty Extract when no sentence shares a question term."""
     current = [r for r in results if not is_archived(r)]
     chosen = _choose(_candidates(weights, current or list(results),
-                                 answer_type_cue(question)))
+                                 answer_type_cue(question), SoftMatcher(weights, question)))
     if not chosen:
         return Extract("", [])
     kept = size(question, chosen)
@@ -221,18 +223,20 @@ def is_archived(page: SearchResult | Citation) -> bool:
 
 
 def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
-                cue: Callable[[str], bool]) -> list[Candidate]:
+                cue: Callable[[str], bool], matcher: SoftMatcher) -> list[Candidate]:
+    """Sentences sharing a question term, scored by soft coverage (a paraphrased question word
+    counts in part, core.soft_coverage) plus the answer-type bonus."""
     found = []
     for result in results:
         quotable = quotable_units(result.text)
         for position, (sentence, header) in enumerate(quotable):
             if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
                 continue
-            overlap = coverage(weights, f"{header or ''} {sentence}")
-            if overlap <= 0:
+            text = f"{header or ''} {sentence}"
+            if coverage(weights, text) <= 0:  # a paraphrase alone does not make a candidate
                 continue
             bonus = TYPE_BONUS if cue(sentence) else 0.0
-            score = overlap + bonus - 0.01 * result.rank  # ties go to the top chunk
+            score = matcher.coverage(text) + bonus - 0.01 * result.rank  # ties: the top chunk
             found.append(_answer_to(Candidate(result, position, sentence, score, header),
                                     quotable))
     return found

@@ -52,9 +52,15 @@ def terms(text: str) -> list[str]:
     return [_stem(word) for word in words(text) if word not in _STOPWORDS]
 
 
+def content_words(text: str) -> list[str]:
+    """The words of `text` that are not stop words, unstemmed, in order, repeats dropped: what
+    a word-vector match (core.soft_coverage) compares."""
+    return list(dict.fromkeys(w for w in words(text) if w not in _STOPWORDS))
+
+
 def is_table_row(text: str) -> bool:
     """A line of a table as the loaders write it: cells joined by " | "."""
     return " | " in text and "\n" not in text.strip()
 
 
-__all__ = ["is_table_row", "terms", "words"]
+__all__ = ["content_words", "is_table_row", "terms", "words"]
