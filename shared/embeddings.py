@@ -197,6 +197,15 @@ class WordLlamaEmbedder:
             return []
         return _wordllama_model().embed(list(texts)).tolist()
 
+    def embed_array(self, texts: Sequence[str]) -> Any:
+        """The batch as one (rows x 256) numpy matrix, for callers that only do arithmetic on
+        it: building the per-row lists costs about as much as a 256-term dot product."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dimension))
+        return _wordllama_model().embed(list(texts))
+
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 

@@ -41,6 +41,15 @@ def test_default_embedder_is_the_bundled_offline_wordllama() -> None:
     assert len(embedder.embed_query("refund")) == 256  # loads from the wheel, no network
 
 
+def test_wordllama_gives_a_batch_as_one_matrix_of_the_same_vectors() -> None:
+    embedder = WordLlamaEmbedder()
+    texts = ["refund takes weeks", "battery drains overnight"]
+    matrix = embedder.embed_array(texts)
+    assert matrix.shape == (2, 256)
+    assert matrix.tolist() == embedder.embed_documents(texts)
+    assert embedder.embed_array([]).shape == (0, 256)
+
+
 def test_hashing_stays_available_as_the_fallback() -> None:
     embedder = get_embedder(load_settings(embedder="hashing"))
     assert isinstance(embedder, HashingEmbedder)

@@ -46,12 +46,14 @@ class BaselineEngine:
         layer = load_layer() if pending else None
         if layer is not None:
             texts = [rows[i].text for i in pending]
-            for i, probability in zip(pending, layer.sentence_probabilities(texts), strict=True):
+            for i, reading in zip(pending, layer.sentence_readings(texts), strict=True):
                 first = results[i]
                 assert isinstance(first, SentimentResult)
+                probability, neutral = reading if reading is not None else (None, 0.0)
                 results[i] = layered_result(rows[i].text, first.score, probability,
                                             first.label == "mixed", layer,
-                                            self.fixes.review_lexicon, evidence=False)
+                                            self.fixes.review_lexicon, evidence=False,
+                                            neutral=neutral)
         return [self._result(row, r) if isinstance(r, SentimentResult) else r
                 for row, r in zip(rows, results, strict=True)]
 

@@ -8,10 +8,13 @@ a contrast word, "!" and "?"), trained on the tune splits of public labelled set
 `tools/train_leaning.py` and shipped as `data/sentiment_layer.json` (model card:
 `data/sentiment_layer.md`). Rows where VADER finds no feeling word at all and no rule fires
 have nothing for those numbers to read: for them a second logistic regression reads the whole
-sentence through the offline WordLlama embedder (batched, only those rows). Without the
-embedder those rows keep the leaning `neutral` (no evidence, no guess).
+sentence through the offline WordLlama embedder (batched, only those rows), and a third reads
+the same vector for P(neutral): such a row is labelled by its side only when the neutral model
+finds it unlike a neutral statement and the sentence model is sure. Without the embedder those
+rows keep the leaning `neutral` (no evidence, no guess).
 
-Inference is a dot product in plain Python (no numpy per row): the layer costs microseconds.
+Inference is a dot product in plain Python for the feature model (no numpy per row) and one
+matrix product per batch for the sentence models: the layer costs microseconds.
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ class Linear:
             z += coef * (value - mean) / scale
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
+    def probabilities(self, matrix: Any) -> list[float]:
+        """P(positive) of each row of a numpy matrix (a batch of sentence vectors): one
+        matrix product, the same numbers as `probability` row by row."""
+        import numpy as np
+
+        z = (((matrix - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef)
+             + self.intercept)
+        return [float(p) for p in np.where(z > -500, 1.0 / (1.0 + np.exp(-np.maximum(z, -500))),
+                                           0.0)]
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Linear:
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]),
@@ -71,6 +84,11 @@ class LeaningLayer:
     # cracked screen") than praise: 192 of 318 such polar tune rows are negative.
     sentence_band: float = 1.0
     negative_sentence_band: float | None = None  # None: the same as `sentence_band`
+    # P(neutral) of a row with no feeling word, from the same sentence vector: at or above
+    # `neutral_threshold` the row is `neutral` whatever its side. Trained on tune rows with no
+    # feeling word (neutral vs polar gold); None (a file without the key): no such model.
+    neutral: Linear | None = None
+    neutral_threshold: float = 1.0
 
     def leaning(self, probability: float | None) -> str:
         """positive / negative by the probability; neutral when there is none."""
@@ -82,10 +100,11 @@ class LeaningLayer:
         """Too close to even odds to call a side (the 3-class label, not the leaning)."""
         return probability is None or abs(probability - 0.5) < self.neutral_band
 
-    def sentence_label(self, probability: float | None) -> str:
+    def sentence_label(self, probability: float | None, neutral: float = 0.0) -> str:
         """The 3-class label of a row with no feeling word: the sentence model's side when it
-        is nearly sure, else `neutral` (such rows state no feeling VADER can read)."""
-        if probability is None:
+        is sure and the neutral model (`neutral`: its P(neutral)) does not find the row
+        neutral, else `neutral` (such rows state no feeling VADER can read)."""
+        if probability is None or neutral >= self.neutral_threshold:
             return "neutral"
         negative_band = (self.sentence_band if self.negative_sentence_band is None
                          else self.negative_sentence_band)
@@ -93,22 +112,26 @@ class LeaningLayer:
             return "positive"
         return "negative" if probability <= 0.5 - negative_band else "neutral"
 
-    def sentence_probabilities(self, texts: Sequence[str]) -> list[float | None]:
-        """P(positive) of each text from its sentence vector; None without the embedder."""
-        vectors = _sentence_vectors(list(texts)) if self.sentences is not None else None
-        if vectors is None or self.sentences is None:
+    def sentence_readings(self, texts: Sequence[str]) -> list[tuple[float, float] | None]:
+        """(P(positive), P(neutral)) of each text from one sentence vector (P(neutral) 0.0
+        without the neutral model); None without the embedder."""
+        matrix = _sentence_matrix(list(texts)) if self.sentences is not None else None
+        if matrix is None or self.sentences is None:
             return [None] * len(texts)
-        model = self.sentences
-        return [model.probability(vector) for vector in vectors]
+        positive = self.sentences.probabilities(matrix)
+        neutral = (self.neutral.probabilities(matrix) if self.neutral is not None
+                   else [0.0] * len(positive))
+        return list(zip(positive, neutral, strict=True))
 
 
-def _sentence_vectors(texts: list[str]) -> list[list[float]] | None:
-    """WordLlama vectors (offline, bundled); None when the package is not installed."""
+def _sentence_matrix(texts: list[str]) -> Any | None:
+    """WordLlama vectors as one matrix (offline, bundled); None when the package is not
+    installed."""
     from shared.embeddings import WordLlamaEmbedder
     from shared.errors import BadInput
 
     try:
-        return WordLlamaEmbedder().embed_documents(texts)
+        return WordLlamaEmbedder().embed_array(texts)
     except BadInput:
         return None
 
@@ -122,12 +145,14 @@ def load_layer(path: Path = LAYER_PATH) -> LeaningLayer | None:
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path.name} was trained on other features; rerun "
                          "tools/train_leaning.py")
-    sentences = data.get("sentences")
+    sentences, neutral = data.get("sentences"), data.get("neutral")
     return LeaningLayer(Linear.from_json(data["model"]),
                         Linear.from_json(sentences) if sentences else None,
                         data.get("embedder", ""), float(data["neutral_band"]),
                         float(data.get("sentence_band", 1.0)),
-                        _optional_float(data.get("negative_sentence_band")))
+                        _optional_float(data.get("negative_sentence_band")),
+                        Linear.from_json(neutral) if neutral else None,
+                        float(data.get("neutral_threshold", 1.0)))
 
 
 def _optional_float(value: object) -> float | None:

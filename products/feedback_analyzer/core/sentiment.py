@@ -141,17 +141,17 @@ def score_sentiment(text: str, stars: float | None = None,
 
 def layered_result(text: str, score: float, probability: float | None, mixed: bool,
                    layer: LeaningLayer, review_lexicon: bool = True,
-                   evidence: bool = True) -> SentimentResult:
+                   evidence: bool = True, neutral: float = 0.0) -> SentimentResult:
     """A no-star row's result from the layer's P(positive): the leaning is the likelier pole;
     the label is `mixed` (two-sided rows); for a row without a feeling word or rule hit, the
-    sentence model's side only when it is nearly sure (`LeaningLayer.sentence_label`), else
-    `neutral`; `neutral` when the rules' score is in VADER's band and the layer is near even
-    odds; else the leaning."""
+    sentence model's side only when it is sure and the neutral model's P(neutral) (`neutral`)
+    is under its threshold (`LeaningLayer.sentence_label`), else `neutral`; `neutral` when the
+    rules' score is in VADER's band and the layer is near even odds; else the leaning."""
     leaning = layer.leaning(probability)
     if mixed:
         label = "mixed"
     elif not evidence:
-        label = layer.sentence_label(probability)
+        label = layer.sentence_label(probability, neutral)
     elif abs(score) < NEUTRAL_BAND and layer.is_neutral(probability):
         label = "neutral"
     else:

@@ -133,16 +133,104 @@ def test_the_shipped_sentence_bands_are_read_from_the_layer_file() -> None:
     assert layer is not None
     data = json.loads(LAYER_PATH.read_text(encoding="utf-8"))
     assert layer.sentence_band == data["sentence_band"] < 0.5
-    assert layer.negative_sentence_band == data["negative_sentence_band"] < 0.5
+    negative = data["negative_sentence_band"]  # null: the same band on both sides
+    assert layer.negative_sentence_band == negative and (negative is None or negative < 0.5)
 
 
-def test_training_picks_the_band_pair_whose_worst_set_gains_most() -> None:
+def test_training_picks_the_pair_whose_worst_set_gains_most() -> None:
     from products.feedback_analyzer.tools.train_leaning import choose_sentence_bands
 
-    # Set "a": its no-evidence rows are negative at P 0.05 and neutral at P 0.95 (so a
-    # positive band under 0.45 costs it); set "b" is already labelled.
-    sets = {"a": [("negative", "neutral", 0.05), ("neutral", "neutral", 0.95),
-                  ("positive", "positive", None), ("negative", "negative", None)],
-            "b": [("positive", "positive", None), ("negative", "negative", None)]}
-    positive, negative = choose_sentence_bands(sets, {"a": 0.0, "b": 0.0})
-    assert positive > 0.45 and negative <= 0.45
+    # Set "a": its no-evidence rows are a sure negative that reads as a statement (P(neutral)
+    # 0.02) and a sure positive that is a neutral question (P(neutral) 0.7); set "b" is
+    # already labelled. Only a threshold at or under 0.7 keeps the question neutral, and only
+    # one over 0.02 labels the complaint.
+    sets = {"a": [("negative", "neutral", 0.01, 0.02), ("neutral", "neutral", 0.99, 0.7),
+                  ("positive", "positive", None, None), ("negative", "negative", None, None)],
+            "b": [("positive", "positive", None, None), ("negative", "negative", None, None)]}
+    threshold, band = choose_sentence_bands(sets, {"a": 0.0, "b": 0.0})
+    assert 0.02 < threshold <= 0.7 and band <= 0.48
+
+def _neutral_layer(threshold: float, neutral_intercept: float):
+    """A layer whose neutral model says P(neutral) = sigmoid(intercept) for every vector."""
+    from products.feedback_analyzer.core.leaning import LeaningLayer
+
+    model = Linear(mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0)
+    sentences = Linear(mean=(0.0,) * 256, scale=(1.0,) * 256, coef=(0.0,) * 256,
+                       intercept=4.0)  # P(positive) 0.98 for every vector
+    neutral = Linear(mean=(0.0,) * 256, scale=(1.0,) * 256, coef=(0.0,) * 256,
+                     intercept=neutral_intercept)
+    return LeaningLayer(model, sentences, "test", 0.0, 0.4, None, neutral, threshold)
+
+
+def test_the_neutral_model_keeps_a_sure_row_neutral_when_it_reads_as_a_neutral_statement(
+) -> None:
+    layer = _neutral_layer(0.05, 0.0)
+    assert layer.sentence_label(0.995, neutral=0.5) == "neutral"  # a question, a fact
+    assert layer.sentence_label(0.995, neutral=0.01) == "positive"
+    assert layer.sentence_label(0.02, neutral=0.04) == "negative"
+    assert layer.sentence_label(0.85, neutral=0.01) == "neutral"  # inside the 0.4 band
+    assert _layer(0.4).sentence_label(0.995) == "positive"  # no neutral model: never
+
+
+def test_the_engine_passes_each_rows_neutral_probability_to_the_label(monkeypatch) -> None:
+    from products.feedback_analyzer.core import baseline
+
+    text = "The battery lasted two hours"
+    assert score_sentiment(text).pending
+    monkeypatch.setattr(baseline, "load_layer", lambda: _neutral_layer(0.05, 3.0))
+    neutral = analyse(text)[0]
+    assert (neutral.sentiment, neutral.leaning) == ("neutral", "positive")
+    monkeypatch.setattr(baseline, "load_layer", lambda: _neutral_layer(0.05, -6.0))
+    assert analyse(text)[0].sentiment == "positive"
+
+
+def test_a_layer_file_carries_the_neutral_model_and_its_threshold(tmp_path: Path) -> None:
+    data = json.loads(LAYER_PATH.read_text(encoding="utf-8"))
+    layer = load_layer()
+    assert layer is not None and layer.neutral is not None
+    assert len(data["neutral"]["coef"]) == 256
+    assert layer.neutral_threshold == data["neutral_threshold"] < 1.0
+    for key in ("neutral", "neutral_threshold"):
+        data.pop(key)
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    old = load_layer(older)
+    assert old is not None and old.neutral is None and old.neutral_threshold == 1.0
+
+
+def test_the_trainer_labels_rows_as_the_engine_does() -> None:
+    from products.feedback_analyzer.tools.train_leaning import sentence_label
+
+    layer = _neutral_layer(0.3, 0.0)
+    for positive in (0.01, 0.09, 0.11, 0.5, 0.89, 0.91, 0.99):
+        for neutral in (0.0, 0.29, 0.3, 0.9):
+            assert sentence_label(("positive", "x", positive, neutral), 0.3, 0.4) == (
+                layer.sentence_label(positive, neutral))
+    assert sentence_label(("positive", "negative", None, None), 0.3, 0.4) == "negative"
+
+
+def test_the_trainer_reads_only_the_golden_tuned_rows_and_only_polar_extra_rows(
+        tmp_path: Path) -> None:
+    from products.feedback_analyzer.tools.train_leaning import extra_rows, golden_tuned_rows
+
+    golden = tmp_path / "golden.jsonl"
+    golden.write_text("\n".join(json.dumps(r) for r in (
+        {"eval_set": "x", "version": 1},
+        {"id": "A", "text": "Can I pay by card?", "sentiment": "neutral", "split": "tuned"},
+        {"id": "B", "text": "Where is my parcel?", "sentiment": "negative",
+         "split": "heldout"})) + "\n", encoding="utf-8")
+    assert [(r.row_id, r.gold) for r in golden_tuned_rows(golden)] == [("A", "neutral")]
+    extra = tmp_path / "extra.csv"
+    extra.write_text("Title,Rating\nLove it,5\nIt is a shirt,3\nFell apart,1\n",
+                     encoding="utf-8")
+    assert [r.gold for r in extra_rows(extra, "Title", "Rating")] == ["positive", "negative"]
+
+
+def test_a_batch_of_vectors_gets_the_same_probabilities_as_row_by_row() -> None:
+    import numpy as np
+
+    model = Linear(mean=(1.0, 0.0), scale=(2.0, 1.0), coef=(1.0, -1.0), intercept=0.5)
+    rows = [[3.0, 1.0], [-1.0, 2.0], [-1e6, 0.0], [0.0, 0.0]]
+    assert model.probabilities(np.array(rows)) == pytest.approx(
+        [model.probability(r) for r in rows])
+    assert model.probabilities(np.array(rows))[2] == 0.0
