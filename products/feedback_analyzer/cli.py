@@ -77,15 +77,20 @@ def analyze(
     report: Annotated[Path | None, typer.Option(help="Also write the PM report (themes, "
                                                      "summary, RICE backlog) as Markdown.")]
     = None,
+    workers: Annotated[int, typer.Option(min=0, max=64, help="Processes labelling rows with "
+                                                             "the keyless engine (0: one per "
+                                                             "core, at most 4).")] = 0,
     json_output: JsonFlag = False,
 ) -> None:
     """Label every row (sentiment, score, aspects, reason) into a CSV that keeps every column."""
+    from products.feedback_analyzer.core.parallel import auto_workers
     from products.feedback_analyzer.core.service import analyze_file
 
     try:
         options = _options(text_column=text_column, sheet=sheet, engine=engine, out=out,
                            taxonomy=taxonomy, resume=resume, max_cost=max_cost,
-                           rows_per_request=rows_per_request, batch_api=batch_api, by=by)
+                           rows_per_request=rows_per_request, batch_api=batch_api, by=by,
+                           workers=workers or auto_workers())
         if batch_api:
             _submit_batch(file, options, json_output)
             return

@@ -23,6 +23,7 @@ from products.feedback_analyzer.core.models import (
     TableInfo,
 )
 from products.feedback_analyzer.core.output import OutputWriter
+from products.feedback_analyzer.core.parallel import labelled_chunks
 from products.feedback_analyzer.core.reader import FeedbackTable
 from products.feedback_analyzer.core.summary import Counts, SummaryBuilder, ThemeCandidate
 
@@ -82,24 +83,29 @@ class RunOutcome:
 
 def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
                     progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
-                    stop: Callable[[], bool] | None = None) -> RunOutcome:
+                    stop: Callable[[], bool] | None = None, workers: int = 1) -> RunOutcome:
     """Analyse every row of `table` with `engine` into `out`; returns counts and samples.
     LLM runs use smaller chunks so the checkpoint advances every few seconds. `stop` is
     asked between two chunks: when it says yes the run ends there, the CSV keeps every row
-    labelled so far and the outcome says `cancelled` (a cancel loses no finished row)."""
+    labelled so far and the outcome says `cancelled` (a cancel loses no finished row).
+    `workers` > 1 labels chunks in forked processes (core.parallel; the keyless engine)."""
     started = time.perf_counter()
     info = table.info
     builder = SummaryBuilder(columns=info.columns, group_column=info.group_column,
                              effort_column=info.effort_column)
     statuses = {"ok": 0, "failed": 0, "skipped": 0}
-    done, cancelled = 0, False
+    done, stopped = 0, [False]
+
+    def asked_to_stop() -> bool:  # asked only while a chunk is left: yes means cancelled
+        stopped[0] = stop is not None and stop()
+        return stopped[0]
+
     with OutputWriter(out, table.info.columns) as writer:
-        for chunk in chunked(flag_duplicates(table.rows()), chunk_rows):
-            if stop is not None and stop():
-                cancelled = True
-                break
+        for chunk, analyses in labelled_chunks(
+                chunked(flag_duplicates(table.rows()), chunk_rows), engine.analyze_rows,
+                workers, asked_to_stop):
             items = [Labelled(row, analysis) for row, analysis
-                     in zip(chunk, engine.analyze_rows(chunk), strict=True)]
+                     in zip(chunk, analyses, strict=True)]
             writer.write_many(items)
             for item in items:
                 builder.add(item)
@@ -108,7 +114,7 @@ def stream_analysis(table: FeedbackTable, engine: RowEngine, out: Path,
             if progress:
                 progress(done)
     return RunOutcome(table.info, builder.counts(), builder.candidates, statuses,
-                      time.perf_counter() - started, cancelled)
+                      time.perf_counter() - started, stopped[0])
 
 
 def run_summary(outcome: RunOutcome, *, engine: str, model: str | None,

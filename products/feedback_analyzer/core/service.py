@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from products.feedback_analyzer.core.aspects import (
     AspectTagger,
@@ -60,6 +60,7 @@ class AnalyzeOptions(BaseModel):
     concurrency: int | None = None
     redact: bool = True
     by: str | None = None  # the column to split summary, charts and backlog by
+    workers: int = Field(1, ge=1, le=64)  # keyless engine: processes labelling chunks
 
 
 class AnalysisResult(BaseModel):
@@ -120,7 +121,8 @@ def analyze_file(settings: Settings, path: str | Path, options: AnalyzeOptions |
             result = analyze_with_llm(settings, path, table, taxonomy, options, out, progress,
                                       stop=stop)
         else:
-            result = _analyze_with_baseline(table, taxonomy, out, progress, stop)
+            result = _analyze_with_baseline(table, taxonomy, out, progress, stop,
+                                            options.workers)
         trace.items = result.summary.rows
     return result.model_copy(update={"trace_id": trace.trace_id})
 
@@ -139,9 +141,10 @@ def _both(first: Progress | None, second: Progress) -> Progress:
 
 def _analyze_with_baseline(table: FeedbackTable, taxonomy: Taxonomy, out: Path,
                            progress: Progress | None,
-                           stop: Callable[[], bool] | None = None) -> AnalysisResult:
+                           stop: Callable[[], bool] | None = None,
+                           workers: int = 1) -> AnalysisResult:
     outcome = stream_analysis(table, BaselineEngine(AspectTagger(taxonomy)), out, progress,
-                              stop=stop)
+                              stop=stop, workers=workers)
     summary = run_summary(outcome, engine="baseline", model=None, pii={}, cost_usd=0.0,
                           output=out)
     return _result(summary, outcome, taxonomy, table)

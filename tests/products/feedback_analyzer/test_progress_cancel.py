@@ -79,7 +79,8 @@ def test_ctrl_c_in_the_terminal_stops_between_chunks_and_keeps_the_csv(
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws its bar as on a terminal
     out = tmp_path / "o.csv"
     result = CliRunner().invoke(build_app(available_products()),
-                                ["feedback", "analyze", str(sample_csv), "--out", str(out)])
+                                ["feedback", "analyze", str(sample_csv), "--out", str(out),
+                                 "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "Stopping after the current chunk" in result.stderr
     assert "Cancelled after 200 rows" in result.stderr
@@ -110,7 +111,7 @@ def test_json_adds_cancelled_only_when_the_run_was_stopped(
     hold_second_chunk(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT)).set()
     result = CliRunner().invoke(build_app(available_products()),
                                 ["feedback", "analyze", str(sample_csv), "--out",
-                                 str(tmp_path / "o.csv"), "--json"])
+                                 str(tmp_path / "o.csv"), "--json", "--workers", "1"])
     payload = json.loads(result.stdout)
     assert payload["cancelled"] is True and payload["rows"] == 200
 
