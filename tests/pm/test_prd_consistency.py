@@ -51,13 +51,13 @@ def test_a_target_met_in_one_section_and_missed_in_another(tmp_path: Path) -> No
 
 
 def test_met_where_the_report_misses_it(tmp_path: Path) -> None:
-    """Hybrid MRR is 0.840 against >= 0.85 in the report: a prose "met" is a lie."""
+    """Abstention recall is 0.476 against >= 0.8 in the report: a prose "met" is a lie."""
     paths = rag_tree(tmp_path)
     text = paths.prd.read_text().replace(
-        "## 8. Launch plan", "## 8. Launch plan\n\nHybrid MRR is comfortably met.\n", 1)
+        "## 8. Launch plan", "## 8. Launch plan\n\nAbstention recall is comfortably met.\n", 1)
     paths.prd.write_text(text)
     found = problems(paths)
-    assert any(p.startswith("contradicts the report: 'Hybrid MRR' is marked met in "
+    assert any(p.startswith("contradicts the report: 'Abstention recall' is marked met in "
                             "'8. Launch plan'") for p in found), found
 
 

@@ -6,7 +6,9 @@ between cosine similarity and BM25, which live on unrelated scales. The paper's 
 the ranks so much that a chunk ranked 2nd by one list alone loses to chunks ranked 10th by
 both; k=5 lets one list's confident top hits through (an exact error code, a paraphrase only
 the embedder sees). k and the list depth were chosen on the golden set's tune cases only;
-DECISIONS.md has the sweep and the held-out numbers.
+DECISIONS.md has the sweep and the held-out numbers. The fused top 20 are then re-ordered by
+their soft coverage of the question's IDF-weighted terms (`by_coverage`; the weight chosen on
+the SQuAD tune articles, capped where a kit set would first lose recall).
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from products.rag_search.core.knowledge_base import KnowledgeBase
+from products.rag_search.core.knowledge_base import KnowledgeBase, index_text
+from products.rag_search.core.lexical import LexicalIndex
 from products.rag_search.core.models import SearchMode, SearchResponse, SearchResult
+from products.rag_search.core.relevance import term_weights
+from products.rag_search.core.soft_coverage import SoftMatcher
 from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
 
 RRF_K = 5
 MIN_CANDIDATES = 20  # each list fused is at least this deep, so fusion can reorder
 LEXICAL_CANDIDATES = 30  # the BM25 list goes deeper: cheap there, and it found the files
+RERANK_DEPTH = 20  # the fused chunks re-ordered by their coverage of the question (by_coverage)
+COVERAGE_WEIGHT = 0.15  # against RRF scores of ~0.17 (1st) to ~0.04 (20th); DECISIONS.md
 MAX_K = 50
 
 
@@ -56,10 +63,13 @@ def retrieve_bm25(kb: KnowledgeBase, query: str, k: int,
 
 
 def lexical_ids(kb: KnowledgeBase, query: str, k: int,
-                where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
-    """BM25's `k` best chunk ids and scores (within the filter), without reading the chunks."""
+                where: Mapping[str, Any] | None = None,
+                index: LexicalIndex | None = None) -> list[tuple[str, float]]:
+    """BM25's `k` best chunk ids and scores (within the filter), without reading the chunks.
+    `index`: the BM25 index the caller already holds (one revision check per search)."""
     allowed = set(kb.vectors.ids_where(where)) if where else None
-    return [(hit.chunk_id, hit.score) for hit in kb.lexical().search(query, k, allowed)]
+    index = index if index is not None else kb.lexical()
+    return [(hit.chunk_id, hit.score) for hit in index.search(query, k, allowed)]
 
 
 def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
@@ -72,13 +82,32 @@ def retrieve_hybrid(kb: KnowledgeBase, query: str, k: int,
     for the BM25 hits) was most of a hybrid query's time, for chunks fusion throws away.
     """
     dense_depth, lexical_depth = max(k, MIN_CANDIDATES), max(k, LEXICAL_CANDIDATES)
+    index = kb.lexical()
     fused = fuse_ids([kb.nearest(query, dense_depth, where),
-                      lexical_ids(kb, query, lexical_depth, where)])[:k]
+                      lexical_ids(kb, query, lexical_depth, where, index)]
+                     )[:max(k, RERANK_DEPTH)]
     chunks = {chunk.id: chunk for chunk in kb.chunks([chunk_id for chunk_id, _ in fused])}
     if len(chunks) < len(fused):  # a chunk deleted since the BM25 index was read: rank again
-        return fuse_rrf([retrieve_dense(kb, query, dense_depth, where),
-                         retrieve_bm25(kb, query, lexical_depth, where)])[:k]
-    return [(chunks[chunk_id], score) for chunk_id, score in fused]
+        ranked = fuse_rrf([retrieve_dense(kb, query, dense_depth, where),
+                           retrieve_bm25(kb, query, lexical_depth, where)])[:len(fused)]
+    else:
+        ranked = [(chunks[chunk_id], score) for chunk_id, score in fused]
+    return by_coverage(ranked, SoftMatcher(term_weights(query, index), query))[:k]
+
+
+def by_coverage(ranked: Ranked, matcher: SoftMatcher) -> Ranked:
+    """The fused list re-ordered by fused score + COVERAGE_WEIGHT x the chunk's soft coverage
+    of the question's IDF-weighted terms (core.soft_coverage; title and headings included, as
+    indexed). RRF knows only ranks: a chunk 3rd in both lists can hold every rare term of the
+    question while the 1st holds one; the coverage says which. Ties keep the fused order."""
+    rescored = [(chunk, score + COVERAGE_WEIGHT * matcher.coverage(_indexed(chunk)))
+                for chunk, score in ranked]
+    return sorted(rescored, key=lambda pair: -pair[1])
+
+
+def _indexed(chunk: StoredChunk) -> str:
+    return index_text(chunk.text, {"title": chunk.metadata.get("title"),
+                                   "heading": chunk.metadata.get("heading")})
 
 
 def fuse_rrf(lists: Sequence[Ranked], rrf_k: int = RRF_K) -> Ranked:

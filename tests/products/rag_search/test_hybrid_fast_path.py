@@ -16,16 +16,20 @@ import pytest
 
 from products.rag_search.core import KnowledgeBase, search
 from products.rag_search.core.ingest import ingest_paths
+from products.rag_search.core.relevance import term_weights
 from products.rag_search.core.retrieval import (
     LEXICAL_CANDIDATES,
     MIN_CANDIDATES,
+    RERANK_DEPTH,
     RRF_K,
+    by_coverage,
     fuse_ids,
     fuse_rrf,
     retrieve_bm25,
     retrieve_dense,
     retrieve_hybrid,
 )
+from products.rag_search.core.soft_coverage import SoftMatcher
 from shared.config import load_settings
 
 PRODUCT_DIR = Path(__file__).resolve().parents[3] / "products" / "rag_search"
@@ -52,8 +56,10 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 
 def full_path(kb: KnowledgeBase, question: str, k: int, where: dict | None = None) -> list:
     fused = fuse_rrf([retrieve_dense(kb, question, max(k, MIN_CANDIDATES), where),
-                      retrieve_bm25(kb, question, max(k, LEXICAL_CANDIDATES), where)])[:k]
-    return [(chunk.id, score, chunk.text, chunk.metadata) for chunk, score in fused]
+                      retrieve_bm25(kb, question, max(k, LEXICAL_CANDIDATES), where)])
+    matcher = SoftMatcher(term_weights(question, kb.lexical()), question)
+    ranked = by_coverage(fused[:max(k, RERANK_DEPTH)], matcher)[:k]
+    return [(chunk.id, score, chunk.text, chunk.metadata) for chunk, score in ranked]
 
 
 def fast_path(kb: KnowledgeBase, question: str, k: int, where: dict | None = None) -> list:

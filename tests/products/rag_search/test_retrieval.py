@@ -6,7 +6,9 @@ import pytest
 
 from products.rag_search.core import KnowledgeBase, parse_where, search
 from products.rag_search.core.ingest import ingest_paths
-from products.rag_search.core.retrieval import MAX_K, RRF_K, fuse_rrf
+from products.rag_search.core.retrieval import MAX_K, RRF_K, by_coverage, fuse_rrf
+from products.rag_search.core.soft_coverage import SoftMatcher
+from products.rag_search.core.text import terms
 from shared.config import load_settings
 from shared.errors import BadInput
 from shared.vectorstore import StoredChunk
@@ -177,3 +179,17 @@ def test_parse_where_turns_digits_into_ints_and_keeps_strings() -> None:
 def test_parse_where_rejects_a_pair_without_key_and_equals(pair: str) -> None:
     with pytest.raises(BadInput, match="--where needs key=value"):
         parse_where([pair])
+
+
+def test_the_fused_list_is_reordered_by_coverage_of_the_question() -> None:
+    """RRF knows ranks only: a chunk lower in both lists that holds every rare term of the
+    question goes above one that holds a common word; equal coverage keeps the fused order."""
+    question = "Which port exports saltfish to Norway?"
+    weights = {terms(w)[0]: idf for w, idf in (("port", 1.0), ("exports", 2.0),
+                                              ("saltfish", 4.0), ("norway", 3.0))}
+    on_topic = StoredChunk(id="a", text="The port has a lighthouse and a ferry.")
+    answers = StoredChunk(id="b", text="Port Saltmere exports saltfish to Norway each spring.")
+    also_on_topic = StoredChunk(id="c", text="The old port closed its ferry in winter.")
+    ranked = [(on_topic, 1 / 6), (also_on_topic, 1 / 7), (answers, 1 / 8)]
+    order = [chunk.id for chunk, _ in by_coverage(ranked, SoftMatcher(weights, question))]
+    assert order == ["b", "a", "c"]
