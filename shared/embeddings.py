@@ -226,7 +226,33 @@ def _wordllama_model() -> Any:
 
 
 WORD_CACHE_SIZE = 100_000  # distinct words kept; a corpus's vocabulary, not a dictionary's
-_word_cache: dict[str, Any] = {}
+
+
+class _WordTable:
+    """Word -> row of one float32 matrix that grows by doubling: a lookup of a thousand words
+    is one dict pass and one fancy-index, not a thousand small arrays stacked."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.rows: dict[str, int] = {}
+        self.matrix = np.zeros((1024, WordLlamaEmbedder.dimension), dtype=np.float32)
+
+    def add(self, words: list[str], vectors: Any) -> None:
+        import numpy as np
+
+        needed = len(self.rows) + len(words)
+        if needed > len(self.matrix):
+            grown = np.zeros((max(needed, 2 * len(self.matrix)), self.matrix.shape[1]),
+                             dtype=np.float32)
+            grown[:len(self.rows)] = self.matrix[:len(self.rows)]
+            self.matrix = grown
+        start = len(self.rows)
+        self.matrix[start:start + len(words)] = vectors
+        self.rows.update((word, start + i) for i, word in enumerate(words))
+
+
+_word_table = _WordTable()
 
 
 def word_vectors(words: Sequence[str]) -> Any | None:
@@ -234,23 +260,22 @@ def word_vectors(words: Sequence[str]) -> Any | None:
     table, or None when the package is not installed (callers then match words exactly).
 
     For word-level matching ("biggest" near "largest"), not for documents: one embed call
-    for the words not seen before, then a cache (cleared when it reaches WORD_CACHE_SIZE,
+    for the words not seen before, then a table (emptied when it reaches WORD_CACHE_SIZE,
     so a long-running server does not grow without bound)."""
-    import numpy as np
+    global _word_table
 
     try:
         model = _wordllama_model()
     except BadInput:
         return None
-    new = list(dict.fromkeys(w for w in words if w not in _word_cache))
-    if len(_word_cache) + len(new) > WORD_CACHE_SIZE:
-        _word_cache.clear()
-        new = list(dict.fromkeys(words))
+    rows = _word_table.rows
+    new = list(dict.fromkeys(w for w in words if w not in rows))
+    if len(rows) + len(new) > WORD_CACHE_SIZE:
+        _word_table = _WordTable()
+        rows, new = _word_table.rows, list(dict.fromkeys(words))
     if new:
-        _word_cache.update(zip(new, model.embed(new), strict=True))
-    if not words:
-        return np.zeros((0, WordLlamaEmbedder.dimension), dtype=np.float32)
-    return np.array([_word_cache[w] for w in words], dtype=np.float32)
+        _word_table.add(new, model.embed(new))
+    return _word_table.matrix[[rows[w] for w in words]]
 
 
 EmbedderFactory = Callable[[Settings, str], Embedder]

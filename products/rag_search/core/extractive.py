@@ -225,20 +225,25 @@ def is_archived(page: SearchResult | Citation) -> bool:
 def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
                 cue: Callable[[str], bool], matcher: SoftMatcher) -> list[Candidate]:
     """Sentences sharing a question term, scored by soft coverage (a paraphrased question word
-    counts in part, core.soft_coverage) plus the answer-type bonus."""
-    found = []
+    counts in part, core.soft_coverage; all sentences in one batch) plus the answer-type
+    bonus."""
+    kept: list[tuple[SearchResult, list[tuple[str, str | None]], int, str]] = []
     for result in results:
         quotable = quotable_units(result.text)
         for position, (sentence, header) in enumerate(quotable):
             if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
                 continue
             text = f"{header or ''} {sentence}"
-            if coverage(weights, text) <= 0:  # a paraphrase alone does not make a candidate
-                continue
-            bonus = TYPE_BONUS if cue(sentence) else 0.0
-            score = matcher.coverage(text) + bonus - 0.01 * result.rank  # ties: the top chunk
-            found.append(_answer_to(Candidate(result, position, sentence, score, header),
-                                    quotable))
+            if coverage(weights, text) > 0:  # a paraphrase alone does not make a candidate
+                kept.append((result, quotable, position, text))
+    scores = matcher.coverages([text for *_, text in kept])
+    found = []
+    for (result, quotable, position, _), covered in zip(kept, scores, strict=True):
+        sentence, header = quotable[position]
+        bonus = TYPE_BONUS if cue(sentence) else 0.0
+        score = covered + bonus - 0.01 * result.rank  # ties go to the top chunk
+        found.append(_answer_to(Candidate(result, position, sentence, score, header),
+                                quotable))
     return found
 
 

@@ -14,46 +14,65 @@ Without the wordllama package, `SoftMatcher.coverage` is exact coverage.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from products.rag_search.core.relevance import coverage
-from products.rag_search.core.text import content_words, terms
+from products.rag_search.core.text import content_words, stem
 from shared.embeddings import word_vectors
 
 SOFT_FLOOR = 0.3  # a cosine at or under this earns nothing: unrelated words sit around 0.1-0.3
 
 
 class SoftMatcher:
-    """One question's terms, weights and word vectors; `coverage(text)` per candidate."""
+    """One question's terms, weights and word vectors; `coverages(texts)` for candidates."""
 
     def __init__(self, weights: dict[str, float], question: str) -> None:
         self.weights = weights
+        self._total = sum(weights.values())
         first_word: dict[str, str] = {}
         for word in content_words(question):
-            stems = terms(word)
-            if stems:
-                first_word.setdefault(stems[0], word)
+            first_word.setdefault(stem(word), word)
         self._terms = [t for t in weights if t in first_word]
-        total = sum(weights.values())
-        self._share = np.array([weights[t] / total for t in self._terms]) if total > 0 else None
+        self._share = (np.array([weights[t] / self._total for t in self._terms])
+                       if self._total > 0 else np.zeros(len(self._terms)))
         self._vectors = word_vectors([first_word[t] for t in self._terms]) if self._terms else None
 
     def coverage(self, text: str) -> float:
         """Exact coverage plus the partial credit of the question terms `text` lacks."""
-        exact = coverage(self.weights, text)
-        if self._vectors is None or self._share is None:
+        return self.coverages([text])[0]
+
+    def coverages(self, texts: Sequence[str]) -> list[float]:
+        """`coverage` of each text, with one word-vector lookup and one matrix product for all
+        of them (a hybrid search re-orders 20 chunks, an answer scores ~50 sentences)."""
+        if self._total <= 0:
+            return [0.0] * len(texts)
+        found = [content_words(text) for text in texts]
+        present = [{stem(word) for word in words} for words in found]
+        lacking = [[i for i, term in enumerate(self._terms) if term not in stems]
+                   for stems in present]
+        exact = [sum(w for t, w in self.weights.items() if t in stems) / self._total
+                 for stems in present]
+        if self._vectors is None or not any(lacking):
             return exact
-        present = set(terms(text))
-        lacking = [i for i, term in enumerate(self._terms) if term not in present]
-        found = content_words(text)
-        if not lacking or not found:
+        return self._with_credit(exact, found, lacking)
+
+    def _with_credit(self, exact: list[float], found: list[list[str]],
+                     lacking: list[list[int]]) -> list[float]:
+        needed = list(dict.fromkeys(w for words, miss in zip(found, lacking, strict=True)
+                                    if miss for w in words))
+        vectors = word_vectors(needed) if needed else None
+        if vectors is None or self._vectors is None:
             return exact
-        text_vectors = word_vectors(found)
-        if text_vectors is None:
-            return exact
-        closest = (self._vectors[lacking] @ text_vectors.T).max(axis=1)
-        credit = np.clip((closest - SOFT_FLOOR) / (1.0 - SOFT_FLOOR), 0.0, 1.0)
-        return exact + float(self._share[lacking] @ credit)
+        column = {word: i for i, word in enumerate(needed)}
+        closeness = self._vectors @ vectors.T  # question terms x the texts' words
+        credit = np.clip((closeness - SOFT_FLOOR) / (1.0 - SOFT_FLOOR), 0.0, 1.0)
+        scores = list(exact)
+        for i, (words, miss) in enumerate(zip(found, lacking, strict=True)):
+            if miss and words:
+                best = credit[np.ix_(miss, [column[w] for w in words])].max(axis=1)
+                scores[i] += float(self._share[miss] @ best)
+        return scores
 
 
 __all__ = ["SOFT_FLOOR", "SoftMatcher"]

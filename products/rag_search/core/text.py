@@ -37,6 +37,11 @@ def _stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-cased word, as `terms` makes it (cached)."""
+    return _stem(word)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, apostrophes folded ("Don't" -> "don't"); a camel-case name
     also gives its parts ("DigestAuth" -> "digestauth", "digest", "auth"), so a question in
@@ -63,4 +68,4 @@ def is_table_row(text: str) -> bool:
     return " | " in text and "\n" not in text.strip()
 
 
-__all__ = ["content_words", "is_table_row", "terms", "words"]
+__all__ = ["content_words", "is_table_row", "stem", "terms", "words"]
