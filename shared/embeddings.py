@@ -252,7 +252,7 @@ class _WordTable:
         self.rows.update((word, start + i) for i, word in enumerate(words))
 
 
-_word_table = _WordTable()
+_word_table: _WordTable | None = None  # made on first use: importing this module stays cheap
 
 
 def word_vectors(words: Sequence[str]) -> Any | None:
@@ -268,6 +268,8 @@ def word_vectors(words: Sequence[str]) -> Any | None:
         model = _wordllama_model()
     except BadInput:
         return None
+    if _word_table is None:
+        _word_table = _WordTable()
     rows = _word_table.rows
     new = list(dict.fromkeys(w for w in words if w not in rows))
     if len(rows) + len(new) > WORD_CACHE_SIZE:

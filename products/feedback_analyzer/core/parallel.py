@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
 from typing import Any
 
 from products.feedback_analyzer.core.models import FeedbackRow, RowAnalysis, RowResult
@@ -51,21 +52,21 @@ def labelled_chunks(chunks: Iterable[list[FeedbackRow]], analyze: Callable[[list
         return
     second = next(iterator, None) if workers > 1 else None
     if second is None:
-        yield from _in_process(first, iterator, analyze, stop)
+        yield from _in_process(chain([first], iterator), analyze, stop)
         return
-    yield from _in_workers([first, second], iterator, analyze, workers, stop)
+    yield from _in_workers(chain([first, second], iterator), analyze, workers, stop)
 
 
-def _in_process(first: list[FeedbackRow], rest: Iterator[list[FeedbackRow]],
+def _in_process(chunks: Iterable[list[FeedbackRow]],
                 analyze: Callable[[list[FeedbackRow]], Analysis],
                 stop: Callable[[], bool] | None) -> Iterator[tuple[list[FeedbackRow], Analysis]]:
-    for chunk in _chain([first], rest):
+    for chunk in chunks:
         if stop is not None and stop():
             return
         yield chunk, analyze(chunk)
 
 
-def _in_workers(head: list[list[FeedbackRow]], rest: Iterator[list[FeedbackRow]],
+def _in_workers(chunks: Iterable[list[FeedbackRow]],
                 analyze: Callable[[list[FeedbackRow]], Analysis], workers: int,
                 stop: Callable[[], bool] | None,
                 ) -> Iterator[tuple[list[FeedbackRow], Analysis]]:
@@ -74,7 +75,6 @@ def _in_workers(head: list[list[FeedbackRow]], rest: Iterator[list[FeedbackRow]]
     global _engine
     _engine = analyze
     context = multiprocessing.get_context("fork")
-    chunks = _chain(head, rest)
     with ProcessPoolExecutor(workers, mp_context=context,
                              initializer=_ignore_interrupts) as pool:
         waiting: deque[tuple[list[FeedbackRow], Future[Analysis] | None]] = deque()
@@ -101,12 +101,6 @@ def _collect(item: tuple[list[FeedbackRow], Future[Analysis] | None],
         return chunk, future.result()
     except BrokenProcessPool:
         return chunk, analyze(chunk)
-
-
-def _chain(head: list[list[FeedbackRow]], rest: Iterator[list[FeedbackRow]]
-           ) -> Iterator[list[FeedbackRow]]:
-    yield from head
-    yield from rest
 
 
 def _ignore_interrupts() -> None:

@@ -34,8 +34,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from products.feedback_analyzer.core.dataset_eval import LabelledRow, load_dataset
+from products.feedback_analyzer.core.evaluation import GOLDEN_PATH, GoldenCase
 from products.feedback_analyzer.core.leaning import FEATURES, LAYER_PATH, Linear
 from products.feedback_analyzer.core.sentiment import NEUTRAL_BAND, row_features
+from shared.evals import load_eval_set
 
 SETS = (("amazon_cells_labelled.csv", "text", "label"), ("imdb_labelled.csv", "text", "label"),
         ("yelp_labelled.csv", "text", "label"), ("sentiment140_test.csv", "text", "label"))
@@ -47,7 +49,6 @@ BANDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 SENTENCE_BANDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.45, 0.48)
 NEUTRAL_THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01)  # 1.01: never
 FOLDS = 5
-GOLDEN = Path(__file__).resolve().parents[1] / "evals" / "golden.jsonl"
 
 # (gold, label without the sentence models, P(positive) and P(neutral) from the sentence
 # vector for a row without evidence, else None and None)
@@ -177,13 +178,12 @@ def choose_band(sets: dict[str, list[tuple[str, float, float | None]]]) -> float
     return max(BANDS, key=lambda band: (round(mean_f1(band), 4), -band))
 
 
-def golden_tuned_rows(path: Path = GOLDEN) -> list[LabelledRow]:
+def golden_tuned_rows(path: Path = GOLDEN_PATH) -> list[LabelledRow]:
     """The kit's golden rows of the `tuned` split (its `heldout` split is never read here):
     customer-feedback questions and facts, the neutral rows the public sets lack."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    return [LabelledRow(i, r["id"], r["text"], r["sentiment"], "tune")
-            for i, r in enumerate(rows) if r.get("split") == "tuned" and "text" in r]
+    cases = load_eval_set(path, GoldenCase).cases
+    return [LabelledRow(i, case.id, case.text, case.sentiment, "tune")
+            for i, case in enumerate(cases) if case.split == "tuned"]
 
 
 def train(data: Path, out: Path, extra: Sequence[LabelledRow] = ()) -> dict[str, object]:

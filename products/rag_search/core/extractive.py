@@ -227,21 +227,20 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
     """Sentences sharing a question term, scored by soft coverage (a paraphrased question word
     counts in part, core.soft_coverage; all sentences in one batch) plus the answer-type
     bonus."""
-    kept: list[tuple[SearchResult, list[tuple[str, str | None]], int, str]] = []
+    units: list[tuple[SearchResult, list[tuple[str, str | None]], int, str]] = []
     for result in results:
         quotable = quotable_units(result.text)
-        for position, (sentence, header) in enumerate(quotable):
-            if len(sentence.split()) < MIN_WORDS or is_instruction_like(sentence):
-                continue
-            text = f"{header or ''} {sentence}"
-            if coverage(weights, text) > 0:  # a paraphrase alone does not make a candidate
-                kept.append((result, quotable, position, text))
-    scores = matcher.coverages([text for *_, text in kept])
+        units += [(result, quotable, position, f"{header or ''} {sentence}")
+                  for position, (sentence, header) in enumerate(quotable)
+                  if len(sentence.split()) >= MIN_WORDS and not is_instruction_like(sentence)]
     found = []
-    for (result, quotable, position, _), covered in zip(kept, scores, strict=True):
+    scores = matcher.exact_and_soft([text for *_, text in units])
+    for (result, quotable, position, _), (exact, soft) in zip(units, scores, strict=True):
+        if exact <= 0:  # a paraphrase alone does not make a candidate
+            continue
         sentence, header = quotable[position]
         bonus = TYPE_BONUS if cue(sentence) else 0.0
-        score = covered + bonus - 0.01 * result.rank  # ties go to the top chunk
+        score = soft + bonus - 0.01 * result.rank  # ties go to the top chunk
         found.append(_answer_to(Candidate(result, position, sentence, score, header),
                                 quotable))
     return found

@@ -100,15 +100,11 @@ def by_coverage(ranked: Ranked, matcher: SoftMatcher) -> Ranked:
     of the question's IDF-weighted terms (core.soft_coverage; title and headings included, as
     indexed). RRF knows only ranks: a chunk 3rd in both lists can hold every rare term of the
     question while the 1st holds one; the coverage says which. Ties keep the fused order."""
-    covered = matcher.coverages([_indexed(chunk) for chunk, _ in ranked])
+    covered = matcher.coverages([index_text(chunk.text, chunk.metadata) for chunk, _ in ranked])
     rescored = [(chunk, score + COVERAGE_WEIGHT * share)
                 for (chunk, score), share in zip(ranked, covered, strict=True)]
     return sorted(rescored, key=lambda pair: -pair[1])
 
-
-def _indexed(chunk: StoredChunk) -> str:
-    return index_text(chunk.text, {"title": chunk.metadata.get("title"),
-                                   "heading": chunk.metadata.get("heading")})
 
 
 def fuse_rrf(lists: Sequence[Ranked], rrf_k: int = RRF_K) -> Ranked:

@@ -45,8 +45,13 @@ class SoftMatcher:
     def coverages(self, texts: Sequence[str]) -> list[float]:
         """`coverage` of each text, with one word-vector lookup and one matrix product for all
         of them (a hybrid search re-orders 20 chunks, an answer scores ~50 sentences)."""
+        return [soft for _, soft in self.exact_and_soft(texts)]
+
+    def exact_and_soft(self, texts: Sequence[str]) -> list[tuple[float, float]]:
+        """(exact coverage, soft coverage) of each text from one tokenisation: the extractive
+        engine keeps only sentences with an exact term, then ranks them by the soft one."""
         if self._total <= 0:
-            return [0.0] * len(texts)
+            return [(0.0, 0.0)] * len(texts)
         found = [content_words(text) for text in texts]
         present = [{stem(word) for word in words} for words in found]
         lacking = [[i for i, term in enumerate(self._terms) if term not in stems]
@@ -54,8 +59,8 @@ class SoftMatcher:
         exact = [sum(w for t, w in self.weights.items() if t in stems) / self._total
                  for stems in present]
         if self._vectors is None or not any(lacking):
-            return exact
-        return self._with_credit(exact, found, lacking)
+            return list(zip(exact, exact, strict=True))
+        return list(zip(exact, self._with_credit(exact, found, lacking), strict=True))
 
     def _with_credit(self, exact: list[float], found: list[list[str]],
                      lacking: list[list[int]]) -> list[float]:

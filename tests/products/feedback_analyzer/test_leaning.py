@@ -215,7 +215,7 @@ def test_the_trainer_reads_only_the_golden_tuned_rows_and_only_polar_extra_rows(
 
     golden = tmp_path / "golden.jsonl"
     golden.write_text("\n".join(json.dumps(r) for r in (
-        {"eval_set": "x", "version": 1},
+        {"eval_set": "x", "version": 1, "measures": "sentiment"},
         {"id": "A", "text": "Can I pay by card?", "sentiment": "neutral", "split": "tuned"},
         {"id": "B", "text": "Where is my parcel?", "sentiment": "negative",
          "split": "heldout"})) + "\n", encoding="utf-8")
