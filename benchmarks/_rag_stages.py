@@ -32,10 +32,13 @@ from products.rag_search.core.relevance import signals, term_weights
 from products.rag_search.core.retrieval import (
     LEXICAL_CANDIDATES,
     MIN_CANDIDATES,
+    RERANK_DEPTH,
     _results,
+    by_coverage,
     fuse_ids,
     search,
 )
+from products.rag_search.core.soft_coverage import SoftMatcher
 
 HYBRID_STAGES = [
     "embed query",
@@ -43,7 +46,9 @@ HYBRID_STAGES = [
     "BM25 index check (revision read)",
     f"BM25 score + top {LEXICAL_CANDIDATES}",
     "RRF fusion of the two id lists",
-    "read the k kept chunks (one get)",
+    f"read the top {RERANK_DEPTH} fused chunks (one get)",
+    "question's term weights + word vectors",
+    f"re-rank the {RERANK_DEPTH} by soft coverage",
     "results as SearchResult models",
 ]
 GATE_STAGES = [
@@ -54,9 +59,10 @@ GATE_STAGES = [
     "gate: candidates' vectors (already read)",
     "gate: coverage + cosine signals",
 ]
+LEARNED_GATE_STAGE = "ask: learned gate (features + confidence)"
 ASK_STAGES = [
     "ask: the whole gate (answer._retrieve)",
-    "ask: learned gate (features + confidence)",
+    LEARNED_GATE_STAGE,
     "ask: extractive answer (or abstention)",
 ]
 
@@ -83,11 +89,13 @@ def hybrid_stages(clock: StageClock, kb: KnowledgeBase, query: str, k: int) -> l
     index = clock(HYBRID_STAGES[2], kb.lexical)
     hits = clock(HYBRID_STAGES[3], index.search, query, max(k, LEXICAL_CANDIDATES))
     lexical = [(hit.chunk_id, hit.score) for hit in hits]
-    fused = clock(HYBRID_STAGES[4], lambda: fuse_ids([dense, lexical])[:k])
+    fused = clock(HYBRID_STAGES[4], lambda: fuse_ids([dense, lexical])[:max(k, RERANK_DEPTH)])
     chunks = clock(HYBRID_STAGES[5], kb.chunks, [chunk_id for chunk_id, _ in fused])
     by_id = {chunk.id: chunk for chunk in chunks}
     ranked = [(by_id[chunk_id], score) for chunk_id, score in fused]
-    return clock(HYBRID_STAGES[6], _results, ranked)
+    matcher = clock(HYBRID_STAGES[6], lambda: SoftMatcher(term_weights(query, index), query))
+    reranked = clock(HYBRID_STAGES[7], by_coverage, ranked, matcher)[:k]
+    return clock(HYBRID_STAGES[8], _results, reranked)
 
 
 def gate_stages(clock: StageClock, kb: KnowledgeBase, query: str, k: int) -> None:
@@ -160,4 +168,4 @@ def profile_hybrid(kb: KnowledgeBase, queries: Sequence[str], path: Path, top: i
     return out.getvalue()
 
 
-__all__ = ["StageClock", "print_stages", "profile_hybrid", "time_stages"]
+__all__ = ["LEARNED_GATE_STAGE", "StageClock", "print_stages", "profile_hybrid", "time_stages"]
