@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from frontdoors.cli import hub_command
 from shared.ratings import rate_answer
@@ -165,11 +166,12 @@ def test_rag_page_asking_during_an_ingest_never_stops_it_in_chromium(
         folder_box = page.get_by_label("or a folder on this machine")
         folder_box.fill(str(tmp_path / "big"))
         folder_box.press("Enter")
+        wait_for_script_to_finish(page)  # the rerun that sends the folder, then the click
         page.get_by_role("button", name="Index folder").click()
         page.get_by_text("Indexing…").first.wait_for(timeout=60_000)
         page.get_by_text(re.compile(r"[1-9]\d* chunks")).first.wait_for(timeout=60_000)
         ask(page, "How long is the refund window for annual plans?")
-        page.get_by_text("Indexing is still running").first.wait_for(timeout=60_000)
+        wait_for_text(page, "Indexing is still running", tmp_path)
         page.get_by_text(THIRTY_DAYS).first.wait_for(timeout=60_000)
         page.screenshot(path=str(tmp_path / "rag-ask-during-ingest.png"), full_page=True)
         page.get_by_text(f"knowledge_base: {expected:,} chunks").first.wait_for(
@@ -179,6 +181,27 @@ def test_rag_page_asking_during_an_ingest_never_stops_it_in_chromium(
         page.screenshot(path=str(tmp_path / "rag-after-ingest.png"), full_page=True)
         assert_no_streamlit_exception(page, page_errors)
         browser.close()
+
+
+def wait_for_text(page: Page, text: str, tmp_path: Path, timeout_ms: int = 60_000) -> None:
+    """Wait for `text`; on a timeout, fail with what the page did show (and a screenshot in
+    tmp_path), so a failure under CI load says which state the page was in."""
+    try:
+        page.get_by_text(text).first.wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(tmp_path / "timeout.png"), full_page=True)
+        shown = " ".join(page.inner_text("body").split())
+        raise AssertionError(f"{text!r} did not show in {timeout_ms} ms; the page read: "
+                             f"{shown[-2000:]}") from None
+
+
+def wait_for_script_to_finish(page: Page) -> None:
+    """Until the rerun a widget change started has ended. A click made while that rerun is
+    under way can be dropped when the rerun redraws the button (seen once under load:
+    "Indexing…" never showed), so the test clicks once the page is still."""
+    page.wait_for_timeout(200)  # the change's rerun request leaves the browser first
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        timeout=60_000)
 
 
 def ask(page: Page, question: str) -> None:
