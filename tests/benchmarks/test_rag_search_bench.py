@@ -32,7 +32,7 @@ def test_bench_prints_every_table_and_reuses_its_store(tmp_path: Path) -> None:
     rows = ["load average at start", "raw Chroma add (anchor)", "kit search hybrid k=5",
             "reading all 40 (before)", "kit run_search hybrid k=5", "kit ask() extractive k=5",
             *HYBRID_STAGES, *GATE_STAGES, *ASK_STAGES, "sum of the hybrid stages",
-            "hybrid query p95", "x raw Chroma add", "load average at end"]
+            "hybrid query p95", "learned gate adds", "x raw Chroma add", "load average at end"]
     for line in rows:
         assert line in first, line
     assert (store / "built.json").is_file()
