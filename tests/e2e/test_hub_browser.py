@@ -205,7 +205,10 @@ def wait_for_script_to_finish(page: Page) -> None:
 
 
 def ask(page: Page, question: str) -> None:
+    """Open the Chat tab (its change reruns the page and draws the chat input), wait for that
+    rerun to end, then submit: a question sent mid-rerun could be lost with the redraw."""
     page.get_by_role("tab", name="Chat").click()
+    wait_for_script_to_finish(page)
     page.get_by_placeholder("Ask a question about your documents").fill(question)
     page.get_by_placeholder("Ask a question about your documents").press("Enter")
 
