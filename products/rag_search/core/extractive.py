@@ -227,18 +227,18 @@ def _candidates(weights: dict[str, float], results: Sequence[SearchResult],
     """Sentences sharing a question term, scored by soft coverage (a paraphrased question word
     counts in part, core.soft_coverage; all sentences in one batch) plus the answer-type
     bonus."""
-    units: list[tuple[SearchResult, list[tuple[str, str | None]], int, str]] = []
+    units: list[tuple[SearchResult, list[tuple[str, str | None]], int, str, str | None]] = []
     for result in results:
         quotable = quotable_units(result.text)
-        units += [(result, quotable, position, f"{header or ''} {sentence}")
+        units += [(result, quotable, position, sentence, header)
                   for position, (sentence, header) in enumerate(quotable)
                   if len(sentence.split()) >= MIN_WORDS and not is_instruction_like(sentence)]
     found = []
-    scores = matcher.exact_and_soft([text for *_, text in units])
-    for (result, quotable, position, _), (exact, soft) in zip(units, scores, strict=True):
+    texts = [f"{header or ''} {sentence}" for *_, sentence, header in units]
+    for (result, quotable, position, sentence, header), (exact, soft) in zip(
+            units, matcher.exact_and_soft(texts), strict=True):
         if exact <= 0:  # a paraphrase alone does not make a candidate
             continue
-        sentence, header = quotable[position]
         bonus = TYPE_BONUS if cue(sentence) else 0.0
         score = soft + bonus - 0.01 * result.rank  # ties go to the top chunk
         found.append(_answer_to(Candidate(result, position, sentence, score, header),

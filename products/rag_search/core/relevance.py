@@ -92,7 +92,11 @@ def coverage(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    present = set(terms(text))
+    return share_present(weights, set(terms(text)), total)
+
+
+def share_present(weights: dict[str, float], present: set[str], total: float) -> float:
+    """`coverage` from terms already found (core.soft_coverage tokenises each text once)."""
     return sum(weight for term, weight in weights.items() if term in present) / total
 
 
@@ -139,6 +143,7 @@ __all__ = [
     "load_calibration",
     "relevance",
     "searchable",
+    "share_present",
     "signals",
     "term_weights",
 ]

@@ -106,7 +106,6 @@ def by_coverage(ranked: Ranked, matcher: SoftMatcher) -> Ranked:
     return sorted(rescored, key=lambda pair: -pair[1])
 
 
-
 def fuse_rrf(lists: Sequence[Ranked], rrf_k: int = RRF_K) -> Ranked:
     """Reciprocal rank fusion of ranked chunks; see `fuse_ids`."""
     chunks: dict[str, StoredChunk] = {}

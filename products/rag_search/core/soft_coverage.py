@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from products.rag_search.core.relevance import share_present
 from products.rag_search.core.text import content_words, stem
 from shared.embeddings import word_vectors
 
@@ -56,8 +57,7 @@ class SoftMatcher:
         present = [{stem(word) for word in words} for words in found]
         lacking = [[i for i, term in enumerate(self._terms) if term not in stems]
                    for stems in present]
-        exact = [sum(w for t, w in self.weights.items() if t in stems) / self._total
-                 for stems in present]
+        exact = [share_present(self.weights, stems, self._total) for stems in present]
         if self._vectors is None or not any(lacking):
             return list(zip(exact, exact, strict=True))
         return list(zip(exact, self._with_credit(exact, found, lacking), strict=True))

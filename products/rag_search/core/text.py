@@ -33,13 +33,9 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
-
-
 def stem(word: str) -> str:
     """The Snowball stem of one lower-cased word, as `terms` makes it (cached)."""
-    return _stem(word)
+    return _stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:
@@ -54,7 +50,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Search terms: words minus stop words, stemmed. The unit of BM25 and of relevance."""
-    return [_stem(word) for word in words(text) if word not in _STOPWORDS]
+    return [stem(word) for word in words(text) if word not in _STOPWORDS]
 
 
 def content_words(text: str) -> list[str]:
